@@ -1,0 +1,14 @@
+import { revokeApiKey } from "@/lib/apiKeys";
+import { authorize } from "@/lib/auth";
+import { notFound } from "@/lib/errors";
+import { route } from "@/lib/http";
+
+export const dynamic = "force-dynamic";
+
+/** DELETE /api/v1/api-keys/{id} — admin: revokes the key. */
+export const DELETE = route<{ id: string }>(async (request, { params }) => {
+  await authorize(request, "admin");
+  const { id } = await params;
+  if (!(await revokeApiKey(id))) throw notFound(`No active API key '${id}'.`);
+  return new Response(null, { status: 204 });
+});

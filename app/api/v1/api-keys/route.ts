@@ -1,0 +1,18 @@
+import { createApiKey, createApiKeyRequest, listApiKeys } from "@/lib/apiKeys";
+import { authorize } from "@/lib/auth";
+import { readJsonBody, route } from "@/lib/http";
+
+export const dynamic = "force-dynamic";
+
+/** GET /api/v1/api-keys — admin: the keys, never their tokens. */
+export const GET = route(async (request) => {
+  await authorize(request, "admin");
+  return Response.json({ keys: await listApiKeys() });
+});
+
+/** POST /api/v1/api-keys — admin: `{"name", "scopes": ["ingest"|"read"|"admin", ...]}`; the token is shown once. */
+export const POST = route(async (request) => {
+  await authorize(request, "admin");
+  const input = createApiKeyRequest.parse(await readJsonBody(request));
+  return Response.json(await createApiKey(input), { status: 201 });
+});

@@ -1,0 +1,18 @@
+import { authorize } from "@/lib/auth";
+import { config } from "@/lib/config";
+import { route } from "@/lib/http";
+import { bodyKind, parseBatch, readBodyText } from "@/lib/ingest/body";
+import { ingestLabels } from "@/lib/ingest/labels";
+
+export const dynamic = "force-dynamic";
+
+/** POST /api/v1/labels — one label, an array, {"labels": [...]}, or NDJSON. */
+export const POST = route(async (request) => {
+  await authorize(request, "ingest");
+  const kind = bodyKind(request);
+  const { maxBodyBytes, maxBatchEvents } = config();
+  const items = parseBatch(await readBodyText(request, maxBodyBytes), kind, "labels", maxBatchEvents);
+  const result = await ingestLabels(items);
+  const status = result.accepted + result.duplicates === 0 ? 422 : 200;
+  return Response.json(result, { status });
+});

@@ -1,0 +1,41 @@
+import { authorize } from "@/lib/auth";
+import { config } from "@/lib/config";
+import { badRequest } from "@/lib/errors";
+import { route } from "@/lib/http";
+import { bodyKind, readBodyText, streamNdjson, type RawItem } from "@/lib/ingest/body";
+import { modelId } from "@/lib/ingest/schemas";
+import { fromWindowRequest, referenceFromWindow, uploadReferenceRows } from "@/lib/models/reference";
+import { z } from "zod";
+
+export const dynamic = "force-dynamic";
+type Params = { model: string };
+
+const version = z.string().min(1).max(64).optional();
+const jsonUpload = z.strictObject({ version, rows: z.array(z.unknown()) });
+
+/**
+ * PUT /api/v1/models/{model}/reference — replaces the reference with NDJSON rows (streamed; `?version=`),
+ * `{"version"?, "rows": [...]}`, or `{"fromWindow": {"from", "to", "version"?}}`.
+ */
+export const PUT = route<Params>(async (request, { params }) => {
+  await authorize(request, ["ingest", "admin"]);
+  const id = modelId.parse((await params).model);
+  const cfg = config();
+  if (bodyKind(request) === "ndjson") {
+    const v = version.parse(new URL(request.url).searchParams.get("version") ?? undefined);
+    return Response.json(await uploadReferenceRows(id, v, streamNdjson(request.body), cfg.maxReferenceRows));
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(await readBodyText(request, cfg.maxReferenceJsonBytes));
+  } catch (err) {
+    if (err instanceof SyntaxError) throw badRequest(`The body is not valid JSON: ${err.message}`);
+    throw err;
+  }
+  if (body !== null && typeof body === "object" && "fromWindow" in body) {
+    return Response.json(await referenceFromWindow(id, fromWindowRequest.parse(body), cfg.maxReferenceRows));
+  }
+  const upload = jsonUpload.parse(body);
+  const items: RawItem[] = upload.rows.map((value, index) => ({ index, value }));
+  return Response.json(await uploadReferenceRows(id, upload.version, items, cfg.maxReferenceRows));
+});

@@ -1,0 +1,19 @@
+import { authorize } from "@/lib/auth";
+import { config } from "@/lib/config";
+import { route } from "@/lib/http";
+import { bodyKind, parseBatch, readBodyText } from "@/lib/ingest/body";
+import { ingestPredictions } from "@/lib/ingest/predictions";
+
+export const dynamic = "force-dynamic";
+
+/** POST /api/v1/predictions — one event, an array, {"events": [...]}, or NDJSON. */
+export const POST = route(async (request) => {
+  await authorize(request, "ingest");
+  const kind = bodyKind(request);
+  const { maxBodyBytes, maxBatchEvents } = config();
+  const items = parseBatch(await readBodyText(request, maxBodyBytes), kind, "events", maxBatchEvents);
+  const result = await ingestPredictions(items);
+  // Nothing valid at all is a client error; otherwise the valid part was stored and the rest is reported.
+  const status = result.accepted + result.duplicates === 0 ? 422 : 200;
+  return Response.json(result, { status });
+});

@@ -1,0 +1,69 @@
+import { EmptyState } from "@/components/EmptyState";
+import { StatusBadge } from "@/components/StatusBadge";
+import { formatAgo, formatCount, formatPercent, TASK_LABELS } from "@/lib/format";
+import { listModels } from "@/lib/queries/listModels";
+
+export const dynamic = "force-dynamic";
+
+export default async function OverviewPage() {
+  const now = new Date();
+  const models = await listModels(now);
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-end justify-between gap-2">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">Models</h1>
+          <p className="text-sm text-slate-600">Every model that has been registered or has sent predictions.</p>
+        </div>
+        {models.length > 0 && (
+          <p className="text-sm text-slate-500">
+            {models.length} {models.length === 1 ? "model" : "models"}
+          </p>
+        )}
+      </div>
+      {models.length === 0 ? (
+        <EmptyState />
+      ) : (
+        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+          <table className="min-w-full text-sm" data-testid="models-table">
+            <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
+              <tr>
+                <th scope="col" className="px-4 py-3">Model</th>
+                <th scope="col" className="px-4 py-3">Status</th>
+                <th scope="col" className="px-4 py-3 text-right">Events stored</th>
+                <th scope="col" className="px-4 py-3 text-right">Requests (24 h)</th>
+                <th scope="col" className="px-4 py-3 text-right">Error rate (24 h)</th>
+                <th scope="col" className="px-4 py-3">Last event</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {models.map((m) => (
+                <tr key={m.id} data-model={m.id} className="hover:bg-slate-50">
+                  <td className="px-4 py-3">
+                    <div className="font-medium text-slate-900">{m.name}</div>
+                    <div className="text-xs text-slate-500">
+                      {m.id !== m.name && <span className="font-mono">{m.id} · </span>}
+                      {TASK_LABELS[m.task] ?? m.task}
+                      {m.autoRegistered && " · auto-registered"}
+                    </div>
+                  </td>
+                  <td className="px-4 py-3">
+                    <StatusBadge status={m.status} />
+                  </td>
+                  <td className="px-4 py-3 text-right tabular-nums" data-testid="event-count">
+                    {formatCount(m.events)}
+                  </td>
+                  <td className="px-4 py-3 text-right tabular-nums">{formatCount(m.last24h.requests)}</td>
+                  <td className="px-4 py-3 text-right tabular-nums">{formatPercent(m.last24h.errorRate)}</td>
+                  <td className="px-4 py-3 text-slate-600" title={m.lastEventAt ?? undefined}>
+                    {formatAgo(m.lastEventAt, now)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

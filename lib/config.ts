@@ -1,0 +1,32 @@
+import path from "node:path";
+
+/** Reads a positive integer from the environment, falling back to a default; a bad value is a start-up error. */
+function intFromEnv(name: string, fallback: number, min = 1): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+/** Runtime settings, read from the environment each call so tests can change them. */
+export function config() {
+  return {
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    /** Where the embedded database lives when DATABASE_URL is unset. */
+    dataDir: path.resolve(process.env.DRIFTWATCH_DATA_DIR || path.join(process.cwd(), ".data")),
+    adminToken: process.env.DRIFTWATCH_ADMIN_TOKEN || undefined,
+    /** Largest ingest request body, in bytes (default 10 MB). */
+    maxBodyBytes: intFromEnv("DRIFTWATCH_MAX_BODY_BYTES", 10 * 1024 * 1024),
+    /** Most events or labels in one ingest request. */
+    maxBatchEvents: intFromEnv("DRIFTWATCH_MAX_BATCH_EVENTS", 10_000),
+    /** Largest JSON (non-streamed) reference upload, in bytes; NDJSON uploads stream and have only a row cap. */
+    maxReferenceJsonBytes: intFromEnv("DRIFTWATCH_MAX_REFERENCE_JSON_BYTES", 512 * 1024 * 1024),
+    maxReferenceRows: intFromEnv("DRIFTWATCH_MAX_REFERENCE_ROWS", 10_000_000),
+    metricsPublic: process.env.METRICS_PUBLIC === "true",
+  };
+}
+
+export type Config = ReturnType<typeof config>;

@@ -1,0 +1,50 @@
+import crypto from "node:crypto";
+import { ZodError } from "zod";
+
+/** The one error shape every endpoint returns: `{"error": {"code", "message", "details"?}}`. */
+export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
+
+/** An expected failure with an HTTP status and a stable snake_case code. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+export const badRequest = (message: string, details?: unknown) =>
+  new ApiError(400, "bad_request", message, details);
+export const notFound = (message: string) => new ApiError(404, "not_found", message);
+export const unprocessable = (message: string, details?: unknown) =>
+  new ApiError(422, "invalid", message, details);
+
+/** One zod issue as `{path: "features.amount", message}`, the form ingest rejections use too. */
+export function zodIssues(err: ZodError, prefix: (string | number)[] = []) {
+  return err.issues.map((issue) => ({
+    path: [...prefix, ...issue.path].map(String).join("."),
+    message: issue.message,
+  }));
+}
+
+export function errorResponse(status: number, code: string, message: string, details?: unknown, headers?: HeadersInit) {
+  const body: ErrorBody = { error: { code, message, ...(details === undefined ? {} : { details }) } };
+  return Response.json(body, { status, headers });
+}
+
+/** Maps anything thrown by a handler to the error contract; unknown errors are logged and never leak. */
+export function toErrorResponse(err: unknown): Response {
+  if (err instanceof ApiError) return errorResponse(err.status, err.code, err.message, err.details);
+  if (err instanceof ZodError) {
+    return errorResponse(422, "invalid", "The request failed validation.", zodIssues(err));
+  }
+  const requestId = crypto.randomUUID();
+  console.error(`[driftwatch] request ${requestId} failed:`, err);
+  return errorResponse(500, "internal", `Internal error; it was logged with request id ${requestId}.`, undefined, {
+    "x-request-id": requestId,
+  });
+}

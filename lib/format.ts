@@ -1,0 +1,25 @@
+const integer = new Intl.NumberFormat("en-US");
+
+/** 1234567 → "1,234,567" */
+export const formatCount = (n: number) => integer.format(n);
+
+/** 0.01234 → "1.23 %"; null → "—" */
+export function formatPercent(ratio: number | null, digits = 2): string {
+  return ratio === null ? "—" : `${(ratio * 100).toFixed(digits)} %`;
+}
+
+/** Time since `iso` relative to `now`, coarse ("12 s ago", "3 min ago", "5 h ago", "2 d ago"); null → "never". */
+export function formatAgo(iso: string | null, now: Date): string {
+  if (!iso) return "never";
+  const s = Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 1000));
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86400)} d ago`;
+}
+
+export const TASK_LABELS: Record<string, string> = {
+  binary_classification: "Binary classification",
+  multiclass_classification: "Multiclass classification",
+  regression: "Regression",
+};

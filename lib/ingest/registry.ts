@@ -1,0 +1,125 @@
+import { Prisma, type Db } from "../db";
+
+export type Task = "binary_classification" | "multiclass_classification" | "regression";
+export type FeatureType = "numerical" | "categorical";
+type Tx = Prisma.TransactionClient | Db;
+
+/** What ingest needs to know of an event to register its model. */
+export type RegistrySample = {
+  model: string;
+  features: Record<string, unknown>;
+  prediction?: string | number | boolean | null;
+  probabilities?: Record<string, number>;
+  label?: string | number | boolean;
+};
+
+/** numbers are numerical; strings and booleans categorical; null says nothing yet. */
+export function inferFeatureType(value: unknown): FeatureType | null {
+  if (typeof value === "number") return "numerical";
+  if (typeof value === "string" || typeof value === "boolean") return "categorical";
+  return null;
+}
+
+/**
+ * Guesses a model's task from its first events. Strings and booleans are class labels; numbers are classes when
+ * probabilities come with them or they are few distinct integers (≤ 20), otherwise a regression target. Two
+ * classes or fewer make it binary. The guess is stored as `auto_registered`; a PUT of the model overrides it.
+ */
+export function inferTask(samples: RegistrySample[]): { task: Task; classes: string[] } {
+  const values = samples.flatMap((s) => [s.prediction, s.label]).filter((v) => v !== undefined && v !== null);
+  const withProbabilities = samples.some((s) => s.probabilities && Object.keys(s.probabilities).length > 0);
+  const numbers = values.filter((v): v is number => typeof v === "number");
+  const distinct = new Set(values.map(String));
+  const regression =
+    values.length > 0 &&
+    numbers.length === values.length &&
+    !withProbabilities &&
+    (numbers.some((n) => !Number.isInteger(n)) || distinct.size > 20);
+  if (regression) return { task: "regression", classes: [] };
+  for (const s of samples) for (const k of Object.keys(s.probabilities ?? {})) distinct.add(k);
+  const classes = [...distinct].sort();
+  return { task: classes.length <= 2 ? "binary_classification" : "multiclass_classification", classes };
+}
+
+// Feature names already registered, per model, so steady-state ingest skips the feature upsert. Entries expire so
+// that a model deleted and re-created on another replica gets its features registered again.
+const knownFeatures = new Map<string, { names: Set<string>; until: number }>();
+const KNOWN_MS = 60_000;
+
+export function forgetModel(model: string) {
+  knownFeatures.delete(model);
+}
+
+/**
+ * Registers models that events name but that do not exist yet, and any feature names not seen before (typed by
+ * their first non-null value). Idempotent and safe under concurrent first batches (ON CONFLICT DO NOTHING).
+ */
+export async function registerFromEvents(tx: Tx, samples: RegistrySample[], now = Date.now()): Promise<void> {
+  const byModel = new Map<string, RegistrySample[]>();
+  for (const s of samples) {
+    const list = byModel.get(s.model);
+    if (list) list.push(s);
+    else byModel.set(s.model, [s]);
+  }
+  const ids = [...byModel.keys()].sort();
+  const existing = await tx.$queryRaw<{ id: string }[]>(
+    Prisma.sql`SELECT id FROM models WHERE id = ANY(${ids}::text[])`,
+  );
+  const have = new Set(existing.map((r) => r.id));
+  const missing = ids.filter((id) => !have.has(id));
+  if (missing.length > 0) {
+    const tasks = missing.map((id) => inferTask(byModel.get(id)!));
+    await tx.$executeRaw(Prisma.sql`
+      INSERT INTO models (id, name, task, classes, auto_registered)
+      SELECT id, id, task, classes::jsonb, true
+      FROM unnest(${missing}::text[], ${tasks.map((t) => t.task)}::text[], ${tasks.map((t) => JSON.stringify(t.classes))}::text[])
+        AS t(id, task, classes)
+      ON CONFLICT (id) DO NOTHING`);
+  }
+
+  for (const id of missing) knownFeatures.delete(id);
+
+  const fModel: string[] = [];
+  const fName: string[] = [];
+  const fType: string[] = [];
+  const refresh: string[] = [];
+  for (const [model, list] of byModel) {
+    const known = knownFeatures.get(model);
+    const fresh = known !== undefined && known.until > now;
+    const names = fresh ? known.names : new Set<string>();
+    const types = new Map<string, FeatureType | null>();
+    for (const s of list) {
+      for (const [name, value] of Object.entries(s.features)) {
+        if (names.has(name) || types.get(name)) continue;
+        types.set(name, inferFeatureType(value));
+      }
+    }
+    let added = false;
+    for (const [name, type] of types) {
+      if (type === null) continue; // only nulls so far: typed when a value arrives
+      fModel.push(model);
+      fName.push(name);
+      fType.push(type);
+      added = true;
+    }
+    if (!fresh || added) refresh.push(model);
+  }
+  if (fName.length > 0) {
+    // New names go after the model's existing features, in the order they arrived.
+    await tx.$executeRaw(Prisma.sql`
+      INSERT INTO features (model_id, name, type, inferred, position)
+      SELECT t.model_id, t.name, t.type, true,
+             coalesce((SELECT max(position) + 1 FROM features f WHERE f.model_id = t.model_id), 0)
+               + (row_number() OVER (PARTITION BY t.model_id ORDER BY t.ord))::int - 1
+      FROM unnest(${fModel}::text[], ${fName}::text[], ${fType}::text[]) WITH ORDINALITY AS t(model_id, name, type, ord)
+      ORDER BY t.model_id, t.name
+      ON CONFLICT (model_id, name) DO NOTHING`);
+  }
+  if (refresh.length > 0) {
+    const rows = await tx.$queryRaw<{ model_id: string; name: string }[]>(
+      Prisma.sql`SELECT model_id, name FROM features WHERE model_id = ANY(${refresh}::text[])`,
+    );
+    for (const model of refresh) knownFeatures.set(model, { names: new Set(), until: now + KNOWN_MS });
+    for (const r of rows) knownFeatures.get(r.model_id)!.names.add(r.name);
+  }
+}

@@ -1,0 +1,25 @@
+/** Postgres errors after which the whole transaction may simply run again. */
+const RETRYABLE = new Set(["40001", "40P01"]); // serialization_failure, deadlock_detected
+
+function sqlState(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
+    const o = e as { code?: unknown; cause?: unknown; meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown } } } };
+    for (const c of [o.code, o.meta?.code, o.meta?.driverAdapterError?.cause?.originalCode]) {
+      if (typeof c === "string" && RETRYABLE.has(c)) return c;
+    }
+    e = o.cause;
+  }
+  return undefined;
+}
+
+/** Runs a transaction, and again (up to 3 more times, with jitter) when Postgres reports a deadlock or conflict. */
+export async function withRetry<T>(fn: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= attempts || !sqlState(err)) throw err;
+      await new Promise((r) => setTimeout(r, 20 * i + Math.random() * 30));
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import { z } from "zod";
+
+/**
+ * Ingest schemas, built from shared fragments with a bound on every field. They check structure only; values
+ * that break a model's own schema (wrong type for a feature, out of range, unseen category) are accepted and
+ * counted as data-quality findings later, never dropped.
+ */
+
+export const MODEL_ID_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
+export const modelId = z
+  .string()
+  .regex(MODEL_ID_PATTERN, "must be 1–64 lowercase letters, digits, '_', '.' or '-', starting with a letter or digit");
+
+/** Prediction ids: strings (or integers, stored as their decimal string) of 1–128 characters. */
+export const predictionId = z
+  .union([z.string().min(1).max(128), z.number().int().nonnegative()])
+  .transform((v) => String(v));
+
+const EARLIEST = Date.UTC(1990, 0, 1);
+const MAX_FUTURE_MS = 24 * 3600 * 1000;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** An RFC 3339 string or epoch milliseconds, from 1990 to one day ahead of the server's clock. */
+export const timestamp = z
+  .union([z.string().max(40), z.number()])
+  .transform((v, ctx) => {
+    const ms = typeof v === "number" ? v : RFC3339.test(v) ? Date.parse(v) : NaN;
+    if (!Number.isFinite(ms)) {
+      ctx.addIssue({ code: "custom", message: "must be an RFC 3339 time with a zone (e.g. 2026-11-20T10:15:00Z) or epoch milliseconds" });
+      return z.NEVER;
+    }
+    if (ms < EARLIEST || ms > Date.now() + MAX_FUTURE_MS) {
+      ctx.addIssue({ code: "custom", message: "must lie between 1990-01-01 and one day after the server's current time" });
+      return z.NEVER;
+    }
+    return new Date(ms);
+  });
+
+/** Class labels and ground truth: a string, boolean or finite number. */
+export const classValue = z.union([z.string().min(1).max(256), z.boolean(), z.number()]);
+export const featureValue = z.union([z.number(), z.string().max(1024), z.boolean(), z.null()]);
+
+const boundedRecord = <T extends z.ZodType>(value: T, maxKeys: number, keyMax: number) =>
+  z
+    .record(z.string().min(1).max(keyMax), value)
+    .refine((r) => Object.keys(r).length <= maxKeys, `must have at most ${maxKeys} keys`);
+
+export const MAX_FEATURES = 1000;
+
+export const predictionEvent = z
+  .strictObject({
+    id: predictionId.optional(),
+    model: modelId,
+    version: z.string().min(1).max(64).optional(),
+    timestamp: timestamp.optional(),
+    features: boundedRecord(featureValue, MAX_FEATURES, 128),
+    prediction: classValue.nullable().optional(),
+    probabilities: boundedRecord(z.number().min(0).max(1), 1000, 256).optional(),
+    confidence: z.number().min(0).max(1).optional(),
+    latencyMs: z.number().min(0).max(86_400_000).optional(),
+    error: z
+      .strictObject({ type: z.string().min(1).max(64), message: z.string().max(2048).optional() })
+      .optional(),
+    segments: boundedRecord(z.union([z.string().max(128), z.number(), z.boolean()]), 10, 64).optional(),
+    label: classValue.optional(),
+  })
+  .refine((e) => e.error !== undefined || (e.prediction !== undefined && e.prediction !== null), {
+    message: "an event needs a prediction, or an error when the prediction failed",
+    path: ["prediction"],
+  });
+export type PredictionEventInput = z.infer<typeof predictionEvent>;
+
+export const labelEvent = z.strictObject({
+  model: modelId,
+  id: predictionId,
+  actual: classValue,
+  timestamp: timestamp.optional(),
+});
+export type LabelEventInput = z.infer<typeof labelEvent>;
+
+/** The per-item rejection reported back to the client. */
+export type Rejection = { index: number; line?: number; id?: string; errors: { path: string; message: string }[] };

@@ -1,0 +1,72 @@
+import { getDb, Prisma } from "../db";
+import { unprocessable } from "../errors";
+import { forgetModel } from "../ingest/registry";
+import type { ModelDefinition } from "./schemas";
+
+/** Creates or updates a model from its definition; returns whether it was created. */
+export async function defineModel(id: string, def: ModelDefinition): Promise<{ created: boolean }> {
+  const db = getDb();
+  const result = await db.$transaction(async (tx) => {
+    const existing = await tx.model.findUnique({ where: { id } });
+    if (!existing && !def.task) {
+      throw unprocessable("A new model needs a task.", [{ path: "task", message: "required when creating a model" }]);
+    }
+    const task = def.task ?? existing!.task;
+    if (task === "regression" && (def.classes?.length || def.positiveClass)) {
+      throw unprocessable("A regression model has no classes.", [{ path: "classes", message: "not allowed for regression" }]);
+    }
+    const data = {
+      name: def.name ?? existing?.name ?? id,
+      description: def.description ?? existing?.description ?? "",
+      task,
+      positiveClass: def.positiveClass ?? existing?.positiveClass ?? null,
+      classes: (def.classes ?? (existing?.classes as string[] | undefined) ?? []) as Prisma.InputJsonValue,
+      driftSettings: (def.drift ?? existing?.driftSettings ?? {}) as Prisma.InputJsonValue,
+      windows: (def.windows ?? existing?.windows ?? {}) as Prisma.InputJsonValue,
+      autoRegistered: false,
+    };
+    await tx.model.upsert({ where: { id }, create: { id, ...data }, update: data });
+    if (def.features) {
+      await tx.feature.updateMany({
+        where: { modelId: id, name: { notIn: def.features.map((f) => f.name) } },
+        data: { inferred: true, position: { increment: def.features.length } },
+      });
+      for (const [position, f] of def.features.entries()) {
+        const fields = {
+          type: f.type,
+          min: f.min ?? null,
+          max: f.max ?? null,
+          allowed: (f.allowed ?? Prisma.DbNull) as Prisma.InputJsonValue | typeof Prisma.DbNull,
+          importance: f.importance ?? null,
+          inferred: false,
+          position,
+        };
+        await tx.feature.upsert({
+          where: { modelId_name: { modelId: id, name: f.name } },
+          create: { modelId: id, name: f.name, ...fields },
+          update: fields,
+        });
+      }
+    }
+    return { created: !existing };
+  });
+  forgetModel(id);
+  return result;
+}
+
+/** Deletes a model with everything stored for it; false when there was no such model. */
+export async function deleteModel(id: string): Promise<boolean> {
+  const db = getDb();
+  const deleted = await db.$transaction(
+    async (tx) => {
+      const gone = await tx.model.deleteMany({ where: { id } });
+      if (gone.count === 0) return false;
+      await tx.$executeRaw(Prisma.sql`DELETE FROM prediction_events WHERE model_id = ${id}`);
+      await tx.$executeRaw(Prisma.sql`DELETE FROM labels WHERE model_id = ${id}`);
+      return true;
+    },
+    { timeout: 600_000 },
+  );
+  forgetModel(id);
+  return deleted;
+}

@@ -1,0 +1,172 @@
+import { z } from "zod";
+import { getDb, Prisma } from "../db";
+import { ApiError, notFound, unprocessable, zodIssues } from "../errors";
+import type { RawItem } from "../ingest/body";
+import { classValue, featureValue, MAX_FEATURES, timestamp } from "../ingest/schemas";
+
+export const referenceRow = z.strictObject({
+  features: z
+    .record(z.string().min(1).max(128), featureValue)
+    .refine((r) => Object.keys(r).length <= MAX_FEATURES, `must have at most ${MAX_FEATURES} keys`),
+  prediction: classValue.nullable().optional(),
+  actual: classValue.nullable().optional(),
+});
+
+export const fromWindowRequest = z.strictObject({
+  fromWindow: z
+    .strictObject({ from: timestamp, to: timestamp, version: z.string().min(1).max(64).optional() })
+    .refine((w) => w.from < w.to, { message: "from must be before to", path: ["to"] }),
+  version: z.string().min(1).max(64).optional(),
+});
+
+export type ReferenceResult = {
+  referenceId: string;
+  version: string | null;
+  rows: number;
+  rejectedCount: number;
+  /** the first rejected rows with reasons (at most 100) */
+  rejected: { index: number; line?: number; errors: { path: string; message: string }[] }[];
+  /** set when a production window had more rows than the limit and was sampled evenly */
+  sampledFrom?: number;
+};
+
+const BATCH = 5_000;
+const MAX_REPORTED = 100;
+
+async function startSet(modelId: string, version: string, source: Prisma.InputJsonValue): Promise<bigint> {
+  const db = getDb();
+  if (!(await db.model.findUnique({ where: { id: modelId }, select: { id: true } }))) {
+    throw notFound(`No model '${modelId}'. Create it with PUT /api/v1/models/${modelId} first.`);
+  }
+  const set = await db.referenceSet.create({ data: { modelId, version, source } });
+  return set.id;
+}
+
+/** Makes a fully loaded set the model's reference for its version and drops the one it replaces. */
+async function publishSet(id: bigint, modelId: string, version: string, rowCount: number) {
+  await getDb().$transaction(
+    async (tx) => {
+      await tx.referenceSet.update({ where: { id }, data: { status: "ready", rowCount } });
+      await tx.referenceSet.deleteMany({ where: { modelId, version, id: { not: id } } });
+    },
+    { timeout: 600_000 },
+  );
+}
+
+async function discardSet(id: bigint) {
+  await getDb().referenceSet.deleteMany({ where: { id } });
+}
+
+type RefRow = z.infer<typeof referenceRow>;
+
+async function insertRows(id: bigint, firstRowNo: number, rows: RefRow[]) {
+  const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
+  await getDb().$executeRaw(Prisma.sql`
+    INSERT INTO reference_rows (reference_id, row_no, features, prediction, actual)
+    SELECT ${id}, ${firstRowNo} + (t.ord::int) - 1, t.features::jsonb, t.prediction::jsonb, t.actual::jsonb
+    FROM unnest(${rows.map((r) => JSON.stringify(r.features))}::text[], ${rows.map((r) => json(r.prediction))}::text[],
+                ${rows.map((r) => json(r.actual))}::text[]) WITH ORDINALITY AS t(features, prediction, actual, ord)`);
+}
+
+/**
+ * Replaces the model's reference with uploaded rows, read as they stream in. Valid rows are kept and invalid
+ * ones reported; rows load into a new set that becomes current only once complete, so a failed upload leaves the
+ * old reference in place.
+ */
+export async function uploadReferenceRows(
+  modelId: string,
+  version: string | undefined,
+  items: AsyncIterable<RawItem> | Iterable<RawItem>,
+  maxRows: number,
+): Promise<ReferenceResult> {
+  const id = await startSet(modelId, version ?? "", { kind: "upload" });
+  let stored = 0;
+  let rejectedCount = 0;
+  const rejected: ReferenceResult["rejected"] = [];
+  let batch: RefRow[] = [];
+  try {
+    for await (const item of items) {
+      const parsed = item.parseError ? null : referenceRow.safeParse(item.value);
+      if (!parsed?.success) {
+        rejectedCount++;
+        if (rejected.length < MAX_REPORTED) {
+          rejected.push({
+            index: item.index,
+            ...(item.line === undefined ? {} : { line: item.line }),
+            errors: parsed ? zodIssues(parsed.error) : [{ path: "", message: item.parseError! }],
+          });
+        }
+        continue;
+      }
+      if (stored + batch.length >= maxRows) {
+        throw new ApiError(413, "too_many_rows", `A reference may hold at most ${maxRows} rows.`, { limit: maxRows });
+      }
+      batch.push(parsed.data);
+      if (batch.length >= BATCH) {
+        await insertRows(id, stored, batch);
+        stored += batch.length;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) {
+      await insertRows(id, stored, batch);
+      stored += batch.length;
+    }
+    if (stored === 0) {
+      throw unprocessable("The upload holds no valid reference rows.", rejected);
+    }
+    await publishSet(id, modelId, version ?? "", stored);
+  } catch (err) {
+    await discardSet(id);
+    throw err;
+  }
+  return { referenceId: String(id), version: version ?? null, rows: stored, rejectedCount, rejected };
+}
+
+/** Baselines the model on its own production data in [from, to): predictions that did not fail, with their labels. */
+export async function referenceFromWindow(
+  modelId: string,
+  request: z.infer<typeof fromWindowRequest>,
+  maxRows: number,
+): Promise<ReferenceResult> {
+  const { from, to, version: eventVersion } = request.fromWindow;
+  const version = request.version ?? eventVersion ?? "";
+  const id = await startSet(modelId, version, {
+    kind: "window",
+    from: from.toISOString(),
+    to: to.toISOString(),
+    ...(eventVersion ? { version: eventVersion } : {}),
+  });
+  const db = getDb();
+  const versionFilter = eventVersion ? Prisma.sql`AND e.version = ${eventVersion}` : Prisma.empty;
+  try {
+    const [{ n }] = await db.$queryRaw<{ n: number }[]>(Prisma.sql`
+      SELECT count(*)::int AS n FROM prediction_events e
+      WHERE e.model_id = ${modelId} AND e.ts >= ${from} AND e.ts < ${to} AND e.error_type IS NULL ${versionFilter}`);
+    if (n === 0) throw unprocessable("The window holds no successful predictions to baseline on.");
+    // Over the limit, keep every k-th row in time order: an even sample of the whole window.
+    const step = Math.ceil(n / maxRows);
+    const stored = await db.$executeRaw(Prisma.sql`
+      INSERT INTO reference_rows (reference_id, row_no, features, prediction, actual)
+      SELECT ${id}, (row_number() OVER (ORDER BY s.ts, s.id))::int - 1, s.features, s.prediction, s.actual
+      FROM (
+        SELECT e.ts, e.id, e.features, e.prediction, l.actual, row_number() OVER (ORDER BY e.ts, e.id) AS rn
+        FROM prediction_events e
+        LEFT JOIN labels l ON l.model_id = e.model_id AND l.prediction_id = e.id
+        WHERE e.model_id = ${modelId} AND e.ts >= ${from} AND e.ts < ${to} AND e.error_type IS NULL ${versionFilter}
+      ) s
+      WHERE (s.rn - 1) % ${step} = 0`);
+    await publishSet(id, modelId, version, stored);
+    return {
+      referenceId: String(id),
+      version: version || null,
+      rows: stored,
+      rejectedCount: 0,
+      rejected: [],
+      ...(step > 1 ? { sampledFrom: n } : {}),
+    };
+  } catch (err) {
+    await discardSet(id);
+    throw err;
+  }
+}

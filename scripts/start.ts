@@ -1,0 +1,93 @@
+/**
+ * `npm start` (and `npm run dev` with --dev): one process that owns the embedded database.
+ * 1. Without DATABASE_URL, lock the data directory first, so a second start stops with a clear message before it
+ *    touches anything (not even the build the first one is serving).
+ * 2. Generate the Prisma client and build the app when sources changed since the last build.
+ * 3. Apply pending migrations and make sure an admin credential exists.
+ * 4. Serve Next.js from this same process, so the route handlers find the lock held by their own pid.
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { config } from "../lib/config";
+import { DataDirLockedError, lockDataDir } from "../lib/dataDir";
+
+const root = path.resolve(__dirname, "..");
+const dev = process.argv.includes("--dev");
+const port = Number(process.env.PORT) || 3000;
+const hostname = process.env.HOST || "0.0.0.0";
+
+function newestMtime(p: string): number {
+  if (!fs.existsSync(p)) return 0;
+  const st = fs.statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = 0;
+  for (const entry of fs.readdirSync(p)) {
+    if (entry === "generated" || entry === "node_modules" || entry.startsWith(".")) continue;
+    newest = Math.max(newest, newestMtime(path.join(p, entry)));
+  }
+  return newest;
+}
+
+function run(cmd: string, args: string[]) {
+  execFileSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+}
+
+async function main() {
+  const cfg = config();
+  if (!cfg.databaseUrl) {
+    try {
+      lockDataDir(cfg.dataDir);
+    } catch (err) {
+      if (err instanceof DataDirLockedError) {
+        console.error(`driftwatch: ${err.message}`);
+        process.exit(1);
+      }
+      throw err;
+    }
+  }
+
+  const schema = path.join(root, "prisma", "schema.prisma");
+  const client = path.join(root, "lib", "generated", "prisma", "client.ts");
+  if (!fs.existsSync(client) || fs.statSync(client).mtimeMs < fs.statSync(schema).mtimeMs) {
+    run("npx", ["prisma", "generate"]);
+  }
+  if (!dev) {
+    const buildId = path.join(root, ".next", "BUILD_ID");
+    const sources = ["app", "components", "lib", "prisma", "next.config.ts", "package.json", "postcss.config.mjs", "instrumentation.ts"];
+    const built = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
+    if (sources.some((s) => newestMtime(path.join(root, s)) > built)) {
+      console.log("driftwatch: building the app (sources changed since the last build)…");
+      run("npx", ["next", "build"]);
+    }
+  }
+
+  const { migrate } = await import("../lib/migrate");
+  const { ensureAdminAccess } = await import("../lib/bootstrap");
+  const { closeDb, databaseKind } = await import("../lib/db");
+  const applied = await migrate();
+  if (applied.length) console.log(`driftwatch: applied migrations ${applied.join(", ")}`);
+  const tokenFile = await ensureAdminAccess();
+  if (tokenFile) console.log(`driftwatch: created an admin API key; its token is in ${tokenFile}`);
+  // The app's own module graph opens the database again; this process keeps the directory lock.
+  await closeDb({ keepLock: true });
+
+  const next = (await import("next")).default;
+  const app = next({ dev, dir: root, hostname, port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = http.createServer((req, res) => void handle(req, res));
+  server.listen(port, hostname, () => {
+    const where = databaseKind() === "postgres" ? "PostgreSQL (DATABASE_URL)" : `the embedded database in ${cfg.dataDir}`;
+    console.log(`driftwatch: serving http://localhost:${port} on ${where}`);
+  });
+  const stop = () => server.close(() => process.exit(0));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((err) => {
+  console.error("driftwatch: failed to start:", err);
+  process.exit(1);
+});
