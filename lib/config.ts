@@ -16,7 +16,7 @@ export function config() {
   return {
     databaseUrl: process.env.DATABASE_URL || undefined,
     /** Where the embedded database lives when DATABASE_URL is unset. */
-    dataDir: path.resolve(process.env.DRIFTWATCH_DATA_DIR || path.join(process.cwd(), ".data")),
+    dataDir: path.resolve(/*turbopackIgnore: true*/ process.env.DRIFTWATCH_DATA_DIR || path.join(process.cwd(), ".data")),
     adminToken: process.env.DRIFTWATCH_ADMIN_TOKEN || undefined,
     /** Largest ingest request body, in bytes (default 10 MB). */
     maxBodyBytes: intFromEnv("DRIFTWATCH_MAX_BODY_BYTES", 10 * 1024 * 1024),
