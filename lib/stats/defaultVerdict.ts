@@ -1,0 +1,193 @@
+import { benjaminiHochberg } from "./benjaminiHochberg";
+import { chi2Homogeneity } from "./chi2Homogeneity";
+import { jsDistance } from "./jsDistance";
+import { psi } from "./psi";
+import { twoProportionZTest } from "./twoProportionZTest";
+
+export type VerdictFeatureType = "numerical" | "categorical" | "binary";
+
+/** One feature of one window: reference and current counts on the same bins (see `alignCounts`). */
+export type VerdictFeatureInput = {
+  name: string;
+  type: VerdictFeatureType;
+  ref: readonly number[];
+  cur: readonly number[];
+  /** per-feature overrides of the call's thresholds */
+  thresholds?: Partial<VerdictThresholds>;
+};
+
+export type VerdictThresholds = {
+  /** significance level for BH (features) and Bonferroni (dataset alarm); default 0.05 */
+  alpha: number;
+  /** numerical effect size: PSI ≥ this; default 0.1 */
+  psi: number;
+  /** categorical effect size: JS distance (bits) ≥ this; default 0.1 */
+  js: number;
+  /** binary effect size: |p_ref − p_cur| ≥ this; default 0 (DESIGN.md: binary is the z-test alone) */
+  binaryDiff: number;
+  /** fewer values than this on either side → insufficient_data; default 200 */
+  minCount: number;
+  /** expected count per bin of the chi-square table below this (after pooling rare bins) → insufficient_data; default 5 */
+  minExpected: number;
+};
+
+export const DEFAULT_VERDICT_THRESHOLDS: VerdictThresholds = { alpha: 0.05, psi: 0.1, js: 0.1, binaryDiff: 0, minCount: 200, minExpected: 5 };
+
+export type FeatureVerdict = {
+  name: string;
+  type: VerdictFeatureType;
+  refCount: number;
+  count: number;
+  /** effect size and its threshold (absent when insufficient_data) */
+  effect?: { method: "psi" | "js" | "proportion_diff"; value: number; threshold: number };
+  /** significance test; pAdjusted is Benjamini–Hochberg across the tested features of the call */
+  test?: { method: "chi2" | "ztest"; statistic: number; pValue: number; pAdjusted: number; dof?: number; pooledBins?: number };
+  /** pAdjusted < alpha, whatever the effect size (a real but possibly small change) */
+  significant: boolean;
+  drifted: boolean | "insufficient_data";
+  reason?: string;
+};
+
+export type DatasetVerdict = {
+  features: FeatureVerdict[];
+  /** features that had enough data to be tested (the BH/Bonferroni family size) */
+  tested: number;
+  driftedCount: number;
+  /** driftedCount / tested (0 when nothing was tested) */
+  driftedShare: number;
+  /** at least one feature with effect ≥ threshold and raw p < alpha / tested (Bonferroni: familywise error ≤ alpha) */
+  alarm: boolean;
+  alarmAlpha: number;
+};
+
+/**
+ * Merges chi-square columns whose expected count is below `minExpected` into one pooled column
+ * (and that into the smallest other column if it is still too small). Returns the table or null if
+ * even the pooled table has an expected count below the minimum. All-zero columns are dropped.
+ */
+function poolRareColumns(ref: readonly number[], cur: readonly number[], minExpected: number): { ref: number[]; cur: number[]; pooled: number } | null {
+  let nr = 0;
+  let nc = 0;
+  for (let i = 0; i < ref.length; i++) {
+    nr += ref[i];
+    nc += cur[i];
+  }
+  const n = nr + nc;
+  const minRow = Math.min(nr, nc);
+  const keepR: number[] = [];
+  const keepC: number[] = [];
+  let poolR = 0;
+  let poolC = 0;
+  let pooled = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const col = ref[i] + cur[i];
+    if (col === 0) continue;
+    if ((minRow * col) / n < minExpected) {
+      poolR += ref[i];
+      poolC += cur[i];
+      pooled++;
+    } else {
+      keepR.push(ref[i]);
+      keepC.push(cur[i]);
+    }
+  }
+  if (pooled > 0) {
+    if ((minRow * (poolR + poolC)) / n >= minExpected || keepR.length === 0) {
+      keepR.push(poolR);
+      keepC.push(poolC);
+    } else {
+      let smallest = 0;
+      for (let i = 1; i < keepR.length; i++) if (keepR[i] + keepC[i] < keepR[smallest] + keepC[smallest]) smallest = i;
+      keepR[smallest] += poolR;
+      keepC[smallest] += poolC;
+    }
+  }
+  for (let i = 0; i < keepR.length; i++) if ((minRow * (keepR[i] + keepC[i])) / n < minExpected) return null;
+  return { ref: keepR, cur: keepC, pooled };
+}
+
+function sum(xs: readonly number[]): number {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s;
+}
+
+/**
+ * Driftwatch's default drift verdict for one window (DESIGN.md §Drift): effect size AND significance.
+ * - numerical: PSI ≥ 0.1 and chi-square homogeneity p (BH-adjusted) < 0.05, on the frozen bins;
+ * - categorical: JS distance (bits) ≥ 0.1 and chi-square p (BH) < 0.05, on reference ∪ current categories;
+ * - binary: pooled two-proportion z-test p (BH) < 0.05 (and |Δp| ≥ `binaryDiff`, default 0); the
+ *   second bin is the "success". A binary feature whose bins are not exactly 2 is judged as categorical.
+ * Benjamini–Hochberg runs across the features of the call that had enough data. The dataset alarm
+ * is Bonferroni: some feature has effect ≥ threshold and raw p < alpha / tested.
+ * `insufficient_data` (excluded from BH): fewer than `minCount` (200) values on either side, or an
+ * expected count under `minExpected` (5) in the chi-square table even after pooling the rare bins
+ * into one (pooling is our decision: without it one rare category would make every window
+ * insufficient). The effect size always uses the unpooled bins.
+ *
+ * Cost: O(Σk + F log F). Throws: RangeError on mismatched count vectors or negative counts.
+ *
+ * @example defaultVerdict([{ name: "age", type: "numerical", ref: [100, 100], cur: [100, 100] }]).features[0].drifted // "insufficient_data"
+ */
+export function defaultVerdict(features: readonly VerdictFeatureInput[], thresholds: Partial<VerdictThresholds> = {}): DatasetVerdict {
+  const base: VerdictThresholds = { ...DEFAULT_VERDICT_THRESHOLDS, ...thresholds };
+  type Pending = { verdict: FeatureVerdict; pValue: number; effectOk: boolean; alpha: number };
+  const pending: Pending[] = [];
+  const out: FeatureVerdict[] = features.map((f) => {
+    if (f.ref.length !== f.cur.length) throw new RangeError(`defaultVerdict: ${f.name}: count vectors differ in length`);
+    const t: VerdictThresholds = { ...base, ...f.thresholds };
+    const refCount = sum(f.ref);
+    const count = sum(f.cur);
+    const v: FeatureVerdict = { name: f.name, type: f.type, refCount, count, significant: false, drifted: "insufficient_data" };
+    if (refCount < t.minCount || count < t.minCount) {
+      v.reason = `fewer than ${t.minCount} values (reference ${refCount}, current ${count})`;
+      return v;
+    }
+    const table = poolRareColumns(f.ref, f.cur, t.minExpected);
+    if (table === null) {
+      v.reason = `expected bin count below ${t.minExpected}`;
+      return v;
+    }
+    if (f.type === "binary" && f.ref.length === 2) {
+      const z = twoProportionZTest(f.ref[1], refCount, f.cur[1], count);
+      const diff = Math.abs(f.ref[1] / refCount - f.cur[1] / count);
+      v.effect = { method: "proportion_diff", value: diff, threshold: t.binaryDiff };
+      v.test = { method: "ztest", statistic: z.statistic, pValue: z.pValue, pAdjusted: NaN };
+      pending.push({ verdict: v, pValue: z.pValue, effectOk: diff >= t.binaryDiff, alpha: t.alpha });
+      return v;
+    }
+    const chi = chi2Homogeneity(table.ref, table.cur);
+    if (f.type === "numerical") {
+      const value = psi(f.ref, f.cur);
+      v.effect = { method: "psi", value, threshold: t.psi };
+    } else {
+      const value = jsDistance(f.ref, f.cur);
+      v.effect = { method: "js", value, threshold: t.js };
+    }
+    v.test = { method: "chi2", statistic: chi.statistic, pValue: chi.pValue, pAdjusted: NaN, dof: chi.dof, pooledBins: table.pooled };
+    pending.push({ verdict: v, pValue: chi.pValue, effectOk: v.effect.value >= v.effect.threshold, alpha: t.alpha });
+    return v;
+  });
+  const tested = pending.length;
+  let alarm = false;
+  if (tested > 0) {
+    const adjusted = benjaminiHochberg(pending.map((p) => p.pValue));
+    pending.forEach((p, i) => {
+      const test = p.verdict.test;
+      if (!test) return;
+      test.pAdjusted = adjusted[i];
+      p.verdict.significant = adjusted[i] < p.alpha;
+      p.verdict.drifted = p.effectOk && p.verdict.significant;
+      if (p.effectOk && p.pValue < p.alpha / tested) alarm = true;
+    });
+  }
+  const driftedCount = out.filter((v) => v.drifted === true).length;
+  return {
+    features: out,
+    tested,
+    driftedCount,
+    driftedShare: tested > 0 ? driftedCount / tested : 0,
+    alarm,
+    alarmAlpha: base.alpha / Math.max(tested, 1),
+  };
+}

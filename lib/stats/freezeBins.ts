@@ -1,0 +1,56 @@
+import { type Bins, type ValueBins, DECILES, DECILE_MIN_DISTINCT, categoryKey, compareKeys } from "./bins";
+import { cleanNumeric } from "./cleanNumeric";
+import { quantileSorted } from "./quantile";
+
+/**
+ * Freezes the bins of a numerical feature from its reference sample (DESIGN.md §Drift):
+ * - more than 20 distinct finite reference values → 10 decile bins: inner edges
+ *   `unique(quantile(ref, [0.1, …, 0.9]))` with type-7 (numpy default) interpolation, bins
+ *   right-closed `(lo, hi]`, outer edges ±∞ (ties can collapse edges, giving fewer bins);
+ * - otherwise one bin per distinct reference value (sorted ascending); current values not in
+ *   the reference are reported by `countIntoBins` as `unseen` and become extra bins when aligned.
+ * Missing values (null, NaN, ±Infinity) are ignored.
+ *
+ * Cost: O(n log n). Throws: RangeError if the reference has no finite value.
+ *
+ * @example freezeBins([1, 1, 2, 3], "numerical") // { kind: "values", values: [1, 2, 3] }
+ */
+export function freezeBins(reference: ArrayLike<number | null | undefined>, kind: "numerical"): Bins {
+  if (kind !== "numerical") throw new RangeError(`freezeBins: unsupported kind ${String(kind)}`);
+  const sorted = cleanNumeric(reference).values.sort();
+  if (sorted.length === 0) throw new RangeError("freezeBins: reference has no finite value");
+  const distinct: number[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    if (i === 0 || sorted[i] !== sorted[i - 1]) {
+      distinct.push(sorted[i]);
+      if (distinct.length > DECILE_MIN_DISTINCT) break;
+    }
+  }
+  if (distinct.length <= DECILE_MIN_DISTINCT) return { kind: "values", values: distinct.map((v) => (v === 0 ? 0 : v)) };
+  const edges: number[] = [];
+  for (const p of DECILES) {
+    const e = quantileSorted(sorted, p);
+    if (edges.length === 0 || e !== edges[edges.length - 1]) edges.push(e);
+  }
+  return { kind: "numeric", edges };
+}
+
+/**
+ * Freezes the bins of a categorical feature: one bin per distinct category of the reference
+ * (keys from `categoryKey`: booleans "true"/"false", numbers `String(n)`), sorted by code unit.
+ * Missing values are ignored. Categories that appear later only in current windows are counted
+ * as `unseen` and become extra bins when aligned.
+ *
+ * Cost: O(n + k log k). Throws: RangeError if the reference has no non-missing value.
+ *
+ * @example freezeCategoricalBins(["b", "a", "b", null]) // { kind: "values", values: ["a", "b"] }
+ */
+export function freezeCategoricalBins(reference: readonly (string | number | boolean | null | undefined)[]): ValueBins {
+  const seen = new Set<string>();
+  for (const v of reference) {
+    const k = categoryKey(v);
+    if (k !== null) seen.add(k);
+  }
+  if (seen.size === 0) throw new RangeError("freezeCategoricalBins: reference has no non-missing value");
+  return { kind: "values", values: [...seen].sort(compareKeys) };
+}
