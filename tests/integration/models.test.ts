@@ -15,7 +15,7 @@ const getModel = (model: string, token?: string | null) =>
   call(getModelRoute, { path: `/api/v1/models/${model}`, params: { model }, token });
 const putModel = (model: string, body: unknown, token?: string | null) =>
   call(putModelRoute, { method: "PUT", path: `/api/v1/models/${model}`, params: { model }, body, token });
-const putReference = (model: string, opts: Parameters<typeof call>[1]) =>
+const putReference = (model: string, opts: Parameters<typeof call<{ model: string }>>[1]) =>
   call(putReferenceRoute, { method: "PUT", path: `/api/v1/models/${model}/reference`, params: { model }, ...opts });
 
 async function createKey(scopes: string[]) {
