@@ -31,16 +31,16 @@ export default async function OverviewPage() {
                 <th scope="col" className="px-4 py-3">Model</th>
                 <th scope="col" className="px-4 py-3">Status</th>
                 <th scope="col" className="px-4 py-3 text-right">Events stored</th>
-                <th scope="col" className="px-4 py-3 text-right">Requests (24 h)</th>
-                <th scope="col" className="px-4 py-3 text-right">Error rate (24 h)</th>
-                <th scope="col" className="px-4 py-3">Last event</th>
+                <th scope="col" className="hidden px-4 py-3 text-right md:table-cell">Requests (24 h)</th>
+                <th scope="col" className="px-4 py-3 text-right">Errors (24 h)</th>
+                <th scope="col" className="hidden px-4 py-3 sm:table-cell">Last event</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {models.map((m) => (
                 <tr key={m.id} data-model={m.id} className="hover:bg-slate-50">
                   <td className="px-4 py-3">
-                    <div className="font-medium text-slate-900">{m.name}</div>
+                    <div className="break-all font-medium text-slate-900 sm:break-normal">{m.name}</div>
                     <div className="text-xs text-slate-500">
                       {m.id !== m.name && <span className="font-mono">{m.id} · </span>}
                       {TASK_LABELS[m.task] ?? m.task}
@@ -53,9 +53,9 @@ export default async function OverviewPage() {
                   <td className="px-4 py-3 text-right tabular-nums" data-testid="event-count">
                     {formatCount(m.events)}
                   </td>
-                  <td className="px-4 py-3 text-right tabular-nums">{formatCount(m.last24h.requests)}</td>
+                  <td className="hidden px-4 py-3 text-right tabular-nums md:table-cell">{formatCount(m.last24h.requests)}</td>
                   <td className="px-4 py-3 text-right tabular-nums">{formatPercent(m.last24h.errorRate)}</td>
-                  <td className="px-4 py-3 text-slate-600" title={m.lastEventAt ?? undefined}>
+                  <td className="hidden px-4 py-3 text-slate-600 sm:table-cell" title={m.lastEventAt ?? undefined}>
                     {formatAgo(m.lastEventAt, now)}
                   </td>
                 </tr>
