@@ -123,7 +123,8 @@ function sum(xs: readonly number[]): number {
  * `insufficient_data` (excluded from BH): fewer than `minCount` (200) values on either side, or an
  * expected count under `minExpected` (5) in the chi-square table even after pooling the rare bins
  * into one (pooling is our decision: without it one rare category would make every window
- * insufficient). The effect size always uses the unpooled bins.
+ * insufficient). With the default minCount of 200 pooling always reaches expected counts ≥ 5, so that
+ * rule only bites when a smaller minCount is configured. The effect size always uses the unpooled bins.
  *
  * Cost: O(Σk + F log F). Throws: RangeError on mismatched count vectors or negative counts.
  *

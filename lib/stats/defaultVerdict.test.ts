@@ -1,0 +1,154 @@
+// Default verdict: unit cases and a deterministic simulation of its false-alarm rate and power.
+import { describe, expect, it } from "vitest";
+import { type Bins, DECILES } from "./bins";
+import { alignCounts, countIntoBins, countNumericInto } from "./countIntoBins";
+import { defaultVerdict, type VerdictFeatureInput, type VerdictFeatureType } from "./defaultVerdict";
+import { freezeBins, freezeCategoricalBins } from "./freezeBins";
+import { createRandom, type Random } from "./random";
+
+describe("defaultVerdict — rules", () => {
+  it("insufficient_data below 200 values and when expected counts stay under 5", () => {
+    const v = defaultVerdict([
+      { name: "small", type: "numerical", ref: [100, 100], cur: [50, 49] },
+      { name: "ok", type: "numerical", ref: [500, 500], cur: [100, 100] },
+    ]);
+    expect(v.features.map((f) => f.drifted)).toEqual(["insufficient_data", false]);
+    expect(v.tested).toBe(1);
+    // with the default minCount (200) pooling always reaches expected ≥ 5; with a smaller minCount it may not
+    const tiny = defaultVerdict([{ name: "t", type: "categorical", ref: [3, 1], cur: [2, 1] }], { minCount: 1 });
+    expect(tiny.features[0].drifted).toBe("insufficient_data");
+    expect(tiny.features[0].reason).toMatch(/expected/);
+  });
+  it("pools rare categories before the chi-square test, effect size on all bins", () => {
+    const v = defaultVerdict([{ name: "c", type: "categorical", ref: [500, 500, 2, 1], cur: [300, 300, 1, 3] }]);
+    const f = v.features[0];
+    expect(f.test?.pooledBins).toBe(2);
+    expect(f.test?.dof).toBe(1); // pooled (7 values, expected 2.6) still < 5 → merged into the smaller column
+    expect(f.effect?.method).toBe("js");
+  });
+  it("needs effect size AND significance", () => {
+    // large n, tiny shift: significant but PSI < 0.1 → not drifted
+    const big = defaultVerdict([{ name: "x", type: "numerical", ref: [100000, 100000], cur: [98000, 102000] }]);
+    expect(big.features[0].significant).toBe(true);
+    expect(big.features[0].drifted).toBe(false);
+    // big shift: drifted
+    const shift = defaultVerdict([{ name: "x", type: "numerical", ref: [500, 500], cur: [200, 800] }]);
+    expect(shift.features[0].drifted).toBe(true);
+    expect(shift.alarm).toBe(true);
+  });
+  it("binary features use the z-test; thresholds are configurable per call and per feature", () => {
+    const input: VerdictFeatureInput[] = [{ name: "flag", type: "binary", ref: [600, 400], cur: [500, 500] }];
+    const v = defaultVerdict(input);
+    expect(v.features[0].test?.method).toBe("ztest");
+    expect(v.features[0].drifted).toBe(true);
+    expect(defaultVerdict(input, { binaryDiff: 0.2 }).features[0].drifted).toBe(false);
+    expect(defaultVerdict([{ ...input[0], thresholds: { alpha: 1e-9 } }]).features[0].drifted).toBe(false);
+  });
+  it("both samples constant and equal: p = 1, not drifted", () => {
+    const v = defaultVerdict([{ name: "k", type: "numerical", ref: [500, 0], cur: [300, 0] }]);
+    expect(v.features[0].test?.pValue).toBe(1);
+    expect(v.features[0].drifted).toBe(false);
+  });
+});
+
+// ---- simulation ---------------------------------------------------------------------------
+type Gen = { type: VerdictFeatureType; draw: (r: Random) => number | string };
+const CATS = ["a", "b", "c", "d", "e", "f"];
+const CAT_P = [0.35, 0.25, 0.15, 0.12, 0.08, 0.05];
+function drawCat(r: Random): string {
+  let u = r.uniform();
+  for (let i = 0; i < CATS.length; i++) {
+    u -= CAT_P[i];
+    if (u < 0) return CATS[i];
+  }
+  return CATS[CATS.length - 1];
+}
+const FEATURES: Gen[] = [
+  ...Array.from({ length: 6 }, (): Gen => ({ type: "numerical", draw: (r) => r.normal() })),
+  { type: "numerical", draw: (r) => Math.exp(r.normal()) },
+  { type: "numerical", draw: (r) => -Math.log(1 - r.uniform()) },
+  { type: "numerical", draw: (r) => r.normal() / Math.sqrt(-2 * Math.log(1 - r.uniform())) }, // heavy tail
+  { type: "numerical", draw: (r) => Math.round(r.uniform() * 500) / 10 }, // ties
+  { type: "numerical", draw: (r) => r.poisson(4) }, // ≤ 20 distinct: value bins
+  { type: "numerical", draw: (r) => r.poisson(25) }, // integer deciles with ties
+  { type: "numerical", draw: (r) => (r.uniform() < 0.3 ? 0 : r.normal() + 3) }, // point mass at 0
+  { type: "numerical", draw: (r) => r.uniform() * 10 },
+  ...Array.from({ length: 4 }, (): Gen => ({ type: "categorical", draw: drawCat })),
+  { type: "binary", draw: (r) => (r.uniform() < 0.3 ? "yes" : "no") },
+  { type: "binary", draw: (r) => (r.uniform() < 0.5 ? "true" : "false") },
+];
+
+describe("defaultVerdict — simulation (seeded, deterministic)", () => {
+  it("false alarms on 1,000 no-drift windows × 1,000 values × 20 features: ≤ 5 % per feature and for the dataset alarm", () => {
+    expect(FEATURES.length).toBe(20);
+    const rng = createRandom(20261120);
+    const REF = 5000;
+    const WINDOWS = 1000;
+    const M = 1000;
+    const frozen = FEATURES.map((g) => {
+      const ref = Array.from({ length: REF }, () => g.draw(rng));
+      const bins: Bins = g.type === "numerical" ? freezeBins(ref as number[], "numerical") : freezeCategoricalBins(ref);
+      return { bins, refCounts: countIntoBins(bins, ref), edges: bins.kind === "numeric" ? Float64Array.from(bins.edges) : null };
+    });
+    const featureAlarms = new Array<number>(FEATURES.length).fill(0);
+    let datasetAlarms = 0;
+    let insufficient = 0;
+    const buf = new Float64Array(M);
+    for (let w = 0; w < WINDOWS; w++) {
+      const inputs: VerdictFeatureInput[] = FEATURES.map((g, f) => {
+        const fr = frozen[f];
+        let cur;
+        if (fr.edges) {
+          for (let i = 0; i < M; i++) buf[i] = g.draw(rng) as number;
+          const counts = new Float64Array(fr.edges.length + 1);
+          countNumericInto(fr.edges, buf, counts);
+          cur = { counts: Array.from(counts), missing: 0 };
+        } else {
+          cur = countIntoBins(fr.bins, Array.from({ length: M }, () => g.draw(rng)));
+        }
+        const a = alignCounts(fr.bins, fr.refCounts, cur);
+        return { name: `f${f}`, type: g.type, ref: a.ref, cur: a.cur };
+      });
+      const v = defaultVerdict(inputs);
+      v.features.forEach((fv, f) => {
+        if (fv.drifted === true) featureAlarms[f]++;
+        if (fv.drifted === "insufficient_data") insufficient++;
+      });
+      if (v.alarm) datasetAlarms++;
+    }
+    const rates = featureAlarms.map((a) => a / WINDOWS);
+    console.log(`per-feature false-alarm rates: ${rates.join(" ")}; dataset alarm rate ${datasetAlarms / WINDOWS}`);
+    expect(insufficient).toBe(0);
+    for (const r of rates) expect(r).toBeLessThanOrEqual(0.05);
+    expect(datasetAlarms / WINDOWS).toBeLessThanOrEqual(0.05);
+  });
+
+  it("a 0.2-σ mean shift on 5,000 values is detected as significant; it is below the default PSI 0.1 effect size", () => {
+    const rng = createRandom(7);
+    const ref = Array.from({ length: 5000 }, () => rng.normal());
+    const cur = Array.from({ length: 5000 }, () => rng.normal() + 0.2);
+    const bins = freezeBins(ref, "numerical");
+    expect(bins.kind === "numeric" && bins.edges.length).toBe(DECILES.length);
+    const a = alignCounts(bins, countIntoBins(bins, ref), countIntoBins(bins, cur));
+    // 19 unshifted companions so that BH runs over a realistic family of 20 features
+    const others: VerdictFeatureInput[] = Array.from({ length: 19 }, (_, i) => {
+      const c = Array.from({ length: 5000 }, () => rng.normal());
+      return { name: `n${i}`, type: "numerical", ref: a.ref, cur: alignCounts(bins, countIntoBins(bins, ref), countIntoBins(bins, c)).cur };
+    });
+    const shifted: VerdictFeatureInput = { name: "shifted", type: "numerical", ref: a.ref, cur: a.cur };
+    const v = defaultVerdict([shifted, ...others]);
+    const f = v.features[0];
+    expect(f.significant).toBe(true);
+    expect(f.test?.pAdjusted).toBeLessThan(1e-6);
+    // PSI of a 0.2σ normal shift on deciles is ≈ 0.04 (analytically 0.038): the default 0.1 effect size is
+    // not reached, so the default verdict reports it as significant but not drifted …
+    expect(f.effect?.value).toBeGreaterThan(0.02);
+    expect(f.effect?.value).toBeLessThan(0.1);
+    expect(f.drifted).toBe(false);
+    // … and a per-call PSI threshold of 0.02 flags it, with the Bonferroni dataset alarm.
+    const tuned = defaultVerdict([shifted, ...others], { psi: 0.02 });
+    expect(tuned.features[0].drifted).toBe(true);
+    expect(tuned.alarm).toBe(true);
+    expect(tuned.features.slice(1).filter((x) => x.drifted === true).length).toBe(0);
+  });
+});
