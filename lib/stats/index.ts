@@ -31,3 +31,5 @@ export { rocAuc, rocAucFromHistogram } from "./rocAuc";
 export { chiSquareSf } from "./distributions/chiSquareSf";
 export { normalSf, normalCdf } from "./distributions/normal";
 export { kstwoSf, smirnovSf } from "./distributions/kolmogorov";
+export { sortFloat64 } from "./sortFloat64";
+export { type Random, createRandom } from "./random";

@@ -8,6 +8,7 @@ import { hellinger } from "./hellinger";
 import { jsDistance } from "./jsDistance";
 import { ks2samp } from "./ks2samp";
 import { psi } from "./psi";
+import { sortFloat64 } from "./sortFloat64";
 
 const counts = fc.array(fc.nat({ max: 1000 }), { minLength: 1, maxLength: 30 }).filter((xs) => xs.some((x) => x > 0));
 const pairOfCounts = fc
@@ -93,6 +94,21 @@ describe("properties", () => {
         expect(new Map([...(merged.unseen ?? [])].sort())).toEqual(new Map([...(whole.unseen ?? [])].sort()));
       }),
       opts,
+    );
+  });
+});
+
+describe("sortFloat64 (radix sort used by KS and Wasserstein)", () => {
+  it("sorts like Float64Array.prototype.sort, including ±0, ±Infinity, subnormals and ties", () => {
+    const special = fc.constantFrom(0, -0, Infinity, -Infinity, 5e-324, -5e-324, 1, -1);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.double({ noNaN: true }), special), { minLength: 4096, maxLength: 6000 }), (xs) => {
+        const expected = Float64Array.from(xs).sort();
+        const got = sortFloat64(Float64Array.from(xs));
+        for (let i = 0; i < xs.length; i++) if (!Object.is(got[i], expected[i])) return false;
+        return true;
+      }),
+      { numRuns: 30, seed: 11 },
     );
   });
 });

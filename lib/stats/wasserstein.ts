@@ -1,3 +1,5 @@
+import { sortFloat64 } from "./sortFloat64";
+
 /** Neumaier-compensated running sum (internal). */
 class CompensatedSum {
   private s = 0;
@@ -16,7 +18,7 @@ function sortedCopy(values: ArrayLike<number>, fn: string): Float64Array {
   if (values.length === 0) throw new RangeError(`${fn}: empty sample`);
   const out = Float64Array.from(values);
   for (let i = 0; i < out.length; i++) if (!Number.isFinite(out[i])) throw new RangeError(`${fn}: non-finite value; drop missing values first (see cleanNumeric)`);
-  return out.sort();
+  return sortFloat64(out);
 }
 
 /**
