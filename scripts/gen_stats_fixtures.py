@@ -230,6 +230,11 @@ def numeric_case(name, ref, cur, note):
         "ks": ks(r, c), "wasserstein": wasserstein_normed(r, c),
         "evidently": evidently(r, c, "numerical"),
     }
+    # Evidently's PSI and JS forced on a numerical column: Sturges bins over ref+cur when > 20 distinct ref values
+    rp, cp = ev_binned(r, c, "numerical", True)
+    exp["evidentlyPsi"] = float(np.sum((rp - cp) * np.log(rp / cp)))
+    rp, cp = ev_binned(r, c, "numerical", False)
+    exp["evidentlyJsNats"] = float(jensenshannon(rp, cp))
     if len(set(np.unique(r)) | set(np.unique(c))) == 2:
         lo = min(set(np.unique(r)) | set(np.unique(c)))
         exp["ztest"] = ztest(float(np.sum(r != lo)), len(r), float(np.sum(c != lo)), len(c))

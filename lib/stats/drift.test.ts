@@ -32,6 +32,8 @@ type Expected = {
   wasserstein?: number;
   ztest?: { statistic: number; pValue: number };
   evidently: { method: string; statistic: number | string; pValue?: number; threshold: number; drifted: boolean };
+  evidentlyPsi?: number;
+  evidentlyJsNats?: number;
 };
 type Case = { name: string; type: "numerical" | "categorical"; note: string; ref: (number | string | boolean | null)[]; cur: (number | string | boolean | null)[]; expected: Expected };
 
@@ -111,6 +113,8 @@ describe("drift methods match scipy on the fixture cases", () => {
       expect(ev.threshold).toBe(e.evidently.threshold);
       expectClose(ev.statistic, decodeNumber(e.evidently.statistic) as number, "evidently statistic");
       if (e.evidently.pValue !== undefined) expectClose(ev.pValue as number, e.evidently.pValue, "evidently p");
+      if (e.evidentlyPsi !== undefined) expectClose(evidentlyDrift(refRaw, curRaw, c.type, { method: "psi" }).statistic, e.evidentlyPsi, "evidently psi (Sturges)");
+      if (e.evidentlyJsNats !== undefined) expectClose(evidentlyDrift(refRaw, curRaw, c.type, { method: "jensenshannon" }).statistic, e.evidentlyJsNats, "evidently js (Sturges)");
     });
   }
 });
