@@ -1,11 +1,31 @@
 import { defineConfig } from "@playwright/test";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
 const port = Number(process.env.E2E_PORT) || 3100;
-// The app under test gets its own embedded database (or the test PostgreSQL when DATABASE_URL is set).
+// The app under test gets its own embedded database, or its own PostgreSQL database (below).
 const dataDir = process.env.E2E_DATA_DIR || fs.mkdtempSync(path.join(os.tmpdir(), "driftwatch-e2e-"));
+
+/**
+ * With DATABASE_URL, the app under test gets a fresh database of its own on that server (`<name>_e2e`), so the
+ * end-to-end run starts empty whatever the integration tests left behind. The config is evaluated again in each
+ * worker; the environment marker makes the reset happen once.
+ */
+function e2eDatabaseUrl(): string | undefined {
+  const url = process.env.DATABASE_URL;
+  if (!url) return undefined;
+  if (process.env.DRIFTWATCH_E2E_DATABASE_URL) return process.env.DRIFTWATCH_E2E_DATABASE_URL;
+  const target = new URL(url);
+  target.pathname = `${target.pathname.slice(1) || "postgres"}_e2e`;
+  const name = target.pathname.slice(1);
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`unexpected database name ${name}`);
+  execFileSync("psql", [url, "-q", "-c", `DROP DATABASE IF EXISTS ${name}`, "-c", `CREATE DATABASE ${name}`], { stdio: "inherit" });
+  process.env.DRIFTWATCH_E2E_DATABASE_URL = target.toString();
+  return target.toString();
+}
+const databaseUrl = e2eDatabaseUrl();
 import { E2E_ADMIN_TOKEN } from "./e2e/env";
 
 export default defineConfig({
@@ -41,6 +61,7 @@ export default defineConfig({
       PORT: String(port),
       HOST: "127.0.0.1",
       DRIFTWATCH_DATA_DIR: dataDir,
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       DRIFTWATCH_ADMIN_TOKEN: E2E_ADMIN_TOKEN,
       NEXT_TELEMETRY_DISABLED: "1",
     },

@@ -43,7 +43,7 @@ const run = (ok: boolean) => {
 run(step("prisma client", "npx", ["prisma", "generate"]));
 run(step("type-check", "npx", ["tsc", "--noEmit"]));
 run(step("migrations match schema", "npx", ["tsx", "scripts/db/create-migration.ts", "--check"]));
-run(step("unit + integration", "npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile=${vitestJson}`]));
+run(step("unit + integration", "npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]));
 if (run(step("build", "npx", ["next", "build"]))) {
   run(
     step("end-to-end", "npx", ["playwright", "test", "--reporter=list,json"], {

@@ -1,0 +1,218 @@
+/**
+ * bench/ingest — posts events to a running Driftwatch from a second process and reports throughput and latency.
+ *
+ *   npx tsx bench/ingest/run.ts [--db embedded|postgres] [--events 200000] [--batch 1000] [--concurrency 2]
+ *
+ * It starts the built app itself (`scripts/start.ts`) on a scratch embedded database or a scratch PostgreSQL
+ * database (`driftwatch_bench` on DATABASE_URL's server, default 127.0.0.1), posts pre-serialised 1,000-event
+ * batches of 10 features, checks that every event was stored exactly once, and on PostgreSQL measures a baseline
+ * in the same run: the same rows written straight into the table with the same unnest statement, no HTTP and no
+ * validation, so the ratio shows what the app adds.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+
+const args = process.argv.slice(2);
+const opt = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+};
+const dbKind = opt("db", process.env.DATABASE_URL ? "postgres" : "embedded") as "embedded" | "postgres";
+const total = Number(opt("events", "200000"));
+const batch = Number(opt("batch", "1000"));
+const concurrency = Number(opt("concurrency", "2"));
+const port = Number(opt("port", "3200"));
+const root = path.resolve(__dirname, "..", "..");
+const TOKEN = "bench-admin-token-0123456789";
+const base = `http://127.0.0.1:${port}`;
+
+const pgServer = process.env.DATABASE_URL
+  ? new URL(process.env.DATABASE_URL)
+  : new URL("postgresql://postgres@127.0.0.1:5432/postgres");
+const benchDbUrl = (() => {
+  const u = new URL(pgServer.toString());
+  u.pathname = "/driftwatch_bench";
+  return u.toString();
+})();
+
+const COUNTRIES = ["DE", "FR", "US", "GB", "ES", "IT", "NL", "PL"];
+const CHANNELS = ["web", "app", "pos"];
+
+/** Deterministic events: 7 numerical and 3 categorical features, time-ordered ids as a real service would send. */
+function makeBatch(model: string, start: number, n: number, t0: number) {
+  const events = [];
+  for (let i = start; i < start + n; i++) {
+    const x = Math.sin(i * 12.9898) * 43758.5453;
+    const r = x - Math.floor(x);
+    events.push({
+      id: `evt-${String(i).padStart(10, "0")}`,
+      model,
+      version: i % 4 === 0 ? "v2" : "v1",
+      timestamp: new Date(t0 + i * 10).toISOString(),
+      features: {
+        amount: Math.round(r * 50000) / 100,
+        age: 18 + (i % 63),
+        score: r,
+        n_items: i % 9,
+        distance_km: Math.round(r * 9000) / 10,
+        hour: i % 24,
+        balance: Math.round((r - 0.3) * 1e6) / 100,
+        country: COUNTRIES[i % COUNTRIES.length],
+        channel: CHANNELS[i % CHANNELS.length],
+        is_new_user: i % 7 === 0 ? "yes" : "no",
+      },
+      prediction: r > 0.9 ? "fraud" : "legit",
+      probabilities: { fraud: Math.round(r * 1000) / 1000, legit: Math.round((1 - r) * 1000) / 1000 },
+      latencyMs: Math.round((5 + r * 40) * 10) / 10,
+      ...(i % 200 === 0 ? { error: { type: "timeout" } } : {}),
+    });
+  }
+  return events;
+}
+
+const quantile = (sorted: number[], p: number) => {
+  const h = (sorted.length - 1) * p;
+  const lo = Math.floor(h);
+  return sorted[lo] + (h - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? sorted[lo]) - sorted[lo]);
+};
+
+async function waitHealthy(server: ChildProcess) {
+  for (let i = 0; i < 600; i++) {
+    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("server did not become healthy");
+}
+
+async function post(body: string): Promise<{ ms: number; accepted: number; duplicates: number }> {
+  const t = performance.now();
+  const res = await fetch(`${base}/api/v1/predictions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+    body,
+  });
+  const json = (await res.json()) as { accepted: number; duplicates: number };
+  if (res.status !== 200) throw new Error(`status ${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
+  return { ms: performance.now() - t, accepted: json.accepted, duplicates: json.duplicates };
+}
+
+/** Sends every body with `concurrency` clients; returns per-request latencies and totals. */
+async function load(bodies: string[]) {
+  const latencies: number[] = [];
+  let accepted = 0;
+  let duplicates = 0;
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < bodies.length) {
+        const r = await post(bodies[next++]);
+        latencies.push(r.ms);
+        accepted += r.accepted;
+        duplicates += r.duplicates;
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { seconds, accepted, duplicates, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies.at(-1)! };
+}
+
+/** The same rows written directly with the app's statement shape: the database's own cost, for the ratio. */
+async function baseline(batches: ReturnType<typeof makeBatch>[]) {
+  const client = new pg.Client({ connectionString: benchDbUrl });
+  await client.connect();
+  const sql = `INSERT INTO prediction_events (model_id, id, version, ts, features, prediction, probabilities, confidence, latency_ms, error_type, segments)
+    SELECT model_id, id, version, ts::timestamptz, features::jsonb, prediction::jsonb, probabilities::jsonb, confidence, latency_ms, error_type, NULL
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::float8[], $10::text[])
+      AS t(model_id, id, version, ts, features, prediction, probabilities, confidence, latency_ms, error_type)
+    ON CONFLICT (model_id, id) DO NOTHING`;
+  const t0 = performance.now();
+  for (const events of batches) {
+    const cols = (f: (e: (typeof events)[number]) => unknown) => events.map(f);
+    await client.query(sql, [
+      cols((e) => `${e.model}-baseline`),
+      cols((e) => e.id),
+      cols((e) => e.version),
+      cols((e) => e.timestamp),
+      cols((e) => JSON.stringify(e.features)),
+      cols((e) => JSON.stringify(e.prediction)),
+      cols((e) => JSON.stringify(e.probabilities)),
+      cols((e) => Math.max(e.probabilities.fraud, e.probabilities.legit)),
+      cols((e) => e.latencyMs),
+      cols((e) => ("error" in e ? e.error!.type : null)),
+    ]);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  await client.end();
+  return seconds;
+}
+
+async function main() {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", DRIFTWATCH_ADMIN_TOKEN: TOKEN };
+  let dataDir: string | undefined;
+  if (dbKind === "postgres") {
+    const admin = new pg.Client({ connectionString: pgServer.toString() });
+    await admin.connect();
+    await admin.query("DROP DATABASE IF EXISTS driftwatch_bench");
+    await admin.query("CREATE DATABASE driftwatch_bench");
+    await admin.end();
+    env.DATABASE_URL = benchDbUrl;
+  } else {
+    delete env.DATABASE_URL;
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "driftwatch-bench-"));
+    env.DRIFTWATCH_DATA_DIR = dataDir;
+  }
+  const server = spawn("npx", ["tsx", "scripts/start.ts"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"], detached: true });
+  try {
+    await waitHealthy(server);
+    const model = `bench-${Date.now().toString(36)}`;
+    const t0 = Date.now() - 7 * 24 * 3600 * 1000;
+    const batches = Array.from({ length: Math.ceil(total / batch) }, (_, b) => makeBatch(model, b * batch, Math.min(batch, total - b * batch), t0));
+    const bodies = batches.map((events) => JSON.stringify({ events }));
+    const bytes = bodies.reduce((s, b) => s + b.length, 0);
+
+    await post(JSON.stringify(makeBatch(`${model}-warmup`, 0, 100, t0))); // first-use costs out of the timing
+    const run = await load(bodies);
+    const replay = await load(bodies.slice(0, Math.min(bodies.length, 20)));
+
+    const detail = await fetch(`${base}/api/v1/models/${model}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const stored = ((await detail.json()) as { counts: { events: number } }).counts.events;
+    const base_s = dbKind === "postgres" ? await baseline(batches) : null;
+
+    const rows: [string, string][] = [
+      ["database", dbKind === "postgres" ? "PostgreSQL (real server)" : "embedded PGlite"],
+      ["events / batch / clients", `${total} / ${batch} / ${concurrency}`],
+      ["payload", `${(bytes / total).toFixed(0)} bytes/event, ${(bytes / 1e6).toFixed(1)} MB`],
+      ["wall time", `${run.seconds.toFixed(2)} s`],
+      ["throughput", `${Math.round(total / run.seconds).toLocaleString("en-US")} events/s`],
+      ["request latency p50 / p99 / max", `${run.p50.toFixed(1)} / ${run.p99.toFixed(1)} / ${run.max.toFixed(1)} ms`],
+      ["stored exactly once", `${stored === total && run.accepted === total ? "yes" : "NO"} (stored ${stored}, accepted ${run.accepted})`],
+      ["replay of 20 batches", `${replay.duplicates} duplicates, ${replay.accepted} stored, p50 ${replay.p50.toFixed(1)} ms`],
+    ];
+    if (base_s !== null) {
+      rows.push(["baseline: direct SQL, 1 connection", `${Math.round(total / base_s).toLocaleString("en-US")} events/s`]);
+      rows.push(["app / baseline throughput", `${(base_s / run.seconds).toFixed(2)}×`]);
+    }
+    const w = Math.max(...rows.map((r) => r[0].length));
+    console.log("\n" + rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join("\n"));
+    if (stored !== total) process.exitCode = 1;
+  } finally {
+    if (server.pid) process.kill(-server.pid, "SIGTERM");
+    await new Promise((r) => setTimeout(r, 1500));
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
