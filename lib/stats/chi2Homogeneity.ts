@@ -12,7 +12,7 @@ export type Chi2Result = { statistic: number; pValue: number; dof: number };
  * Cost: O(k). Throws: RangeError on mismatched lengths, negative/non-finite counts, or an empty side
  * (scipy raises too: a zero row makes an expected frequency 0).
  *
- * @example chi2Homogeneity([10, 20, 30], [15, 15, 30]) // { statistic: 1.6666666666666667, pValue: 0.4345982085070782, dof: 2 }
+ * @example chi2Homogeneity([10, 20, 30], [15, 15, 30]) // { statistic: 1.7142857142857144, pValue: 0.42437284567695, dof: 2 }
  */
 export function chi2Homogeneity(ref: readonly number[], cur: readonly number[]): Chi2Result {
   if (ref.length !== cur.length) throw new RangeError("chi2Homogeneity: count vectors differ in length");

@@ -43,7 +43,7 @@ export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean>):
  * Σ posᵢnegᵢ / (2PN).
  * Cost O(k). Throws: RangeError if the arrays differ in length or a class is absent.
  *
- * @example rocAucFromHistogram([0, 1, 1], [1, 1, 0]) // 0.75
+ * @example rocAucFromHistogram([0, 1, 1], [1, 1, 0]) // 0.875
  */
 export function rocAucFromHistogram(positives: readonly number[], negatives: readonly number[]): number {
   if (positives.length !== negatives.length) throw new RangeError("rocAucFromHistogram: arrays differ in length");

@@ -9,7 +9,7 @@ import { normalSf } from "./distributions/normal";
  *
  * Cost: O(1). Throws: RangeError unless 0 ≤ xᵢ ≤ nᵢ and nᵢ > 0.
  *
- * @example twoProportionZTest(50, 100, 65, 100) // { statistic: -2.1483446221182985, pValue: 0.03169... }
+ * @example twoProportionZTest(50, 100, 65, 100) // { statistic: -2.1455956195564547, pValue: 0.0319052552365966 }
  */
 export function twoProportionZTest(refSuccess: number, refN: number, curSuccess: number, curN: number): { statistic: number; pValue: number } {
   for (const [x, n] of [[refSuccess, refN], [curSuccess, curN]]) {
