@@ -1,8 +1,11 @@
 import { Prisma, type Db, getDb } from "../db";
 import { zodIssues } from "../errors";
+import { modelContexts } from "../rollups/context";
+import { RollupBatch } from "../rollups/deltas";
+import { lockModels, writeRollups } from "../rollups/write";
 import type { RawItem } from "./body";
-import { labelEvent, type Rejection } from "./schemas";
 import { withRetry } from "./retry";
+import { labelEvent, type Rejection } from "./schemas";
 
 type Tx = Prisma.TransactionClient;
 
@@ -22,11 +25,12 @@ export type LabelUpsertResult = {
 };
 
 /**
- * Stores labels in one set-based pass. A label replaces the stored one for its prediction when its time is the
- * same or newer and its value differs; resending a label changes nothing. Rows are written in key order, so
- * concurrent writers of the same labels lock them in one order and never deadlock.
+ * Stores labels in one set-based pass and folds the joined ones into `batch`. A label replaces the stored one for
+ * its prediction when its time is the same or newer and its value differs; resending a label changes nothing.
+ * The upsert keeps the replaced value in `prev_actual`, so a correction takes back exactly what the old label
+ * contributed. The caller holds the models' exclusive lock (see lockModels). Rows are written in key order.
  */
-export async function upsertLabels(tx: Tx, rows: LabelRow[]): Promise<LabelUpsertResult> {
+export async function upsertLabels(tx: Tx, rows: LabelRow[], batch: RollupBatch): Promise<LabelUpsertResult> {
   // Within one batch the newest label per prediction wins (ties: the later one in the batch).
   const latest = new Map<string, LabelRow>();
   for (const r of rows) {
@@ -34,41 +38,57 @@ export async function upsertLabels(tx: Tx, rows: LabelRow[]): Promise<LabelUpser
     const prev = latest.get(key);
     if (!prev || r.ts.getTime() >= prev.ts.getTime()) latest.set(key, r);
   }
-  const batch = [...latest.values()].sort((a, b) =>
+  const sorted = [...latest.values()].sort((a, b) =>
     a.model < b.model ? -1 : a.model > b.model ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
   );
-  const models = batch.map((r) => r.model);
-  const ids = batch.map((r) => r.id);
-  const actuals = batch.map((r) => JSON.stringify(r.actual));
-  const times = batch.map((r) => r.ts.toISOString());
-
-  const changed = await tx.$queryRaw<{ model_id: string; prediction_id: string; was_stored: boolean; matched: boolean }[]>(
-    Prisma.sql`
+  const changed = await tx.$queryRaw<
+    {
+      model_id: string;
+      prediction_id: string;
+      actual: unknown;
+      prev_actual: unknown;
+      was_stored: boolean;
+      matched: boolean;
+      version: string | null;
+      ts: Date | null;
+      segments: Record<string, unknown> | null;
+      prediction: unknown;
+      probabilities: Record<string, number> | null;
+    }[]
+  >(Prisma.sql`
     WITH input AS (
-      SELECT * FROM unnest(${models}::text[], ${ids}::text[], ${actuals}::text[], ${times}::text[])
+      SELECT * FROM unnest(${sorted.map((r) => r.model)}::text[], ${sorted.map((r) => r.id)}::text[],
+                           ${sorted.map((r) => JSON.stringify(r.actual))}::text[], ${sorted.map((r) => r.ts.toISOString())}::text[])
         WITH ORDINALITY AS t(model_id, prediction_id, actual, ts, ord)
-    ), old AS (
-      SELECT l.model_id, l.prediction_id FROM labels l JOIN input i USING (model_id, prediction_id)
     ), up AS (
       INSERT INTO labels AS l (model_id, prediction_id, actual, ts)
       SELECT model_id, prediction_id, actual::jsonb, ts::timestamptz FROM input ORDER BY ord
       ON CONFLICT (model_id, prediction_id) DO UPDATE
-        SET actual = EXCLUDED.actual, ts = EXCLUDED.ts, received_at = now(), revision = l.revision + 1
+        SET actual = EXCLUDED.actual, prev_actual = l.actual, ts = EXCLUDED.ts, received_at = now(), revision = l.revision + 1
         WHERE EXCLUDED.ts >= l.ts AND l.actual IS DISTINCT FROM EXCLUDED.actual
-      RETURNING l.model_id, l.prediction_id
+      RETURNING l.model_id, l.prediction_id, l.actual, l.prev_actual, l.revision > 0 AS was_stored
     )
-    SELECT up.model_id, up.prediction_id,
-           EXISTS (SELECT 1 FROM old o WHERE o.model_id = up.model_id AND o.prediction_id = up.prediction_id) AS was_stored,
-           EXISTS (SELECT 1 FROM prediction_events p WHERE p.model_id = up.model_id AND p.id = up.prediction_id) AS matched
-    FROM up`,
-  );
-  const matched = changed.filter((c) => c.matched).length;
+    SELECT up.model_id, up.prediction_id, up.actual, up.prev_actual, up.was_stored, p.id IS NOT NULL AS matched,
+           p.version, p.ts, p.segments, p.prediction, p.probabilities
+    FROM up LEFT JOIN prediction_events p ON p.model_id = up.model_id AND p.id = up.prediction_id`);
+
+  const joined = changed.filter((c) => c.matched);
+  if (joined.length > 0) {
+    const ctxs = await modelContexts(tx, [...new Set(joined.map((c) => c.model_id))]);
+    for (const c of joined) {
+      const ctx = ctxs.get(c.model_id);
+      if (!ctx) continue; // a model deleted meanwhile
+      const p = { model: c.model_id, version: c.version!, ts: c.ts!, segments: c.segments, prediction: c.prediction, probabilities: c.probabilities };
+      if (c.was_stored) batch.addLabel(p, c.prev_actual, ctx, -1);
+      batch.addLabel(p, c.actual, ctx, 1);
+    }
+  }
   return {
     accepted: changed.length,
-    matched,
-    pending: changed.length - matched,
+    matched: joined.length,
+    pending: changed.length - joined.length,
     updated: changed.filter((c) => c.was_stored).length,
-    duplicates: batch.length - changed.length + (rows.length - batch.length),
+    duplicates: rows.length - changed.length,
   };
 }
 
@@ -98,10 +118,18 @@ export async function ingestLabels(items: RawItem[], db: Db = getDb()): Promise<
     const l = parsed.data;
     rows.push({ model: l.model, id: l.id, actual: l.actual, ts: l.timestamp ?? receivedAt });
   }
-  const empty: LabelUpsertResult = { accepted: 0, matched: 0, pending: 0, updated: 0, duplicates: 0 };
-  const result =
-    rows.length === 0
-      ? empty
-      : await withRetry(() => db.$transaction((tx) => upsertLabels(tx, rows), { timeout: 120_000, maxWait: 60_000 }));
+  if (rows.length === 0) return { accepted: 0, matched: 0, pending: 0, updated: 0, duplicates: 0, rejected };
+  const result = await withRetry(() =>
+    db.$transaction(
+      async (tx) => {
+        await lockModels(tx, rows.map((r) => r.model), "exclusive");
+        const batch = new RollupBatch();
+        const res = await upsertLabels(tx, rows, batch);
+        await writeRollups(tx, batch);
+        return res;
+      },
+      { timeout: 120_000, maxWait: 60_000 },
+    ),
+  );
   return { ...result, rejected };
 }

@@ -2,6 +2,9 @@ import crypto from "node:crypto";
 import { Prisma, type Db, getDb } from "../db";
 import { zodIssues } from "../errors";
 import type { RawItem } from "./body";
+import { modelContexts } from "../rollups/context";
+import { RollupBatch } from "../rollups/deltas";
+import { lockModels, writeRollups } from "../rollups/write";
 import { upsertLabels, type LabelRow } from "./labels";
 import { registerFromEvents, type RegistrySample } from "./registry";
 import { withRetry } from "./retry";
@@ -83,12 +86,12 @@ export function validatePredictions(items: RawItem[], receivedAt: Date): { rows:
  * version's first-seen time. Rows go in key order so concurrent batches with overlapping ids lock in the same
  * order and cannot deadlock; the loser of a race simply finds the key taken and counts a duplicate.
  */
-export async function insertEvents(tx: Prisma.TransactionClient, rows: EventRow[]): Promise<number> {
+export async function insertEvents(tx: Prisma.TransactionClient, rows: EventRow[]): Promise<{ model_id: string; id: string }[]> {
   const sorted = [...rows].sort((a, b) =>
     a.model < b.model ? -1 : a.model > b.model ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
   );
   const col = <T>(f: (r: EventRow) => T) => sorted.map(f);
-  const inserted = await tx.$queryRaw<{ n: number }[]>(Prisma.sql`
+  return tx.$queryRaw<{ model_id: string; id: string }[]>(Prisma.sql`
     WITH input AS (
       SELECT * FROM unnest(
         ${col((r) => r.model)}::text[], ${col((r) => r.id)}::text[], ${col((r) => r.version)}::text[],
@@ -105,7 +108,7 @@ export async function insertEvents(tx: Prisma.TransactionClient, rows: EventRow[
              confidence, latency_ms, error_type, error_message, segments::jsonb
       FROM input ORDER BY ord
       ON CONFLICT (model_id, id) DO NOTHING
-      RETURNING model_id, version, ts
+      RETURNING model_id, id, version, ts
     ), first_seen AS (
       SELECT model_id, version, min(ts) AS ts FROM ins GROUP BY model_id, version
     ), new_versions AS (
@@ -118,8 +121,46 @@ export async function insertEvents(tx: Prisma.TransactionClient, rows: EventRow[
       UPDATE model_versions v SET first_seen = f.ts FROM first_seen f
       WHERE v.model_id = f.model_id AND v.version = f.version AND v.first_seen > f.ts
     )
-    SELECT count(*)::int AS n FROM ins`);
-  return inserted[0]?.n ?? 0;
+    SELECT model_id, id FROM ins`);
+}
+
+/** Labels that arrived before these newly stored predictions and wait for them. */
+async function waitingLabels(tx: Prisma.TransactionClient, keys: { model_id: string; id: string }[]) {
+  return tx.$queryRaw<{ model_id: string; prediction_id: string; actual: unknown }[]>(Prisma.sql`
+    SELECT l.model_id, l.prediction_id, l.actual
+    FROM unnest(${keys.map((k) => k.model_id)}::text[], ${keys.map((k) => k.id)}::text[]) AS k(model_id, id)
+    JOIN labels l ON l.model_id = k.model_id AND l.prediction_id = k.id`);
+}
+
+/**
+ * Stores events and everything derived from them in one transaction: the events (duplicates skipped), their
+ * rollups, the labels that were waiting for them, and inline labels. Returns how many events were new.
+ */
+async function storeEvents(tx: Prisma.TransactionClient, rows: EventRow[], labels: LabelRow[]): Promise<number> {
+  const models = [...new Set(rows.map((r) => r.model))];
+  // Inline labels may update labels of stored predictions: that needs the models' exclusive lock.
+  await lockModels(tx, models, labels.length > 0 ? "exclusive" : "shared");
+  const inserted = await insertEvents(tx, rows);
+  const batch = new RollupBatch();
+  if (inserted.length > 0) {
+    const ctxs = await modelContexts(tx, models);
+    // The first of two events sharing an id in one batch is the one stored (insertEvents sorts stably).
+    const byKey = new Map<string, EventRow>();
+    for (const r of rows) if (!byKey.has(`${r.model}\u0000${r.id}`)) byKey.set(`${r.model}\u0000${r.id}`, r);
+    const stored = inserted.map((k) => byKey.get(`${k.model_id}\u0000${k.id}`)!);
+    for (const e of stored) {
+      const ctx = ctxs.get(e.model);
+      if (ctx) batch.addEvent({ ...e, prediction: e.prediction ?? null }, ctx);
+    }
+    for (const l of await waitingLabels(tx, inserted)) {
+      const e = byKey.get(`${l.model_id}\u0000${l.prediction_id}`)!;
+      const ctx = ctxs.get(e.model);
+      if (ctx) batch.addLabel({ ...e, prediction: e.prediction ?? null }, l.actual, ctx, 1);
+    }
+  }
+  if (labels.length > 0) await upsertLabels(tx, labels, batch);
+  await writeRollups(tx, batch);
+  return inserted.length;
 }
 
 /** The write path of POST /api/v1/predictions: validate, register, store, join inline labels; all or nothing per request. */
@@ -132,14 +173,7 @@ export async function ingestPredictions(items: RawItem[], db: Db = getDb()): Pro
     .filter((r) => r.label !== undefined)
     .map((r) => ({ model: r.model, id: r.id, actual: r.label!, ts: r.ts }));
   const accepted = await withRetry(() =>
-    db.$transaction(
-      async (tx) => {
-        const n = await insertEvents(tx, rows);
-        if (labels.length > 0) await upsertLabels(tx, labels);
-        return n;
-      },
-      { timeout: 120_000, maxWait: 60_000 },
-    ),
+    db.$transaction((tx) => storeEvents(tx, rows, labels), { timeout: 120_000, maxWait: 60_000 }),
   );
   return { accepted, duplicates: rows.length - accepted, rejected };
 }

@@ -1,4 +1,5 @@
 import { Prisma, type Db } from "../db";
+import { invalidateModelContext } from "../rollups/context";
 
 export type Task = "binary_classification" | "multiclass_classification" | "regression";
 export type FeatureType = "numerical" | "categorical";
@@ -48,6 +49,7 @@ const KNOWN_MS = 60_000;
 
 export function forgetModel(model: string) {
   knownFeatures.delete(model);
+  invalidateModelContext(model);
 }
 
 /**
@@ -119,7 +121,10 @@ export async function registerFromEvents(tx: Tx, samples: RegistrySample[], now 
     const rows = await tx.$queryRaw<{ model_id: string; name: string }[]>(
       Prisma.sql`SELECT model_id, name FROM features WHERE model_id = ANY(${refresh}::text[])`,
     );
-    for (const model of refresh) knownFeatures.set(model, { names: new Set(), until: now + KNOWN_MS });
+    for (const model of refresh) {
+      knownFeatures.set(model, { names: new Set(), until: now + KNOWN_MS });
+      invalidateModelContext(model); // new features or a new model: the rollup context must see them
+    }
     for (const r of rows) knownFeatures.get(r.model_id)!.names.add(r.name);
   }
 }

@@ -1,0 +1,96 @@
+/**
+ * The rollup documents: flat JSON maps from key to number, mergeable by adding values key by key, except keys
+ * ending in SEP+"min" / SEP+"max", which merge by min / max. The database merges them with `dw_merge` (see the
+ * rollups migration), reads merge them with `mergeDocs`. Parts of a key are joined with SEP (U+001F), which no
+ * class label, error type or feature name is expected to contain.
+ *
+ * Metrics documents (table `rollups`, per model, level m|h, bucket, version, segment):
+ *   n                      requests (events)
+ *   err, et·<type>         failed predictions, by error type
+ *   lc, ls, lb·<i>         latency: count, sum (ms), count in LATENCY_BOUNDS_MS bucket i (non-cumulative; i = bounds.length is +Inf)
+ *   pc·<class>             predicted class counts (classification)
+ *   pn, ps, pss, p·min, p·max   predicted value count, sum, sum of squares, min, max (regression)
+ *   cc, cs, cb·<i>         confidence: count, sum, count in CONFIDENCE_BINS bin i
+ *   ln                     labelled predictions (label joined)
+ *   cm·<actual>·<pred>     confusion counts (classification)
+ *   lln, lls               log-loss terms: count, sum (classification with probabilities)
+ *   sh·<actual>·<i>        positive-class score histogram by actual class, SCORE_BINS bins (binary ROC AUC)
+ *   rn, rae, rse, ry, ryy  regression: labelled count, Σ|e|, Σe², Σy, Σy²
+ *   rapn, rape             regression: count with y ≠ 0, Σ|e/y|
+ *
+ * Feature documents (table `feature_rollups`, per model, reference, hour, version, segment), per feature <f>:
+ *   f·n      events counted            f·miss   value absent or null
+ *   f·mis    wrong type for the feature (e.g. a string for a numerical feature)
+ *   f·oor    numerical value outside the declared [min, max]
+ *   f·nn, f·s, f·ss, f·min, f·max     numerical values: count, sum, sum of squares, min, max
+ *   f·b·<i>  count in the reference's numeric bin i (decile bins)
+ *   f·v·<k>  count of value k (categoricals, booleans as "true"/"false", low-cardinality numericals); distinct
+ *            keys per feature and document are capped at MAX_VALUE_KEYS, the rest counted under OTHER_VALUE
+ */
+export const SEP = "\u001f";
+/** Overflow bucket for value keys beyond MAX_VALUE_KEYS (U+001F: Postgres text and jsonb cannot hold U+0000). */
+export const OTHER_VALUE = "\u001fother";
+export const MAX_VALUE_KEYS = 1000;
+
+/** Latency histogram upper bounds in milliseconds (Prometheus-style `le`; a final +Inf bucket follows). */
+export const LATENCY_BOUNDS_MS = [
+  1, 2, 3, 5, 7.5, 10, 15, 20, 25, 30, 40, 50, 75, 100, 150, 200, 250, 300, 400, 500, 750, 1000, 1500, 2000, 3000, 5000, 10000,
+] as const;
+/** Confidence histogram: 20 equal bins over [0, 1]; bin i is [i/20, (i+1)/20), the last closed. */
+export const CONFIDENCE_BINS = 20;
+/** Positive-class score histogram for ROC AUC: 100 equal bins over [0, 1]. */
+export const SCORE_BINS = 100;
+
+export type Doc = Record<string, number>;
+
+export const key = (...parts: (string | number)[]) => parts.join(SEP);
+
+const isMin = (k: string) => k.endsWith(SEP + "min");
+const isMax = (k: string) => k.endsWith(SEP + "max");
+
+/** Adds `delta` into `doc` in place, with the min/max rule. */
+export function mergeInto(doc: Doc, delta: Doc): Doc {
+  for (const k in delta) {
+    const v = delta[k];
+    const cur = doc[k];
+    if (cur === undefined) doc[k] = v;
+    else if (isMin(k)) doc[k] = Math.min(cur, v);
+    else if (isMax(k)) doc[k] = Math.max(cur, v);
+    else doc[k] = cur + v;
+  }
+  return doc;
+}
+
+/** Merges any number of documents into a new one. */
+export function mergeDocs(docs: Iterable<Doc>): Doc {
+  const out: Doc = {};
+  for (const d of docs) mergeInto(out, d);
+  return out;
+}
+
+/** Increments `doc[k]` by `by`. */
+export function bump(doc: Doc, k: string, by = 1) {
+  doc[k] = (doc[k] ?? 0) + by;
+}
+
+export function setMin(doc: Doc, k: string, v: number) {
+  const cur = doc[k];
+  doc[k] = cur === undefined ? v : Math.min(cur, v);
+}
+
+export function setMax(doc: Doc, k: string, v: number) {
+  const cur = doc[k];
+  doc[k] = cur === undefined ? v : Math.max(cur, v);
+}
+
+/** Index of the latency bucket for `ms` (the first bound ≥ ms; bounds.length for +Inf). */
+export function latencyBucket(ms: number): number {
+  let i = 0;
+  while (i < LATENCY_BOUNDS_MS.length && ms > LATENCY_BOUNDS_MS[i]) i++;
+  return i;
+}
+
+/** Equal-width bin of a value in [0, 1] among `bins` bins; 1 goes in the last bin. */
+export function unitBin(x: number, bins: number): number {
+  return Math.min(bins - 1, Math.max(0, Math.floor(x * bins)));
+}
