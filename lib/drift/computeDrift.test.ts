@@ -1,0 +1,224 @@
+// computeDrift: every method equals lib/stats called directly on the same values; verdict rules and overrides.
+import { describe, expect, it } from "vitest";
+import { type FeatureProfile, createProfileBuilder } from "../references/profile";
+import {
+  alignCounts,
+  chi2Homogeneity,
+  countIntoBins,
+  createRandom,
+  defaultVerdict,
+  evidentlyDrift,
+  hellinger,
+  jsDistance,
+  ks2samp,
+  psi,
+  twoProportionZTest,
+  wassersteinNormed,
+} from "../stats";
+import { DRIFT_METHODS, type DriftMethod, type FeatureDrift, type MethodResult, computeDrift } from "./computeDrift";
+import { predictionDoc } from "./testDocs";
+import { type WindowFeature, windowPredictionCounts } from "./windowCounts";
+
+const close = (a: number | null | undefined, b: number) => expect(Math.abs((a ?? NaN) - b)).toBeLessThanOrEqual(1e-12);
+
+const rng = createRandom(2026);
+const N = 3000;
+const ref = {
+  amount: Array.from({ length: N }, () => rng.normal() * 10 + 50),
+  plan: Array.from({ length: N }, (_, i) => ["basic", "pro", "team"][i % 3]),
+  active: Array.from({ length: N }, () => rng.uniform() < 0.3),
+  kids: Array.from({ length: N }, (_, i) => i % 4),
+};
+const builder = createProfileBuilder({ featureTypes: {}, task: "binary_classification" });
+for (let i = 0; i < N; i++) {
+  builder.add({
+    features: { amount: ref.amount[i], plan: ref.plan[i], active: ref.active[i], kids: ref.kids[i] },
+    prediction: ref.active[i] ? "churn" : "stay",
+  });
+}
+const profile = builder.finish();
+
+const M = 1000;
+const cur = {
+  amount: [...Array.from({ length: M }, () => rng.normal() * 10 + 54), null, NaN],
+  plan: [...Array.from({ length: M }, (_, i) => ["basic", "pro", "pro", "enterprise"][i % 4]), null],
+  active: Array.from({ length: M }, () => rng.uniform() < 0.45),
+  kids: Array.from({ length: M }, (_, i) => i % 4),
+};
+
+/** A window counted with lib/stats countIntoBins and aligned with alignCounts (no rollup code involved). */
+function windowOf(f: FeatureProfile, values: readonly unknown[]): WindowFeature {
+  const c = countIntoBins(f.bins, values);
+  const a = alignCounts(f.bins, { counts: f.counts, missing: 0 }, c);
+  return { counts: a.cur, binsLabels: a.labels.map(String), count: a.cur.reduce((x, y) => x + y, 0), missing: c.missing, unseen: Object.fromEntries(c.unseen ?? []) };
+}
+const window = Object.fromEntries(Object.entries(cur).map(([k, v]) => [k, windowOf(profile.features[k], v)]));
+const raw = cur as unknown as Record<string, number[] | string[]>;
+const result = (f: FeatureDrift | null | undefined, m: DriftMethod): MethodResult => {
+  const r = f?.results.find((x) => x.method === m);
+  if (!r) throw new Error(`no ${m} result`);
+  return r;
+};
+
+describe("computeDrift — methods equal lib/stats", () => {
+  const d = computeDrift({ profile, window, raw, methods: [...DRIFT_METHODS] });
+  const byName = Object.fromEntries(d.features.map((f) => [f.feature, f]));
+
+  it("binned methods on the aligned counts", () => {
+    for (const name of ["amount", "plan", "active", "kids"]) {
+      const f = profile.features[name];
+      const a = alignCounts(f.bins, { counts: f.counts, missing: 0 }, countIntoBins(f.bins, cur[name as keyof typeof cur]));
+      const fd = byName[name];
+      close(result(fd, "psi").statistic, psi(a.ref, a.cur));
+      close(result(fd, "js").statistic, jsDistance(a.ref, a.cur));
+      close(result(fd, "hellinger").statistic, hellinger(a.ref, a.cur));
+      const chi = chi2Homogeneity(a.ref, a.cur);
+      close(result(fd, "chi2").statistic, chi.statistic);
+      close(result(fd, "chi2").pValue, chi.pValue);
+      expect(result(fd, "chi2").drifted).toBe(chi.pValue < 0.05);
+      expect(result(fd, "psi").drifted).toBe(psi(a.ref, a.cur) >= 0.1);
+    }
+  });
+
+  it("raw-value methods on the reference sample (all values here) and the cleaned window", () => {
+    const curAmount = cur.amount.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+    const ks = ks2samp(ref.amount, curAmount);
+    close(result(byName.amount, "ks").statistic, ks.statistic);
+    close(result(byName.amount, "ks").pValue, ks.pValue);
+    close(result(byName.amount, "wasserstein").statistic, wassersteinNormed(ref.amount, curAmount));
+    const ev = evidentlyDrift(ref.amount, cur.amount, "numerical");
+    expect(result(byName.amount, "evidently")).toMatchObject({ detail: ev.method, threshold: ev.threshold, drifted: ev.drifted });
+    close(result(byName.amount, "evidently").statistic, ev.statistic);
+    const evPlan = evidentlyDrift(ref.plan, cur.plan, "categorical");
+    expect(result(byName.plan, "evidently")).toMatchObject({ detail: evPlan.method, statistic: evPlan.statistic, drifted: evPlan.drifted });
+  });
+
+  it("ztest for binary features only", () => {
+    const z = twoProportionZTest(ref.active.filter(Boolean).length, N, cur.active.filter(Boolean).length, M);
+    close(result(byName.active, "ztest").statistic, z.statistic);
+    close(result(byName.active, "ztest").pValue, z.pValue);
+    expect(result(byName.active, "ztest").detail).toBe("success = true");
+    expect(result(byName.amount, "ztest")).toMatchObject({ skipped: true, statistic: null, drifted: false });
+    expect(result(byName.plan, "ks")).toMatchObject({ skipped: true, detail: "ks applies to numerical features" });
+  });
+
+  it("verdict = lib/stats defaultVerdict over the features together (BH), missing reported", () => {
+    const names = ["amount", "plan", "active", "kids"];
+    const v = defaultVerdict(
+      names.map((name) => {
+        const f = profile.features[name];
+        const a = alignCounts(f.bins, { counts: f.counts, missing: 0 }, countIntoBins(f.bins, cur[name as keyof typeof cur]));
+        return { name, type: f.binary ? "binary" : f.type, ref: a.ref, cur: a.cur };
+      }),
+    );
+    expect(d.features.map((f) => f.feature)).toEqual(names);
+    d.features.forEach((f, i) => {
+      expect(f.drifted).toBe(v.features[i].drifted);
+      expect(f.decidedBy).toBe("default");
+      close(f.score, v.features[i].effect?.value ?? NaN);
+      close(f.pValue, v.features[i].test?.pAdjusted ?? NaN);
+    });
+    expect(byName.amount).toMatchObject({ count: M, missing: 2, drifted: true });
+    expect(byName.plan).toMatchObject({ count: M, missing: 1, drifted: true });
+    expect(byName.kids.drifted).toBe(false);
+    expect(d).toMatchObject({ tested: 4, driftedCount: v.driftedCount, driftedShare: v.driftedShare, datasetDrift: v.alarm });
+    expect(d.datasetDrift).toBe(true);
+    expect(JSON.parse(JSON.stringify(d))).toEqual(d);
+  });
+});
+
+describe("computeDrift — rules", () => {
+  it("unseen categories: reference 0 on the extra bin, chi2 and psi on reference ∪ current", () => {
+    const plan = profile.features.plan;
+    const w = windowOf(plan, cur.plan);
+    expect(w.unseen).toEqual({ enterprise: 250 });
+    const d = computeDrift({ profile, window: { plan: w }, methods: ["chi2", "psi"] });
+    const refAligned = [...plan.counts, 0];
+    close(result(d.features[0], "chi2").statistic, chi2Homogeneity(refAligned, w.counts).statistic);
+    close(result(d.features[0], "psi").statistic, psi(refAligned, w.counts));
+  });
+
+  it("insufficient data: under 200 values, or no feature → dataset insufficient_data", () => {
+    const few = { amount: windowOf(profile.features.amount, cur.amount.slice(0, 150)) };
+    const d = computeDrift({ profile, window: few, methods: ["psi"] });
+    expect(d.features[0]).toMatchObject({ drifted: "insufficient_data", score: 0, count: 150 });
+    expect(d.features[0].reason).toMatch(/fewer than 200/);
+    expect(d.features[0].pValue).toBeUndefined();
+    expect(result(d.features[0], "psi").skipped).toBeUndefined(); // methods still report their number
+    expect(d).toMatchObject({ tested: 0, driftedCount: 0, driftedShare: 0, datasetDrift: "insufficient_data" });
+    expect(computeDrift({ profile, window: {}, methods: [] })).toMatchObject({ features: [], datasetDrift: "insufficient_data" });
+  });
+
+  it("raw-value methods are skipped with a detail when raw values are absent", () => {
+    const d = computeDrift({ profile, window: { amount: window.amount }, methods: ["ks", "wasserstein", "evidently"] });
+    for (const r of d.features[0].results) expect(r).toMatchObject({ skipped: true, statistic: null, detail: expect.stringMatching(/raw values/) });
+  });
+
+  it("a feature absent from the window is binned from its raw values", () => {
+    const d = computeDrift({ profile, window: {}, raw: { amount: cur.amount as number[] }, methods: ["psi"] });
+    const direct = computeDrift({ profile, window: { amount: window.amount }, methods: ["psi"] });
+    expect(d.features).toEqual(direct.features);
+  });
+
+  it("method overrides: a configured method decides, per feature before per type, with its threshold", () => {
+    const base = computeDrift({ profile, window, methods: ["psi"] });
+    expect(base.features.find((f) => f.feature === "amount")?.drifted).toBe(true);
+    const d = computeDrift({
+      profile,
+      window,
+      raw,
+      methods: ["psi"],
+      thresholds: { numerical: { method: "psi", threshold: 5 }, categorical: { method: "hellinger", threshold: 0.01 }, features: { kids: { method: "ks" } } },
+    });
+    const by = Object.fromEntries(d.features.map((f) => [f.feature, f]));
+    expect(by.amount).toMatchObject({ drifted: false, decidedBy: "psi" });
+    expect(result(by.amount, "psi").threshold).toBe(5);
+    expect(by.kids).toMatchObject({ decidedBy: "ks" });
+    expect(by.kids.drifted).toBe(result(by.kids, "ks").drifted);
+    expect(by.kids.results.map((r) => r.method)).toEqual(["psi", "ks"]); // the configured method is added
+    expect(by.plan).toMatchObject({ decidedBy: "hellinger", drifted: true });
+    expect(by.active).toMatchObject({ decidedBy: "hellinger" });
+    expect(result(by.plan, "hellinger").threshold).toBe(0.01);
+    expect(d.driftedCount).toBe(d.features.filter((f) => f.drifted === true).length);
+    expect(d.datasetDrift).toBe(base.datasetDrift); // the alarm is the default verdict's
+
+    // a configured raw-value method without raw values leaves the default verdict
+    const noRaw = computeDrift({ profile, window, methods: [], thresholds: { numerical: { method: "ks" } } });
+    expect(noRaw.features.find((f) => f.feature === "amount")).toMatchObject({ decidedBy: "default", drifted: true });
+  });
+
+  it("rejects unknown methods", () => {
+    expect(() => computeDrift({ profile, window, methods: ["kl" as DriftMethod] })).toThrow(RangeError);
+  });
+});
+
+describe("computeDrift — prediction", () => {
+  it("classifier: predicted class counts from a metrics document, judged on their own", () => {
+    const classes = Array.from({ length: 800 }, (_, i) => (i % 2 === 0 ? "churn" : "stay"));
+    const pw = windowPredictionCounts(predictionDoc(classes), profile.prediction);
+    const d = computeDrift({ profile, window: {}, prediction: { window: pw }, methods: ["psi", "chi2", "ztest"] });
+    const p = d.prediction;
+    expect(p).toMatchObject({ feature: "prediction", type: "categorical", count: 800, missing: 0, drifted: true, decidedBy: "default" });
+    const refCounts = profile.prediction?.counts ?? [];
+    close(result(p, "psi").statistic, psi(refCounts, [400, 400]));
+    close(result(p, "ztest").pValue, twoProportionZTest(refCounts[1], N, 400, 800).pValue);
+    expect(d.tested).toBe(0); // not part of the features' share or alarm
+    const same = computeDrift({ profile, window: {}, prediction: { window: windowPredictionCounts(predictionDoc(ref.active.map((a) => (a ? "churn" : "stay"))), profile.prediction) }, methods: [] });
+    expect(same.prediction?.drifted).toBe(false);
+  });
+
+  it("regression: binned from raw predictions, or insufficient_data without them", () => {
+    const b = createProfileBuilder({ featureTypes: {}, task: "regression" });
+    const refY = Array.from({ length: 1000 }, () => rng.normal());
+    refY.forEach((y) => b.add({ features: {}, prediction: y }));
+    const prof = b.finish();
+    const curY = Array.from({ length: 500 }, () => rng.normal() + 1);
+    const d = computeDrift({ profile: prof, window: {}, prediction: { window: null, raw: curY }, methods: ["psi", "ks"] });
+    const a = alignCounts(prof.prediction!.bins, { counts: prof.prediction!.counts, missing: 0 }, countIntoBins(prof.prediction!.bins, curY));
+    close(result(d.prediction, "psi").statistic, psi(a.ref, a.cur));
+    close(result(d.prediction, "ks").pValue, ks2samp(refY, curY).pValue);
+    expect(d.prediction?.drifted).toBe(true);
+    const none = computeDrift({ profile: prof, window: {}, prediction: { window: null }, methods: [] });
+    expect(none.prediction).toMatchObject({ drifted: "insufficient_data", count: 0 });
+  });
+});

@@ -1,0 +1,169 @@
+import type { FeatureProfile, FeatureType, ReferenceProfile } from "../references/profile";
+import { type FeatureVerdict, type VerdictFeatureInput, categoryKey, defaultVerdict } from "../stats";
+import { type DriftMethod, type MethodResult, isDriftMethod, runMethod } from "./methods";
+import { type WindowFeature, windowFeatureFromValues } from "./windowCounts";
+
+export { DRIFT_METHODS, type DriftMethod, type MethodResult, DEFAULT_METHOD_THRESHOLDS, isDriftMethod } from "./methods";
+
+export type FeatureDrift = {
+  feature: string;
+  type: FeatureType;
+  count: number;
+  missing: number;
+  results: MethodResult[];
+  drifted: boolean | "insufficient_data";
+  /** what decided `drifted`: the default verdict, or the method configured for the feature in the drift settings */
+  decidedBy: "default" | DriftMethod;
+  /** the default verdict's effect size (PSI, JS bits, or |Δp| for binary), for the heatmap colour; 0 when not tested */
+  score: number;
+  /** BH-adjusted p-value of the default verdict's test (absent when not tested) */
+  pValue?: number;
+  /** why the default verdict is insufficient_data */
+  reason?: string;
+};
+
+export type WindowDrift = {
+  features: FeatureDrift[];
+  prediction: FeatureDrift | null;
+  /** driftedCount / tested (0 when nothing was tested) */
+  driftedShare: number;
+  driftedCount: number;
+  /** features with enough data for the default verdict */
+  tested: number;
+  /** the default verdict's Bonferroni alarm; insufficient_data when no feature could be tested */
+  datasetDrift: boolean | "insufficient_data";
+};
+
+export type MethodSetting = { method: DriftMethod; threshold?: number };
+/** A model's drift settings: the method (and threshold) that decides the verdict, per feature type or per feature. */
+export type DriftSettings = { numerical?: MethodSetting; categorical?: MethodSetting; features?: Record<string, MethodSetting> };
+
+export type DriftInput = {
+  profile: ReferenceProfile;
+  /** binned current counts per feature (`windowCounts`) */
+  window: Record<string, WindowFeature>;
+  /** current raw values per feature, for ks / wasserstein / evidently (and for binning a feature absent from `window`) */
+  raw?: Record<string, number[] | string[]>;
+  prediction?: { window: WindowFeature | null; raw?: number[] | string[] };
+  /** methods to report besides the default verdict */
+  methods: DriftMethod[];
+  thresholds?: DriftSettings;
+};
+
+/** The current raw values the raw-value tests see: finite numbers, or category keys. */
+function cleanRaw(values: readonly unknown[], type: FeatureType): number[] | string[] {
+  if (type === "numerical") return values.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+  const out: string[] = [];
+  for (const v of values) {
+    const k = categoryKey(v);
+    if (k !== null) out.push(k);
+  }
+  return out;
+}
+
+type Prepared = { profile: FeatureProfile; window: WindowFeature; ref: number[]; raw?: number[] | string[]; verdictInput: VerdictFeatureInput };
+
+function prepare(profile: FeatureProfile, window: WindowFeature | undefined, raw: readonly unknown[] | undefined): Prepared | null {
+  const w = window ?? (raw ? windowFeatureFromValues(raw, profile) : undefined);
+  if (!w) return null;
+  const ref = [...profile.counts];
+  while (ref.length < w.counts.length) ref.push(0); // values unseen in the reference
+  const type = profile.binary ? "binary" : profile.type;
+  return {
+    profile,
+    window: w,
+    ref,
+    ...(raw ? { raw: cleanRaw(raw, profile.type) } : {}),
+    verdictInput: { name: profile.name, type, ref, cur: w.counts },
+  };
+}
+
+function featureDrift(p: Prepared, verdict: FeatureVerdict, methods: readonly DriftMethod[], setting: MethodSetting | undefined): FeatureDrift {
+  const input = { profile: p.profile, ref: p.ref, cur: p.window.counts, ...(p.raw ? { raw: p.raw } : {}) };
+  const wanted = setting && !methods.includes(setting.method) ? [...methods, setting.method] : methods;
+  const results = wanted.map((m) => runMethod(m, input, setting?.method === m ? setting.threshold : undefined));
+  const configured = setting ? results.find((r) => r.method === setting.method) : undefined;
+  // the insufficient_data rule holds for every method; a configured method that could not run leaves the default verdict
+  const override = verdict.drifted !== "insufficient_data" && configured && !configured.skipped ? configured : undefined;
+  return {
+    feature: p.profile.name,
+    type: p.profile.type,
+    count: p.window.count,
+    missing: p.window.missing,
+    results,
+    drifted: override ? override.drifted : verdict.drifted,
+    decidedBy: override ? override.method : "default",
+    score: verdict.effect?.value ?? 0,
+    ...(verdict.test ? { pValue: verdict.test.pAdjusted } : {}),
+    ...(verdict.reason ? { reason: verdict.reason } : {}),
+  };
+}
+
+function uniqueMethods(methods: readonly string[]): DriftMethod[] {
+  const out: DriftMethod[] = [];
+  for (const m of methods) {
+    if (!isDriftMethod(m)) throw new RangeError(`computeDrift: unknown method '${m}'`);
+    if (!out.includes(m)) out.push(m);
+  }
+  return out;
+}
+
+/**
+ * Drift of one window against a reference profile (DESIGN.md §Drift), for the profile's features present in
+ * `window` or `raw` (others — and features the profile does not know — are left out), plus the prediction.
+ * - Each feature gets the requested `methods` (lib/stats via `runMethod`; ztest only for binary features, the
+ *   raw-value methods only when `raw` has the feature, else skipped with a detail).
+ * - `drifted` is lib/stats `defaultVerdict` over all these features together (BH across features,
+ *   insufficient_data under 200 values a side), unless the drift settings name a method for the feature
+ *   (per feature, else per type): then that method's `drifted` decides (computed even if not requested), except
+ *   that insufficient_data stays, and a skipped configured method leaves the default verdict.
+ * - `datasetDrift` is the default verdict's Bonferroni alarm; `driftedCount`/`driftedShare` count the final
+ *   verdicts over the tested features.
+ * - The prediction is judged on its own (a family of one, not in the share or alarm), with the default verdict
+ *   and the requested methods; a regression prediction without rollup bins is binned from `prediction.raw`.
+ * Missing values are excluded from every test and reported as `missing`.
+ *
+ * Cost: O(Σk + F log F) on bins, plus the raw-value methods (see `runMethod`). Throws: RangeError on an unknown method.
+ *
+ * @example computeDrift({ profile, window: windowCounts(doc, profile), methods: ["psi"] }).datasetDrift // false
+ */
+export function computeDrift(input: DriftInput): WindowDrift {
+  const methods = uniqueMethods(input.methods);
+  const settings = input.thresholds ?? {};
+  const prepared: Prepared[] = [];
+  for (const name in input.profile.features) {
+    const p = prepare(input.profile.features[name], input.window[name], input.raw?.[name]);
+    if (p) prepared.push(p);
+  }
+  const verdict = defaultVerdict(prepared.map((p) => p.verdictInput));
+  const features = prepared.map((p, i) =>
+    featureDrift(p, verdict.features[i], methods, settings.features?.[p.profile.name] ?? settings[p.profile.type]),
+  );
+  let prediction: FeatureDrift | null = null;
+  const predProfile = input.profile.prediction;
+  if (predProfile && input.prediction) {
+    const p = prepare(predProfile, input.prediction.window ?? undefined, input.prediction.raw);
+    prediction = p
+      ? featureDrift(p, defaultVerdict([p.verdictInput]).features[0], methods, undefined)
+      : {
+          feature: predProfile.name,
+          type: predProfile.type,
+          count: 0,
+          missing: 0,
+          results: [],
+          drifted: "insufficient_data",
+          decidedBy: "default",
+          score: 0,
+          reason: "no binned predictions (regression rollups hold only moments): pass the raw predictions",
+        };
+  }
+  const driftedCount = features.filter((f) => f.drifted === true).length;
+  return {
+    features,
+    prediction,
+    driftedShare: verdict.tested > 0 ? driftedCount / verdict.tested : 0,
+    driftedCount,
+    tested: verdict.tested,
+    datasetDrift: verdict.tested > 0 ? verdict.alarm : "insufficient_data",
+  };
+}

@@ -1,0 +1,122 @@
+import type { FeatureProfile } from "../references/profile";
+import { chi2Homogeneity, evidentlyDrift, hellinger, jsDistance, ks2samp, psi, twoProportionZTest, wassersteinNormed } from "../stats";
+
+export const DRIFT_METHODS = ["psi", "js", "chi2", "ks", "wasserstein", "ztest", "hellinger", "evidently"] as const;
+export type DriftMethod = (typeof DRIFT_METHODS)[number];
+
+/**
+ * One method's result for one feature and window. `drifted`: distance ≥ threshold (psi, js, hellinger,
+ * wasserstein) or p < threshold (chi2, ks, ztest); evidently uses the direction of the test it chose.
+ * A method that cannot run (no raw values, wrong feature type, empty side) is `skipped` with `statistic: null`,
+ * `drifted: false` and the reason in `detail`.
+ */
+export type MethodResult = {
+  method: DriftMethod;
+  /** psi/js (bits)/hellinger/normed W1 distance, χ², KS D, z; Evidently's own statistic (χ² may be Infinity: JSON null) */
+  statistic: number | null;
+  pValue?: number;
+  threshold: number;
+  drifted: boolean;
+  skipped?: true;
+  /** e.g. the test evidently chose, the chi-square dof, or why the method was skipped */
+  detail?: string;
+};
+
+/** Default threshold per method (evidently: its own per chosen test, see lib/stats/evidently.ts). */
+export const DEFAULT_METHOD_THRESHOLDS: Record<Exclude<DriftMethod, "evidently">, number> = {
+  psi: 0.1,
+  js: 0.1,
+  chi2: 0.05,
+  ks: 0.05,
+  wasserstein: 0.1,
+  ztest: 0.05,
+  hellinger: 0.1,
+};
+
+/** True for the method ids of DRIFT_METHODS (for parsing `methods=` and drift settings). Cost O(1). */
+export function isDriftMethod(x: string): x is DriftMethod {
+  return (DRIFT_METHODS as readonly string[]).includes(x);
+}
+
+/** Everything a method may need for one feature: aligned counts and, when given, the cleaned current raw values. */
+export type MethodInput = { profile: FeatureProfile; ref: readonly number[]; cur: readonly number[]; raw?: number[] | string[] };
+
+function total(xs: readonly number[]): number {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s;
+}
+
+function skipped(method: DriftMethod, threshold: number, detail: string): MethodResult {
+  return { method, statistic: null, threshold, drifted: false, skipped: true, detail };
+}
+
+function distance(method: DriftMethod, value: number, threshold: number): MethodResult {
+  return { method, statistic: value, threshold, drifted: value >= threshold };
+}
+
+function pTest(method: DriftMethod, statistic: number, pValue: number, threshold: number, detail?: string): MethodResult {
+  return { method, statistic, pValue, threshold, drifted: pValue < threshold, ...(detail ? { detail } : {}) };
+}
+
+/**
+ * Runs one drift method on one feature (lib/stats does the maths): psi, js (bits), hellinger and chi2
+ * (scipy `chi2_contingency`, no pooling) on the aligned bins; ztest on the two bins of a binary feature (second
+ * bin = success); ks, wasserstein (W1 / σ_ref) and evidently on the reference sample and the raw current values.
+ * `threshold` overrides the method's default (DEFAULT_METHOD_THRESHOLDS; evidently: its chosen test's).
+ *
+ * Cost: O(k) on bins; O((n+m) log(n+m)) on raw values (exact KS p-value up to O(n·m) for ≤ 10,000 values).
+ * Throws: nothing (a method that cannot run is returned skipped).
+ */
+export function runMethod(method: DriftMethod, input: MethodInput, threshold?: number): MethodResult {
+  const { profile, ref, cur, raw } = input;
+  // evidently's threshold depends on the test it chooses; 0.05 (Evidently's base default) is only shown when it is skipped
+  const thr = threshold ?? (method === "evidently" ? 0.05 : DEFAULT_METHOD_THRESHOLDS[method]);
+  const nRef = total(ref);
+  const nCur = total(cur);
+  try {
+    switch (method) {
+      case "psi":
+      case "js":
+      case "hellinger":
+      case "chi2": {
+        if (nRef === 0) return skipped(method, thr, "no reference values");
+        if (nCur === 0) return skipped(method, thr, "no values in the window");
+        if (method === "psi") return distance(method, psi(ref, cur), thr);
+        if (method === "js") return distance(method, jsDistance(ref, cur), thr);
+        if (method === "hellinger") return distance(method, hellinger(ref, cur), thr);
+        const chi = chi2Homogeneity(ref, cur);
+        return pTest(method, chi.statistic, chi.pValue, thr, `dof ${chi.dof}`);
+      }
+      case "ztest": {
+        if (!profile.binary) return skipped(method, thr, "ztest applies to binary features (at most two distinct reference values)");
+        if (ref.length > 2) return skipped(method, thr, "more than two distinct values in reference and window");
+        if (nRef === 0) return skipped(method, thr, "no reference values");
+        if (nCur === 0) return skipped(method, thr, "no values in the window");
+        const z = twoProportionZTest(ref[1] ?? 0, nRef, cur[1] ?? 0, nCur);
+        const success = profile.bins.kind === "values" && ref.length === 2 ? profile.bins.values[1] : undefined;
+        return pTest(method, z.statistic, z.pValue, thr, success === undefined ? undefined : `success = ${String(success)}`);
+      }
+      case "ks":
+      case "wasserstein":
+      case "evidently": {
+        if (method !== "evidently" && profile.type !== "numerical") return skipped(method, thr, `${method} applies to numerical features`);
+        if (!raw) return skipped(method, thr, "needs the window's raw values, which were not provided");
+        if (raw.length === 0) return skipped(method, thr, "no values in the window");
+        if (profile.sample.length === 0) return skipped(method, thr, "no reference values");
+        if (method === "ks") {
+          const r = ks2samp(profile.sample as number[], raw as number[]);
+          return pTest(method, r.statistic, r.pValue, thr, r.method);
+        }
+        if (method === "wasserstein") return distance(method, wassersteinNormed(profile.sample as number[], raw as number[]), thr);
+        const e = evidentlyDrift(profile.sample, raw, profile.type, threshold === undefined ? {} : { threshold });
+        // Evidently's chi-square has p = NaN with a single category (dof 0): reported without a p-value
+        const p = e.pValue === undefined || Number.isNaN(e.pValue) ? {} : { pValue: e.pValue };
+        return { method, statistic: e.statistic, ...p, threshold: e.threshold, drifted: e.drifted, detail: e.method };
+      }
+    }
+  } catch (err) {
+    if (err instanceof RangeError) return skipped(method, thr, err.message);
+    throw err;
+  }
+}
