@@ -171,7 +171,14 @@ async function main() {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "driftwatch-bench-"));
     env.DRIFTWATCH_DATA_DIR = dataDir;
   }
-  const server = spawn("npx", ["tsx", "scripts/start.ts"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"], detached: true });
+  // BENCH_NODE_ARGS passes flags to the server's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const server = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "scripts/start.ts"], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "ignore", "inherit"],
+    detached: true,
+  });
   try {
     await waitHealthy(server);
     const model = `bench-${Date.now().toString(36)}`;

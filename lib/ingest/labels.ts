@@ -54,6 +54,7 @@ export async function upsertLabels(tx: Tx, rows: LabelRow[], batch: RollupBatch)
       segments: Record<string, unknown> | null;
       prediction: unknown;
       probabilities: Record<string, number> | null;
+      error_type: string | null;
     }[]
   >(Prisma.sql`
     WITH input AS (
@@ -69,7 +70,7 @@ export async function upsertLabels(tx: Tx, rows: LabelRow[], batch: RollupBatch)
       RETURNING l.model_id, l.prediction_id, l.actual, l.prev_actual, l.revision > 0 AS was_stored
     )
     SELECT up.model_id, up.prediction_id, up.actual, up.prev_actual, up.was_stored, p.id IS NOT NULL AS matched,
-           p.version, p.ts, p.segments, p.prediction, p.probabilities
+           p.version, p.ts, p.segments, p.prediction, p.probabilities, p.error_type
     FROM up LEFT JOIN prediction_events p ON p.model_id = up.model_id AND p.id = up.prediction_id`);
 
   const joined = changed.filter((c) => c.matched);
@@ -78,7 +79,7 @@ export async function upsertLabels(tx: Tx, rows: LabelRow[], batch: RollupBatch)
     for (const c of joined) {
       const ctx = ctxs.get(c.model_id);
       if (!ctx) continue; // a model deleted meanwhile
-      const p = { model: c.model_id, version: c.version!, ts: c.ts!, segments: c.segments, prediction: c.prediction, probabilities: c.probabilities };
+      const p = { model: c.model_id, version: c.version!, ts: c.ts!, segments: c.segments, prediction: c.prediction, probabilities: c.probabilities, errorType: c.error_type };
       if (c.was_stored) batch.addLabel(p, c.prev_actual, ctx, -1);
       batch.addLabel(p, c.actual, ctx, 1);
     }

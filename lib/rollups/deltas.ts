@@ -1,4 +1,4 @@
-import { categoryKey, numericBinIndex } from "../stats";
+import { categoryKey, logLossTerm, numericBinIndex } from "../stats";
 import type { ModelContext } from "./context";
 import {
   bump,
@@ -56,6 +56,8 @@ export function addEventMetrics(doc: Doc, e: RollupEvent, ctx: ModelContext) {
     bump(doc, "ls", e.latencyMs);
     bump(doc, key("lb", latencyBucket(e.latencyMs)));
   }
+  // A failed prediction counts as a request, an error and its latency; its prediction value, if any, does not.
+  if (e.errorType !== null) return;
   if (e.prediction !== null) {
     if (ctx.task === "regression") {
       if (typeof e.prediction === "number") {
@@ -79,15 +81,16 @@ export function addEventMetrics(doc: Doc, e: RollupEvent, ctx: ModelContext) {
 
 /**
  * What one (prediction, label) pair contributes to performance, times `sign` (+1 to add a label, −1 to take
- * back the label it replaced). A failed prediction (no prediction value) contributes nothing.
+ * back the label it replaced). A failed prediction (an error, or no prediction value) contributes nothing.
  */
 export function addLabelMetrics(
   doc: Doc,
-  p: { prediction: unknown; probabilities?: Record<string, number> | null },
+  p: { prediction: unknown; probabilities?: Record<string, number> | null; errorType: string | null },
   actual: unknown,
   ctx: ModelContext,
   sign: 1 | -1,
 ) {
+  if (p.errorType !== null) return;
   if (p.prediction === null || p.prediction === undefined || actual === null || actual === undefined) return;
   if (ctx.task === "regression") {
     if (typeof p.prediction !== "number" || typeof actual !== "number") return;
@@ -113,7 +116,7 @@ export function addLabelMetrics(
   if (probs && Object.keys(probs).length > 0) {
     const pa = probs[a] ?? 0;
     bump(doc, "lln", sign);
-    bump(doc, "lls", sign * -Math.log(Math.min(1, Math.max(pa, 1e-15))));
+    bump(doc, "lls", sign * logLossTerm(pa));
     if (ctx.positiveClass !== null && probs[ctx.positiveClass] !== undefined) {
       bump(doc, key("sh", a, unitBin(probs[ctx.positiveClass], SCORE_BINS)), sign);
     }
@@ -206,7 +209,7 @@ export class RollupBatch {
 
   /** A label joined to (or taken back from) a stored prediction, counted in the prediction's buckets. */
   addLabel(
-    p: { model: string; version: string; ts: Date; segments: Record<string, unknown> | null; prediction: unknown; probabilities?: Record<string, number> | null },
+    p: { model: string; version: string; ts: Date; segments: Record<string, unknown> | null; prediction: unknown; probabilities?: Record<string, number> | null; errorType: string | null },
     actual: unknown,
     ctx: ModelContext,
     sign: 1 | -1,

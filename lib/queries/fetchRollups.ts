@@ -1,0 +1,46 @@
+import "server-only";
+import { getDb, Prisma } from "../db";
+import type { Doc } from "../rollups/format";
+import { ceilMs, floorMs, type ReadQuery } from "./params";
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+
+export type RollupRow = { bucket: Date; version: string; data: Doc };
+
+function filters(q: ReadQuery): Prisma.Sql {
+  const parts: Prisma.Sql[] = [];
+  if (q.version !== null) parts.push(Prisma.sql`AND version = ${q.version}`);
+  for (const [k, v] of Object.entries(q.segments)) {
+    parts.push(Prisma.sql`AND segment <> '' AND (segment::jsonb ->> ${k}) = ${v}`);
+  }
+  return parts.length ? Prisma.join(parts, " ") : Prisma.empty;
+}
+
+/**
+ * The metrics rollup rows that cover [from, to) exactly once: hour rows where the range holds whole hours and
+ * the query's buckets are whole hours, minute rows elsewhere. A single window is taken to the minute.
+ */
+export async function fetchMetricRollups(model: string, q: ReadQuery): Promise<RollupRow[]> {
+  const from = floorMs(q.from.getTime(), MINUTE);
+  const to = ceilMs(q.to.getTime(), MINUTE);
+  const hourly = q.stepMs === null || q.stepMs % HOUR === 0;
+  const hFrom = hourly ? ceilMs(from, HOUR) : to;
+  const hTo = hourly ? Math.max(hFrom, floorMs(to, HOUR)) : to;
+  const d = (ms: number) => new Date(ms);
+  return getDb().$queryRaw<RollupRow[]>(Prisma.sql`
+    SELECT bucket, version, data FROM rollups
+    WHERE model_id = ${model} AND (
+      (level = 'h' AND bucket >= ${d(hFrom)} AND bucket < ${d(hTo)})
+      OR (level = 'm' AND ((bucket >= ${d(from)} AND bucket < ${d(Math.min(hFrom, to))}) OR (bucket >= ${d(Math.max(hTo, from))} AND bucket < ${d(to)})))
+    ) ${filters(q)}`);
+}
+
+/** Feature rollup rows (hourly) for [from, to) binned on `referenceId`. */
+export async function fetchFeatureRollups(model: string, referenceId: bigint, q: ReadQuery): Promise<RollupRow[]> {
+  return getDb().$queryRaw<RollupRow[]>(Prisma.sql`
+    SELECT bucket, version, data FROM feature_rollups
+    WHERE model_id = ${model} AND reference_id = ${referenceId}
+      AND bucket >= ${new Date(floorMs(q.from.getTime(), HOUR))} AND bucket < ${new Date(ceilMs(q.to.getTime(), HOUR))}
+      ${filters(q)}`);
+}

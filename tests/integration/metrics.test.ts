@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { POST as postPredictions } from "@/app/api/v1/predictions/route";
+import { POST as postLabels } from "@/app/api/v1/labels/route";
+import { PUT as putModel } from "@/app/api/v1/models/[model]/route";
+import { GET as getMetricsRoute } from "@/app/api/v1/models/[model]/metrics/route";
+import { LATENCY_BOUNDS_MS } from "@/lib/rollups/format";
+import { classificationMetrics, quantile } from "@/lib/stats";
+import { call, uniqueModel } from "../helpers";
+
+const HOUR = 3_600_000;
+
+/** The latency bucket bounds around an exact value: the histogram's answer must fall within them. */
+function bucketAround(x: number): [number, number] {
+  const i = LATENCY_BOUNDS_MS.findIndex((b) => x <= b);
+  return [i <= 0 ? 0 : LATENCY_BOUNDS_MS[i - 1], i < 0 ? Infinity : LATENCY_BOUNDS_MS[i]];
+}
+
+describe("GET /api/v1/models/{model}/metrics", () => {
+  it("agrees with numbers recomputed from the raw events: counts, errors, latency quantiles, accuracy/F1 with late labels and corrections, versions, segments", async () => {
+    const model = uniqueModel("metrics");
+    await call(putModel, { method: "PUT", params: { model }, body: { task: "binary_classification", classes: ["no", "yes"], positiveClass: "yes" } });
+    const start = Math.floor((Date.now() - 5 * HOUR) / HOUR) * HOUR; // 3 whole hours of traffic
+    const events = Array.from({ length: 3000 }, (_, i) => {
+      const r = (Math.sin(i * 91.7) + 1) / 2;
+      return {
+        id: `m-${i}`,
+        model,
+        version: i % 3 === 0 ? "v2" : "v1",
+        timestamp: new Date(start + i * 3600).toISOString(),
+        features: { x: r },
+        prediction: r > 0.7 ? "yes" : "no",
+        probabilities: { yes: r, no: 1 - r },
+        latencyMs: 2 + Math.round(r * r * 900 * 10) / 10,
+        segments: { region: i % 4 === 0 ? "eu" : "us" },
+        ...(i % 50 === 0 ? { error: { type: i % 100 === 0 ? "timeout" : "bad_input" } } : {}),
+      };
+    });
+    for (let b = 0; b < events.length; b += 1000) await call(postPredictions, { method: "POST", body: events.slice(b, b + 1000) });
+    // Labels: most arrive late, a few before (separately), some corrected.
+    const truth = (i: number) => ((Math.sin(i * 91.7) + 1) / 2 > 0.6 ? "yes" : "no");
+    const labelled = events.map((e, i) => ({ e, i })).filter(({ i }) => i % 2 === 0);
+    await call(postLabels, { method: "POST", body: labelled.map(({ e, i }) => ({ model, id: e.id, actual: i % 10 === 0 ? (truth(i) === "yes" ? "no" : "yes") : truth(i) })) });
+    await call(postLabels, { method: "POST", body: labelled.filter(({ i }) => i % 10 === 0).map(({ e, i }) => ({ model, id: e.id, actual: truth(i) })) });
+    const finalLabel = new Map(labelled.map(({ e, i }) => [e.id, truth(i)]));
+
+    const query = async (qs: string) => {
+      const res = await call(getMetricsRoute, { path: `/api/v1/models/${model}/metrics?${qs}`, params: { model } });
+      expect(res.status).toBe(200);
+      return res.body;
+    };
+    const expectBucket = (bucket: any, subset: typeof events) => {
+      const ok = subset.filter((e) => !("error" in e));
+      expect(bucket.requests).toBe(subset.length);
+      expect(bucket.errors.total).toBe(subset.length - ok.length);
+      expect(bucket.errors.rate).toBeCloseTo((subset.length - ok.length) / subset.length, 12);
+      const lat = subset.map((e) => e.latencyMs).sort((a, b) => a - b);
+      for (const [p, got] of [[0.5, bucket.latency.p50], [0.95, bucket.latency.p95], [0.99, bucket.latency.p99]] as const) {
+        const [lo, hi] = bucketAround(quantile(lat, p));
+        expect(got).toBeGreaterThanOrEqual(lo);
+        expect(got).toBeLessThanOrEqual(hi);
+      }
+      const pairs = ok.filter((e) => finalLabel.has(e.id));
+      expect(bucket.labels.labelled).toBe(pairs.length);
+      const classes = ["no", "yes"];
+      const matrix = [[0, 0], [0, 0]];
+      for (const e of pairs) matrix[classes.indexOf(finalLabel.get(e.id)!)][classes.indexOf(e.prediction)]++;
+      const expected = classificationMetrics(matrix, classes, "yes");
+      expect(bucket.performance.accuracy).toBeCloseTo(expected.accuracy, 12);
+      expect(bucket.performance.macro.f1).toBeCloseTo(expected.macro.f1, 12);
+      expect(bucket.performance.positive.f1).toBeCloseTo(expected.positive!.f1, 12);
+      expect(bucket.performance.confusion.matrix).toEqual(matrix);
+      const ll = pairs.reduce((s, e) => s - Math.log(Math.min(Math.max(e.probabilities[finalLabel.get(e.id) as "yes" | "no"], 1e-15), 1 - 1e-15)), 0) / pairs.length;
+      expect(bucket.performance.logLoss).toBeCloseTo(ll, 9);
+      expect(bucket.predictions.counts.yes ?? 0).toBe(ok.filter((e) => e.prediction === "yes").length);
+    };
+
+    // Hourly series over the 3 hours.
+    const from = new Date(start).toISOString();
+    const to = new Date(start + 3 * HOUR).toISOString();
+    const hourly = await query(`from=${from}&to=${to}&step=1h`);
+    expect(hourly.buckets).toHaveLength(3);
+    hourly.buckets.forEach((b: any, h: number) => expectBucket(b, events.filter((e) => Date.parse(e.timestamp) >= start + h * HOUR && Date.parse(e.timestamp) < start + (h + 1) * HOUR)));
+
+    // One window, minute-aligned and not hour-aligned (hour rows inside, minute rows at the edges).
+    const wFrom = start + 17 * 60_000;
+    const wTo = start + 2 * HOUR + 43 * 60_000;
+    const inWindow = (e: (typeof events)[number]) => Date.parse(e.timestamp) >= wFrom && Date.parse(e.timestamp) < wTo;
+    const single = await query(`from=${new Date(wFrom).toISOString()}&to=${new Date(wTo).toISOString()}&window=single`);
+    expect(single.window).toBe("single");
+    expectBucket(single.buckets[0], events.filter(inWindow));
+
+    // Version and segment filters, 5-minute steps (minute rows).
+    const v2eu = await query(`from=${from}&to=${to}&window=single&version=v2&segment.region=eu`);
+    expectBucket(v2eu.buckets[0], events.filter((e) => e.version === "v2" && e.segments.region === "eu"));
+    const fiveMin = await query(`from=${from}&to=${to}&step=5m&version=v1`);
+    expect(fiveMin.buckets).toHaveLength(36);
+    expect(fiveMin.buckets.reduce((s: number, b: any) => s + b.requests, 0)).toBe(events.filter((e) => e.version === "v1").length);
+    expect(hourly.versions.map((v: any) => v.version).sort()).toEqual(["v1", "v2"]);
+  });
+
+  it("validates the query and 404s an unknown model", async () => {
+    const model = uniqueModel("mq");
+    await call(postPredictions, { method: "POST", body: { model, features: { a: 1 }, prediction: 1.5 } });
+    const bad = await call(getMetricsRoute, { path: `/api/v1/models/${model}/metrics?step=7s`, params: { model } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details[0].path).toBe("step");
+    const unknown = await call(getMetricsRoute, { path: `/api/v1/models/nope-${model}/metrics`, params: { model: `nope-${model}` } });
+    expect(unknown.status).toBe(404);
+  });
+});
