@@ -3,6 +3,8 @@ import { getDb, Prisma } from "../db";
 import { ApiError, notFound, unprocessable, zodIssues } from "../errors";
 import type { RawItem } from "../ingest/body";
 import { classValue, featureValue, MAX_FEATURES, timestamp } from "../ingest/schemas";
+import type { ReferenceProfile } from "../references/profile";
+import { profileBuilderFor, referenceChanged, saveProfile } from "../references/store";
 
 export const referenceRow = z.strictObject({
   features: z
@@ -42,15 +44,17 @@ async function startSet(modelId: string, version: string, source: Prisma.InputJs
   return set.id;
 }
 
-/** Makes a fully loaded set the model's reference for its version and drops the one it replaces. */
-async function publishSet(id: bigint, modelId: string, version: string, rowCount: number) {
+/** Makes a fully loaded set, with its profile, the model's reference for its version and drops the one it replaces. */
+async function publishSet(id: bigint, modelId: string, version: string, rowCount: number, profile: ReferenceProfile) {
   await getDb().$transaction(
     async (tx) => {
+      await saveProfile(tx, id, profile);
       await tx.referenceSet.update({ where: { id }, data: { status: "ready", rowCount } });
       await tx.referenceSet.deleteMany({ where: { modelId, version, id: { not: id } } });
     },
     { timeout: 600_000 },
   );
+  referenceChanged(modelId);
 }
 
 async function discardSet(id: bigint) {
@@ -80,6 +84,7 @@ export async function uploadReferenceRows(
   maxRows: number,
 ): Promise<ReferenceResult> {
   const id = await startSet(modelId, version ?? "", { kind: "upload" });
+  const profile = await profileBuilderFor(modelId);
   let stored = 0;
   let rejectedCount = 0;
   const rejected: ReferenceResult["rejected"] = [];
@@ -102,6 +107,7 @@ export async function uploadReferenceRows(
         throw new ApiError(413, "too_many_rows", `A reference may hold at most ${maxRows} rows.`, { limit: maxRows });
       }
       batch.push(parsed.data);
+      profile.add({ features: parsed.data.features, prediction: parsed.data.prediction });
       if (batch.length >= BATCH) {
         await insertRows(id, stored, batch);
         stored += batch.length;
@@ -115,7 +121,7 @@ export async function uploadReferenceRows(
     if (stored === 0) {
       throw unprocessable("The upload holds no valid reference rows.", rejected);
     }
-    await publishSet(id, modelId, version ?? "", stored);
+    await publishSet(id, modelId, version ?? "", stored, profile.finish());
   } catch (err) {
     await discardSet(id);
     throw err;
@@ -156,7 +162,15 @@ export async function referenceFromWindow(
         WHERE e.model_id = ${modelId} AND e.ts >= ${from} AND e.ts < ${to} AND e.error_type IS NULL ${versionFilter}
       ) s
       WHERE (s.rn - 1) % ${step} = 0`);
-    await publishSet(id, modelId, version, stored);
+    // The profile is built from the stored rows, read back in chunks.
+    const profile = await profileBuilderFor(modelId);
+    for (let offset = 0; offset < stored; offset += BATCH) {
+      const rows = await db.$queryRaw<{ features: Record<string, unknown>; prediction: unknown }[]>(Prisma.sql`
+        SELECT features, prediction FROM reference_rows
+        WHERE reference_id = ${id} AND row_no >= ${offset} AND row_no < ${offset + BATCH} ORDER BY row_no`);
+      for (const r of rows) profile.add(r);
+    }
+    await publishSet(id, modelId, version, stored, profile.finish());
     return {
       referenceId: String(id),
       version: version || null,

@@ -1,0 +1,177 @@
+import "server-only";
+import { computeDrift, DRIFT_METHODS, type DriftMethod, type DriftSettings, type WindowDrift } from "../drift/computeDrift";
+import { windowCounts, windowPredictionCounts } from "../drift/windowCounts";
+import { getDb, Prisma } from "../db";
+import { ApiError, unprocessable } from "../errors";
+import { currentReference } from "../references/store";
+import { modelContexts } from "../rollups/context";
+import { addEventFeatures, floorTo } from "../rollups/deltas";
+import { type Doc, mergeInto } from "../rollups/format";
+import { fetchFeatureRollups, fetchMetricRollups } from "./fetchRollups";
+import { bucketOf, bucketStarts, ceilMs, type ReadQuery } from "./params";
+
+const HOUR = 3_600_000;
+/** Raw values read per window for the raw-value methods; beyond it, a uniform sample of this size. */
+export const RAW_LIMIT = 100_000;
+const RAW_METHODS: DriftMethod[] = ["ks", "wasserstein", "evidently"];
+
+export type DriftResponse = {
+  model: string;
+  reference: { id: string; version: string | null; rows: number; createdAt: string };
+  from: string;
+  to: string;
+  step: string | null;
+  window: "series" | "single";
+  methods: DriftMethod[];
+  features: { name: string; type: string; importance: number | null }[];
+  windows: ({ start: string; end: string; rawValues?: { count: number; sampled: boolean } } & WindowDrift)[];
+};
+
+export function parseMethods(raw: string | null): DriftMethod[] {
+  if (!raw) return [];
+  const out: DriftMethod[] = [];
+  for (const m of raw.split(",").map((s) => s.trim()).filter(Boolean)) {
+    if (!(DRIFT_METHODS as readonly string[]).includes(m)) {
+      throw unprocessable("Invalid query.", [{ path: "methods", message: `unknown method '${m}'; use ${DRIFT_METHODS.join(", ")}` }]);
+    }
+    out.push(m as DriftMethod);
+  }
+  return [...new Set(out)];
+}
+
+/** Model drift settings without the "default" entries (the default verdict needs no setting). */
+function settings(raw: unknown): DriftSettings {
+  const s = (raw ?? {}) as { numerical?: { method: string; threshold?: number }; categorical?: { method: string; threshold?: number }; features?: Record<string, { method: string; threshold?: number }> };
+  const keep = (m?: { method: string; threshold?: number }) => (m && m.method !== "default" ? (m as DriftSettings["numerical"]) : undefined);
+  return {
+    numerical: keep(s.numerical),
+    categorical: keep(s.categorical),
+    features: Object.fromEntries(Object.entries(s.features ?? {}).flatMap(([k, v]) => (keep(v) ? [[k, keep(v)!]] : []))),
+  };
+}
+
+type RawEvent = { features: Record<string, unknown>; prediction: unknown };
+
+/** The window's events for the raw-value methods: all of them up to RAW_LIMIT, else a uniform sample (by hash of id). */
+async function rawEvents(model: string, q: ReadQuery, from: number, to: number): Promise<{ rows: RawEvent[]; count: number }> {
+  const db = getDb();
+  const version = q.version !== null ? Prisma.sql`AND version = ${q.version}` : Prisma.empty;
+  const seg = Object.entries(q.segments).map(([k, v]) => Prisma.sql`AND (segments ->> ${k}) = ${v}`);
+  const where = Prisma.sql`model_id = ${model} AND ts >= ${new Date(from)} AND ts < ${new Date(to)} AND error_type IS NULL ${version} ${seg.length ? Prisma.join(seg, " ") : Prisma.empty}`;
+  const [{ n }] = await db.$queryRaw<{ n: number }[]>(Prisma.sql`SELECT count(*)::int AS n FROM prediction_events WHERE ${where}`);
+  const order = n > RAW_LIMIT ? Prisma.sql`ORDER BY md5(id) LIMIT ${RAW_LIMIT}` : Prisma.empty;
+  const rows = await db.$queryRaw<RawEvent[]>(Prisma.sql`SELECT features, prediction FROM prediction_events WHERE ${where} ${order}`);
+  return { rows, count: n };
+}
+
+/** Feature documents for the partial hours at the edges of a single window, recomputed from raw events. */
+async function edgeDoc(model: string, q: ReadQuery, ranges: [number, number][]): Promise<Doc> {
+  const doc: Doc = {};
+  const ctx = (await modelContexts(getDb(), [model])).get(model);
+  if (!ctx) return doc;
+  for (const [from, to] of ranges) {
+    if (from >= to) continue;
+    const version = q.version !== null ? Prisma.sql`AND version = ${q.version}` : Prisma.empty;
+    const seg = Object.entries(q.segments).map(([k, v]) => Prisma.sql`AND (segments ->> ${k}) = ${v}`);
+    const rows = await getDb().$queryRaw<{ features: Record<string, unknown> }[]>(Prisma.sql`
+      SELECT features FROM prediction_events
+      WHERE model_id = ${model} AND ts >= ${new Date(from)} AND ts < ${new Date(to)} ${version} ${seg.length ? Prisma.join(seg, " ") : Prisma.empty}`);
+    const seen = new Map<string, number>();
+    for (const r of rows) addEventFeatures(doc, seen, r.features, ctx);
+  }
+  return doc;
+}
+
+/**
+ * Drift of each window against the model's reference: per feature the requested methods and the default verdict
+ * (BH across features), the prediction's drift, the share of drifted features and the dataset verdict. Series
+ * windows are whole hours (feature rollups are hourly); a single window is exact to the millisecond.
+ */
+export async function getDrift(modelId: string, q: ReadQuery, methods: DriftMethod[]): Promise<DriftResponse | null> {
+  const model = await getDb().model.findUnique({
+    where: { id: modelId },
+    select: { id: true, driftSettings: true, features: { orderBy: [{ inferred: "asc" }, { position: "asc" }], select: { name: true, type: true, importance: true } } },
+  });
+  if (!model) return null;
+  if (q.stepMs !== null && q.stepMs % HOUR !== 0) {
+    throw unprocessable("Invalid query.", [{ path: "step", message: "drift windows are whole hours: use 1h or more (or window=single)" }]);
+  }
+  const single = q.stepMs === null;
+  const wantsRaw = single && methods.some((m) => RAW_METHODS.includes(m));
+  const ref = await currentReference(modelId, wantsRaw);
+  if (!ref) {
+    throw new ApiError(409, "no_reference", `Model '${modelId}' has no reference yet; upload one with PUT /api/v1/models/${modelId}/reference.`);
+  }
+
+  const featureDocs = new Map<number, Doc>();
+  const hourQuery = single ? { ...q, from: new Date(ceilMs(q.from.getTime(), HOUR)), to: new Date(Math.max(ceilMs(q.from.getTime(), HOUR), floorTo(q.to.getTime(), HOUR))) } : q;
+  if (hourQuery.from < hourQuery.to) {
+    for (const row of await fetchFeatureRollups(modelId, ref.id, hourQuery)) {
+      const b = bucketOf(q, row.bucket.getTime());
+      mergeInto((featureDocs.get(b) ?? featureDocs.set(b, {}).get(b)!), row.data);
+    }
+  }
+  if (single) {
+    const hFrom = hourQuery.from.getTime();
+    const hTo = hourQuery.to.getTime();
+    const edges: [number, number][] =
+      hFrom < hTo ? [[q.from.getTime(), hFrom], [hTo, q.to.getTime()]] : [[q.from.getTime(), q.to.getTime()]];
+    const b = q.from.getTime();
+    mergeInto((featureDocs.get(b) ?? featureDocs.set(b, {}).get(b)!), await edgeDoc(modelId, q, edges));
+  }
+  const metricDocs = new Map<number, Doc>();
+  for (const row of await fetchMetricRollups(modelId, q)) {
+    const b = bucketOf(q, row.bucket.getTime());
+    mergeInto((metricDocs.get(b) ?? metricDocs.set(b, {}).get(b)!), row.data);
+  }
+
+  const thresholds = settings(model.driftSettings);
+  const windows: DriftResponse["windows"] = [];
+  for (const start of bucketStarts(q)) {
+    const doc = featureDocs.get(start) ?? {};
+    let raw: Record<string, number[] | string[]> | undefined;
+    let predictionRaw: number[] | string[] | undefined;
+    let rawValues: { count: number; sampled: boolean } | undefined;
+    if (wantsRaw) {
+      const { rows, count } = await rawEvents(modelId, q, q.from.getTime(), q.to.getTime());
+      rawValues = { count, sampled: count > RAW_LIMIT };
+      raw = {};
+      for (const [name, f] of Object.entries(ref.profile.features)) {
+        const values = rows.map((r) => r.features[name]);
+        raw[name] = f.type === "numerical"
+          ? values.filter((v): v is number => typeof v === "number" && Number.isFinite(v))
+          : values.flatMap((v) => (typeof v === "string" ? [v] : typeof v === "boolean" ? [String(v)] : typeof v === "number" ? [String(v)] : []));
+      }
+      if (ref.profile.prediction) {
+        predictionRaw = ref.profile.prediction.type === "numerical"
+          ? rows.map((r) => r.prediction).filter((v): v is number => typeof v === "number")
+          : rows.flatMap((r) => (r.prediction === null || r.prediction === undefined ? [] : [String(r.prediction)]));
+      }
+    }
+    const drift = computeDrift({
+      profile: ref.profile,
+      window: windowCounts(doc, ref.profile),
+      ...(raw ? { raw } : {}),
+      prediction: { window: windowPredictionCounts(metricDocs.get(start) ?? {}, ref.profile.prediction), ...(predictionRaw ? { raw: predictionRaw } : {}) },
+      methods,
+      thresholds,
+    });
+    windows.push({
+      start: new Date(start).toISOString(),
+      end: new Date(single ? q.to.getTime() : start + q.stepMs!).toISOString(),
+      ...(rawValues ? { rawValues } : {}),
+      ...drift,
+    });
+  }
+  return {
+    model: model.id,
+    reference: { id: String(ref.id), version: ref.version || null, rows: ref.profile.rows, createdAt: ref.createdAt.toISOString() },
+    from: q.from.toISOString(),
+    to: q.to.toISOString(),
+    step: single ? null : `${q.stepMs! / HOUR}h`,
+    window: single ? "single" : "series",
+    methods,
+    features: model.features.map((f) => ({ name: f.name, type: f.type, importance: f.importance })),
+    windows,
+  };
+}

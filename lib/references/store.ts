@@ -1,0 +1,64 @@
+import { getDb, Prisma } from "../db";
+import { invalidateModelContext } from "../rollups/context";
+import type { FeatureProfile, FeatureType, ModelTask, ReferenceProfile } from "./profile";
+import { createProfileBuilder } from "./profile";
+
+/** Sample row name of the prediction (U+001F cannot clash with a feature name a client sends). */
+export const PREDICTION_SAMPLE = "\u001fprediction";
+
+/** A profile builder typed by the model's own features and task. */
+export async function profileBuilderFor(modelId: string) {
+  const model = await getDb().model.findUniqueOrThrow({ where: { id: modelId }, select: { task: true, features: { select: { name: true, type: true } } } });
+  const featureTypes: Record<string, FeatureType> = Object.fromEntries(model.features.map((f) => [f.name, f.type as FeatureType]));
+  return createProfileBuilder({ featureTypes, task: model.task as ModelTask });
+}
+
+/**
+ * Stores a reference's profile: bins, counts and moments on the set (small, read by the write path), each
+ * feature's sample in reference_samples (large, read only by raw-value tests).
+ */
+export async function saveProfile(tx: Prisma.TransactionClient, referenceId: bigint, profile: ReferenceProfile) {
+  const strip = (f: FeatureProfile): FeatureProfile => ({ ...f, sample: [] });
+  const slim: ReferenceProfile = {
+    rows: profile.rows,
+    features: Object.fromEntries(Object.entries(profile.features).map(([k, f]) => [k, strip(f)])),
+    prediction: profile.prediction ? strip(profile.prediction) : null,
+  };
+  await tx.referenceSet.update({ where: { id: referenceId }, data: { profile: slim as unknown as Prisma.InputJsonValue } });
+  const samples = [
+    ...Object.entries(profile.features).map(([name, f]) => ({ name, values: f.sample })),
+    ...(profile.prediction ? [{ name: PREDICTION_SAMPLE, values: profile.prediction.sample }] : []),
+  ];
+  if (samples.length > 0) {
+    await tx.referenceSample.createMany({
+      data: samples.map((s) => ({ referenceId, name: s.name, values: s.values as Prisma.InputJsonValue })),
+    });
+  }
+}
+
+export type CurrentReference = { id: bigint; version: string; createdAt: Date; profile: ReferenceProfile };
+
+/** The model's reference (the model-wide one when there is one, else the newest), with or without samples. */
+export async function currentReference(modelId: string, withSamples: boolean): Promise<CurrentReference | null> {
+  const db = getDb();
+  const sets = await db.referenceSet.findMany({
+    where: { modelId, status: "ready", NOT: { profile: { equals: Prisma.DbNull } } },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, version: true, createdAt: true, profile: true },
+  });
+  const set = sets.find((s) => s.version === "") ?? sets[0];
+  if (!set) return null;
+  const profile = set.profile as unknown as ReferenceProfile;
+  if (withSamples) {
+    const rows = await db.referenceSample.findMany({ where: { referenceId: set.id } });
+    for (const r of rows) {
+      const target = r.name === PREDICTION_SAMPLE ? profile.prediction : profile.features[r.name];
+      if (target) target.sample = r.values as number[] | string[];
+    }
+  }
+  return { id: set.id, version: set.version, createdAt: set.createdAt, profile };
+}
+
+export function referenceChanged(modelId: string) {
+  invalidateModelContext(modelId);
+}

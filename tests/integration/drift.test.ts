@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { POST as postPredictions } from "@/app/api/v1/predictions/route";
+import { PUT as putModel } from "@/app/api/v1/models/[model]/route";
+import { PUT as putReference } from "@/app/api/v1/models/[model]/reference/route";
+import { GET as getDriftRoute } from "@/app/api/v1/models/[model]/drift/route";
+import {
+  alignCounts,
+  chi2Homogeneity,
+  countIntoBins,
+  createRandom,
+  freezeBins,
+  freezeCategoricalBins,
+  hellinger,
+  jsDistance,
+  ks2samp,
+  psi,
+  wassersteinNormed,
+} from "@/lib/stats";
+import { call, uniqueModel } from "../helpers";
+
+const HOUR = 3_600_000;
+const close = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(b)));
+
+describe("GET /api/v1/models/{model}/drift", () => {
+  it("gives, for one window sent through the API, the statistics core's results on the same values", async () => {
+    const model = uniqueModel("drift");
+    await call(putModel, {
+      method: "PUT",
+      params: { model },
+      body: { task: "regression", features: [{ name: "x", type: "numerical" }, { name: "c", type: "categorical" }] },
+    });
+    const rng = createRandom(42);
+    const cats = ["a", "b", "c", "d"];
+    const refX = Array.from({ length: 3000 }, () => rng.normal());
+    const refC = Array.from({ length: 3000 }, () => cats[Math.floor(rng.uniform() ** 1.5 * 4)]);
+    const ref = await call(putReference, {
+      method: "PUT",
+      params: { model },
+      body: { rows: refX.map((x, i) => ({ features: { x, c: refC[i] }, prediction: x * 2 })) },
+    });
+    expect(ref.status).toBe(200);
+
+    // The window straddles hours: partial hours at both ends come from raw events, whole hours from rollups.
+    const start = Math.floor((Date.now() - 6 * HOUR) / HOUR) * HOUR + 20 * 60_000;
+    const curX = Array.from({ length: 2500 }, () => rng.normal() * 1.2 + 0.3);
+    const curC = Array.from({ length: 2500 }, () => (rng.uniform() < 0.05 ? "new" : cats[Math.floor(rng.uniform() * 4)]));
+    const events = curX.map((x, i) => ({
+      id: `d-${i}`,
+      model,
+      timestamp: new Date(start + i * 3000).toISOString(),
+      features: { x, c: curC[i] },
+      prediction: x * 2,
+    }));
+    for (let b = 0; b < events.length; b += 1000) await call(postPredictions, { method: "POST", body: events.slice(b, b + 1000) });
+    // One event just outside the window, which must not count.
+    await call(postPredictions, { method: "POST", body: { ...events[0], id: "outside", timestamp: new Date(start + 2500 * 3000).toISOString() } });
+
+    const from = new Date(start).toISOString();
+    const to = new Date(start + 2500 * 3000).toISOString();
+    const res = await call(getDriftRoute, {
+      path: `/api/v1/models/${model}/drift?window=single&from=${from}&to=${to}&methods=psi,js,chi2,hellinger,ks,wasserstein`,
+      params: { model },
+    });
+    expect(res.status).toBe(200);
+    const w = res.body.windows[0];
+    expect(w.rawValues).toEqual({ count: 2500, sampled: false });
+    const feature = (name: string) => w.features.find((f: { feature: string }) => f.feature === name);
+    const result = (name: string, method: string) => feature(name).results.find((r: { method: string }) => r.method === method);
+
+    const xBins = freezeBins(refX, "numerical");
+    const xa = alignCounts(xBins, countIntoBins(xBins, refX), countIntoBins(xBins, curX));
+    expect(feature("x").count).toBe(2500);
+    close(result("x", "psi").statistic, psi(xa.ref, xa.cur));
+    close(result("x", "js").statistic, jsDistance(xa.ref, xa.cur));
+    close(result("x", "hellinger").statistic, hellinger(xa.ref, xa.cur));
+    const chi = chi2Homogeneity(xa.ref, xa.cur);
+    close(result("x", "chi2").statistic, chi.statistic);
+    close(result("x", "chi2").pValue, chi.pValue);
+    const ks = ks2samp(refX, curX);
+    close(result("x", "ks").statistic, ks.statistic);
+    close(result("x", "ks").pValue, ks.pValue);
+    close(result("x", "wasserstein").statistic, wassersteinNormed(refX, curX));
+    expect(feature("x").drifted).toBe(true);
+
+    const cBins = freezeCategoricalBins(refC);
+    const ca = alignCounts(cBins, countIntoBins(cBins, refC), countIntoBins(cBins, curC));
+    close(result("c", "js").statistic, jsDistance(ca.ref, ca.cur));
+    close(result("c", "chi2").pValue, chi2Homogeneity(ca.ref, ca.cur).pValue);
+    expect(res.body.windows[0].prediction).not.toBeNull();
+  });
+
+  it("answers 409 without a reference and 422 for sub-hour drift steps", async () => {
+    const model = uniqueModel("noref");
+    await call(postPredictions, { method: "POST", body: { model, features: { a: 1 }, prediction: "x" } });
+    const none = await call(getDriftRoute, { path: `/api/v1/models/${model}/drift`, params: { model } });
+    expect(none.status).toBe(409);
+    expect(none.body.error.code).toBe("no_reference");
+    const step = await call(getDriftRoute, { path: `/api/v1/models/${model}/drift?step=5m`, params: { model } });
+    expect(step.status).toBe(422);
+    const bad = await call(getDriftRoute, { path: `/api/v1/models/${model}/drift?methods=psi,magic`, params: { model } });
+    expect(bad.status).toBe(422);
+  });
+});
