@@ -4,11 +4,10 @@ import { windowCounts, windowPredictionCounts } from "../drift/windowCounts";
 import { getDb, Prisma } from "../db";
 import { ApiError, unprocessable } from "../errors";
 import { currentReference } from "../references/store";
-import { modelContexts } from "../rollups/context";
-import { addEventFeatures, floorTo } from "../rollups/deltas";
 import { type Doc, mergeInto } from "../rollups/format";
+import { singleWindowFeatureDoc } from "./featureWindow";
 import { fetchFeatureRollups, fetchMetricRollups } from "./fetchRollups";
-import { bucketOf, bucketStarts, ceilMs, type ReadQuery } from "./params";
+import { bucketOf, bucketStarts, type ReadQuery } from "./params";
 
 const HOUR = 3_600_000;
 /** Raw values read per window for the raw-value methods; beyond it, a uniform sample of this size. */
@@ -64,24 +63,6 @@ async function rawEvents(model: string, q: ReadQuery, from: number, to: number):
   return { rows, count: n };
 }
 
-/** Feature documents for the partial hours at the edges of a single window, recomputed from raw events. */
-async function edgeDoc(model: string, q: ReadQuery, ranges: [number, number][]): Promise<Doc> {
-  const doc: Doc = {};
-  const ctx = (await modelContexts(getDb(), [model])).get(model);
-  if (!ctx) return doc;
-  for (const [from, to] of ranges) {
-    if (from >= to) continue;
-    const version = q.version !== null ? Prisma.sql`AND version = ${q.version}` : Prisma.empty;
-    const seg = Object.entries(q.segments).map(([k, v]) => Prisma.sql`AND (segments ->> ${k}) = ${v}`);
-    const rows = await getDb().$queryRaw<{ features: Record<string, unknown> }[]>(Prisma.sql`
-      SELECT features FROM prediction_events
-      WHERE model_id = ${model} AND ts >= ${new Date(from)} AND ts < ${new Date(to)} ${version} ${seg.length ? Prisma.join(seg, " ") : Prisma.empty}`);
-    const seen = new Map<string, number>();
-    for (const r of rows) addEventFeatures(doc, seen, r.features, ctx);
-  }
-  return doc;
-}
-
 /**
  * Drift of each window against the model's reference: per feature the requested methods and the default verdict
  * (BH across features), the prediction's drift, the share of drifted features and the dataset verdict. Series
@@ -104,25 +85,18 @@ export async function getDrift(modelId: string, q: ReadQuery, methods: DriftMeth
   }
 
   const featureDocs = new Map<number, Doc>();
-  const hourQuery = single ? { ...q, from: new Date(ceilMs(q.from.getTime(), HOUR)), to: new Date(Math.max(ceilMs(q.from.getTime(), HOUR), floorTo(q.to.getTime(), HOUR))) } : q;
-  if (hourQuery.from < hourQuery.to) {
-    for (const row of await fetchFeatureRollups(modelId, ref.id, hourQuery)) {
-      const b = bucketOf(q, row.bucket.getTime());
-      mergeInto((featureDocs.get(b) ?? featureDocs.set(b, {}).get(b)!), row.data);
-    }
-  }
   if (single) {
-    const hFrom = hourQuery.from.getTime();
-    const hTo = hourQuery.to.getTime();
-    const edges: [number, number][] =
-      hFrom < hTo ? [[q.from.getTime(), hFrom], [hTo, q.to.getTime()]] : [[q.from.getTime(), q.to.getTime()]];
-    const b = q.from.getTime();
-    mergeInto((featureDocs.get(b) ?? featureDocs.set(b, {}).get(b)!), await edgeDoc(modelId, q, edges));
+    featureDocs.set(q.from.getTime(), await singleWindowFeatureDoc(modelId, q, ref.id));
+  } else {
+    for (const row of await fetchFeatureRollups(modelId, ref.id, q)) {
+      const b = bucketOf(q, row.bucket.getTime());
+      mergeInto(featureDocs.get(b) ?? featureDocs.set(b, {}).get(b)!, row.data);
+    }
   }
   const metricDocs = new Map<number, Doc>();
   for (const row of await fetchMetricRollups(modelId, q)) {
     const b = bucketOf(q, row.bucket.getTime());
-    mergeInto((metricDocs.get(b) ?? metricDocs.set(b, {}).get(b)!), row.data);
+    mergeInto(metricDocs.get(b) ?? metricDocs.set(b, {}).get(b)!, row.data);
   }
 
   const thresholds = settings(model.driftSettings);

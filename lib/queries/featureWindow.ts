@@ -1,0 +1,61 @@
+import "server-only";
+import { getDb, Prisma } from "../db";
+import { modelContexts } from "../rollups/context";
+import { addEventFeatures, floorTo } from "../rollups/deltas";
+import { type Doc, mergeInto } from "../rollups/format";
+import { ceilMs, type ReadQuery } from "./params";
+
+const HOUR = 3_600_000;
+
+function eventFilters(q: ReadQuery): Prisma.Sql {
+  const parts: Prisma.Sql[] = [];
+  if (q.version !== null) parts.push(Prisma.sql`AND version = ${q.version}`);
+  for (const [k, v] of Object.entries(q.segments)) parts.push(Prisma.sql`AND (segments ->> ${k}) = ${v}`);
+  return parts.length ? Prisma.join(parts, " ") : Prisma.empty;
+}
+
+/** Feature counts of the raw events in [from, to), through the write path's own code. */
+async function rawFeatureDoc(model: string, q: ReadQuery, from: number, to: number, doc: Doc) {
+  if (from >= to) return;
+  const ctx = (await modelContexts(getDb(), [model])).get(model);
+  if (!ctx) return;
+  const rows = await getDb().$queryRaw<{ features: Record<string, unknown> }[]>(Prisma.sql`
+    SELECT features FROM prediction_events
+    WHERE model_id = ${model} AND ts >= ${new Date(from)} AND ts < ${new Date(to)} ${eventFilters(q)}`);
+  const seen = new Map<string, number>();
+  for (const r of rows) addEventFeatures(doc, seen, r.features, ctx);
+}
+
+/**
+ * The feature document of the single window [q.from, q.to), exact to the millisecond: hourly feature rollups for
+ * the whole hours inside it, raw events for the partial hours at its edges. `referenceId` picks the rollups binned
+ * on that reference; "any" sums every reference (for counts that do not depend on bins, e.g. data quality).
+ */
+export async function singleWindowFeatureDoc(model: string, q: ReadQuery, referenceId: bigint | "any"): Promise<Doc> {
+  const from = q.from.getTime();
+  const to = q.to.getTime();
+  const hFrom = ceilMs(from, HOUR);
+  const hTo = Math.max(hFrom, floorTo(to, HOUR));
+  const doc: Doc = {};
+  if (hFrom < hTo && hTo <= to) {
+    const ref = referenceId === "any" ? Prisma.empty : Prisma.sql`AND reference_id = ${referenceId}`;
+    const rows = await getDb().$queryRaw<{ data: Doc }[]>(Prisma.sql`
+      SELECT data FROM feature_rollups
+      WHERE model_id = ${model} ${ref} AND bucket >= ${new Date(hFrom)} AND bucket < ${new Date(hTo)}
+        ${segmentRollupFilters(q)}`);
+    for (const r of rows) mergeInto(doc, r.data);
+    await rawFeatureDoc(model, q, from, hFrom, doc);
+    await rawFeatureDoc(model, q, hTo, to, doc);
+  } else {
+    await rawFeatureDoc(model, q, from, to, doc);
+  }
+  return doc;
+}
+
+/** Version and segment filters on rollup rows (segments are stored as canonical JSON text). */
+function segmentRollupFilters(q: ReadQuery): Prisma.Sql {
+  const parts: Prisma.Sql[] = [];
+  if (q.version !== null) parts.push(Prisma.sql`AND version = ${q.version}`);
+  for (const [k, v] of Object.entries(q.segments)) parts.push(Prisma.sql`AND segment <> '' AND (segment::jsonb ->> ${k}) = ${v}`);
+  return parts.length ? Prisma.join(parts, " ") : Prisma.empty;
+}
