@@ -23,19 +23,22 @@ export type ModelSummary = {
  */
 export async function listModels(now = new Date()): Promise<ModelSummary[]> {
   const since = new Date(now.getTime() - 24 * 3600 * 1000);
+  // Totals from hourly rollups, the last 24 hours from minute rollups, the last event from the (model_id, ts)
+  // index: the cost follows the number of buckets, not of stored events.
   const rows = await getDb().$queryRaw<
     { id: string; name: string; task: string; auto_registered: boolean; created_at: Date; events: number; last: Date | null; requests: number; errors: number }[]
   >(Prisma.sql`
     SELECT m.id, m.name, m.task, m.auto_registered, m.created_at,
-           coalesce(a.events, 0)::int AS events, a.last,
-           coalesce(r.requests, 0)::int AS requests, coalesce(r.errors, 0)::int AS errors
+           coalesce(a.events, 0)::float8 AS events,
+           (SELECT max(e.ts) FROM prediction_events e WHERE e.model_id = m.id) AS last,
+           coalesce(r.requests, 0)::float8 AS requests, coalesce(r.errors, 0)::float8 AS errors
     FROM models m
     LEFT JOIN LATERAL (
-      SELECT count(*) AS events, max(ts) AS last FROM prediction_events e WHERE e.model_id = m.id
+      SELECT sum((data ->> 'n')::numeric) AS events FROM rollups WHERE model_id = m.id AND level = 'h'
     ) a ON true
     LEFT JOIN LATERAL (
-      SELECT count(*) AS requests, count(*) FILTER (WHERE error_type IS NOT NULL) AS errors
-      FROM prediction_events e WHERE e.model_id = m.id AND e.ts >= ${since} AND e.ts < ${now}
+      SELECT sum((data ->> 'n')::numeric) AS requests, sum(coalesce((data ->> 'err')::numeric, 0)) AS errors
+      FROM rollups WHERE model_id = m.id AND level = 'm' AND bucket >= ${since} AND bucket < ${now}
     ) r ON true
     ORDER BY m.id`);
   return rows.map((r) => ({
