@@ -5,6 +5,8 @@ import type { RawItem } from "../ingest/body";
 import { classValue, featureValue, MAX_FEATURES, timestamp } from "../ingest/schemas";
 import type { ReferenceProfile } from "../references/profile";
 import { profileBuilderFor, referenceChanged, saveProfile } from "../references/store";
+import { rebinFeatureRollups } from "../rollups/recount";
+import { lockModels } from "../rollups/write";
 
 export const referenceRow = z.strictObject({
   features: z
@@ -46,13 +48,18 @@ async function startSet(modelId: string, version: string, source: Prisma.InputJs
 
 /** Makes a fully loaded set, with its profile, the model's reference for its version and drops the one it replaces. */
 async function publishSet(id: bigint, modelId: string, version: string, rowCount: number, profile: ReferenceProfile) {
+  // Under the model's exclusive lock: writers in flight finish first, and the feature rollups are re-binned on
+  // the new reference from the raw events before anyone writes again.
   await getDb().$transaction(
     async (tx) => {
+      await lockModels(tx, [modelId], "exclusive");
       await saveProfile(tx, id, profile);
       await tx.referenceSet.update({ where: { id }, data: { status: "ready", rowCount } });
       await tx.referenceSet.deleteMany({ where: { modelId, version, id: { not: id } } });
+      referenceChanged(modelId);
+      await rebinFeatureRollups(tx, modelId);
     },
-    { timeout: 600_000 },
+    { timeout: 1_800_000, maxWait: 60_000 },
   );
   referenceChanged(modelId);
 }

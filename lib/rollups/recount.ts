@@ -2,6 +2,7 @@ import { getDb, Prisma, type Db } from "../db";
 import { invalidateModelContext, modelContexts } from "./context";
 import { RollupBatch } from "./deltas";
 import type { Doc } from "./format";
+import { writeRollups } from "./write";
 
 const CHUNK = 20_000;
 
@@ -9,7 +10,7 @@ const CHUNK = 20_000;
  * Recomputes a model's rollups from its raw events and labels, chunk by chunk in (ts, id) order, through the same
  * code the write path uses. The result is what the rollup tables should hold (for the current reference).
  */
-export async function recountRollups(model: string, db: Db = getDb()): Promise<RollupBatch> {
+export async function recountRollups(model: string, db: Db | Prisma.TransactionClient = getDb()): Promise<RollupBatch> {
   invalidateModelContext(model);
   const ctx = (await modelContexts(db, [model])).get(model);
   const batch = new RollupBatch();
@@ -93,4 +94,17 @@ export function diffDocs(expected: Map<string, Doc>, actual: Map<string, Doc>): 
     }
   }
   return out;
+}
+
+/**
+ * Re-bins a model's feature rollups on its current reference, inside `tx` (which must hold the model's exclusive
+ * lock, so no event is written meanwhile): recounts them from the raw events and replaces every feature rollup
+ * row of the model. Called when a reference is published; its cost is a pass over the model's raw events.
+ */
+export async function rebinFeatureRollups(tx: Prisma.TransactionClient, model: string): Promise<number> {
+  const batch = await recountRollups(model, tx);
+  batch.metrics.clear();
+  await tx.$executeRaw(Prisma.sql`DELETE FROM feature_rollups WHERE model_id = ${model}`);
+  await writeRollups(tx, batch);
+  return batch.features.size;
 }

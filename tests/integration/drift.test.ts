@@ -16,6 +16,8 @@ import {
   psi,
   wassersteinNormed,
 } from "@/lib/stats";
+import { GET as getQualityRoute } from "@/app/api/v1/models/[model]/quality/route";
+import { diffDocs, recountRollups, storedRollups } from "@/lib/rollups/recount";
 import { call, uniqueModel } from "../helpers";
 
 const HOUR = 3_600_000;
@@ -87,6 +89,34 @@ describe("GET /api/v1/models/{model}/drift", () => {
     close(result("c", "js").statistic, jsDistance(ca.ref, ca.cur));
     close(result("c", "chi2").pValue, chi2Homogeneity(ca.ref, ca.cur).pValue);
     expect(res.body.windows[0].prediction).not.toBeNull();
+  });
+
+  it("re-bins the history on a reference uploaded after the events, without double counting", async () => {
+    const model = uniqueModel("rebin");
+    await call(putModel, { method: "PUT", params: { model }, body: { task: "regression", features: [{ name: "x", type: "numerical" }] } });
+    const rng = createRandom(9);
+    const hour = Math.floor((Date.now() - 4 * HOUR) / HOUR) * HOUR;
+    const xs = Array.from({ length: 600 }, () => rng.normal() + 1);
+    await call(postPredictions, {
+      method: "POST",
+      body: xs.map((x, i) => ({ id: `r-${i}`, model, timestamp: new Date(hour + i * 5000).toISOString(), features: { x }, prediction: x })),
+    });
+    const refX = Array.from({ length: 2000 }, () => rng.normal());
+    await call(putReference, { method: "PUT", params: { model }, body: { rows: refX.map((x) => ({ features: { x }, prediction: x })) } });
+    const from = new Date(hour).toISOString();
+    const to = new Date(hour + HOUR).toISOString();
+    const res = await call(getDriftRoute, { path: `/api/v1/models/${model}/drift?from=${from}&to=${to}&step=1h&methods=psi`, params: { model } });
+    expect(res.status).toBe(200);
+    const x = res.body.windows[0].features.find((f: { feature: string }) => f.feature === "x");
+    expect(x.count).toBe(600);
+    const bins = freezeBins(refX, "numerical");
+    const a = alignCounts(bins, countIntoBins(bins, refX), countIntoBins(bins, xs));
+    close(x.results.find((r: { method: string }) => r.method === "psi").statistic, psi(a.ref, a.cur));
+    const quality = await call(getQualityRoute, { path: `/api/v1/models/${model}/quality?from=${from}&to=${to}`, params: { model } });
+    expect(quality.body.features[0].count).toBe(600);
+    const expected = await recountRollups(model);
+    const stored = await storedRollups(model);
+    expect(diffDocs(new Map([...expected.features].map(([k, v]) => [k, v.doc])), stored.features)).toEqual([]);
   });
 
   it("answers 409 without a reference and 422 for sub-hour drift steps", async () => {
