@@ -98,6 +98,37 @@ describe("GET /api/v1/models/{model}/metrics", () => {
     expect(hourly.versions.map((v: any) => v.version).sort()).toEqual(["v1", "v2"]);
   });
 
+  it("computes MAE, RMSE, MAPE and R² of a regression model exactly, after a corrected label", async () => {
+    const model = uniqueModel("reg");
+    await call(putModel, { method: "PUT", params: { model }, body: { task: "regression" } });
+    const start = Math.floor((Date.now() - 3 * HOUR) / HOUR) * HOUR;
+    const preds = Array.from({ length: 400 }, (_, i) => 50 + 30 * Math.sin(i / 7));
+    const actual = preds.map((p, i) => (i % 13 === 0 ? 0 : p + 5 * Math.cos(i / 3)));
+    await call(postPredictions, {
+      method: "POST",
+      body: preds.map((p, i) => ({ id: `r-${i}`, model, timestamp: new Date(start + i * 1000).toISOString(), features: { a: i }, prediction: p })),
+    });
+    await call(postLabels, { method: "POST", body: actual.map((y, i) => ({ model, id: `r-${i}`, actual: y + 100, timestamp: start })) });
+    await call(postLabels, { method: "POST", body: actual.map((y, i) => ({ model, id: `r-${i}`, actual: y, timestamp: start + 1 })) }); // corrections
+    const res = await call(getMetricsRoute, {
+      path: `/api/v1/models/${model}/metrics?window=single&from=${new Date(start).toISOString()}&to=${new Date(start + HOUR).toISOString()}`,
+      params: { model },
+    });
+    const perf = res.body.buckets[0].performance;
+    const e = preds.map((p, i) => p - actual[i]);
+    const n = e.length;
+    const mean = actual.reduce((s, y) => s + y, 0) / n;
+    const sse = e.reduce((s, x) => s + x * x, 0);
+    const sst = actual.reduce((s, y) => s + (y - mean) ** 2, 0);
+    const nz = actual.map((y, i) => [y, e[i]]).filter(([y]) => y !== 0);
+    expect(perf.kind).toBe("regression");
+    expect(perf.mae).toBeCloseTo(e.reduce((s, x) => s + Math.abs(x), 0) / n, 9);
+    expect(perf.rmse).toBeCloseTo(Math.sqrt(sse / n), 9);
+    expect(perf.r2).toBeCloseTo(1 - sse / sst, 9);
+    expect(perf.mape).toBeCloseTo(nz.reduce((s, [y, x]) => s + Math.abs(x / y), 0) / nz.length, 9);
+    expect(res.body.buckets[0].labels.labelled).toBe(400);
+  });
+
   it("validates the query and 404s an unknown model", async () => {
     const model = uniqueModel("mq");
     await call(postPredictions, { method: "POST", body: { model, features: { a: 1 }, prediction: 1.5 } });
