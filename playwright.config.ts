@@ -30,6 +30,8 @@ import { E2E_ADMIN_TOKEN } from "./e2e/env";
 
 export default defineConfig({
   testDir: "e2e",
+  // Playwright empties its output directory on start; keep it apart from the other results in test-results/.
+  outputDir: "test-results/playwright",
   timeout: 60_000,
   workers: 1,
   reporter: [["list"]],
