@@ -1,6 +1,6 @@
 import { EmptyState } from "@/components/EmptyState";
 import { StatusBadge } from "@/components/StatusBadge";
-import { formatAgo, formatCount, formatPercent, TASK_LABELS } from "@/lib/format";
+import { formatAgo, formatCount, formatMs, formatNumber, formatPercent, TASK_LABELS } from "@/lib/format";
 import { listModels } from "@/lib/queries/listModels";
 
 export const dynamic = "force-dynamic";
@@ -33,6 +33,8 @@ export default async function OverviewPage() {
                 <th scope="col" className="px-4 py-3 text-right">Events stored</th>
                 <th scope="col" className="hidden px-4 py-3 text-right md:table-cell">Requests (24 h)</th>
                 <th scope="col" className="px-4 py-3 text-right">Errors (24 h)</th>
+                <th scope="col" className="hidden px-4 py-3 text-right lg:table-cell">p99 latency</th>
+                <th scope="col" className="hidden px-4 py-3 text-right lg:table-cell">Accuracy / MAE</th>
                 <th scope="col" className="hidden px-4 py-3 sm:table-cell">Last event</th>
               </tr>
             </thead>
@@ -47,7 +49,7 @@ export default async function OverviewPage() {
                       {m.autoRegistered && " · auto-registered"}
                     </div>
                   </td>
-                  <td className="px-4 py-3">
+                  <td className="px-4 py-3" title={m.statusReasons.join("; ")}>
                     <StatusBadge status={m.status} />
                   </td>
                   <td className="px-4 py-3 text-right tabular-nums" data-testid="event-count">
@@ -55,6 +57,10 @@ export default async function OverviewPage() {
                   </td>
                   <td className="hidden px-4 py-3 text-right tabular-nums md:table-cell">{formatCount(m.last24h.requests)}</td>
                   <td className="px-4 py-3 text-right tabular-nums">{formatPercent(m.last24h.errorRate)}</td>
+                  <td className="hidden px-4 py-3 text-right tabular-nums lg:table-cell">{formatMs(m.last24h.latencyP99Ms)}</td>
+                  <td className="hidden px-4 py-3 text-right tabular-nums lg:table-cell" title={`${formatCount(m.last24h.labelled)} labelled in 24 h`}>
+                    {m.last24h.accuracy !== null ? formatPercent(m.last24h.accuracy, 1) : m.last24h.mae !== null ? formatNumber(m.last24h.mae) : "—"}
+                  </td>
                   <td className="hidden px-4 py-3 text-slate-600 sm:table-cell" title={m.lastEventAt ?? undefined}>
                     {formatAgo(m.lastEventAt, now)}
                   </td>

@@ -23,3 +23,14 @@ export const TASK_LABELS: Record<string, string> = {
   multiclass_classification: "Multiclass classification",
   regression: "Regression",
 };
+
+/** 12.3456 → "12.3 ms"; 1534 → "1.53 s"; null → "—" */
+export function formatMs(ms: number | null): string {
+  if (ms === null) return "—";
+  return ms >= 1000 ? `${(ms / 1000).toPrecision(3)} s` : `${ms.toPrecision(3)} ms`;
+}
+
+/** A measurement with 3 significant digits; null → "—" */
+export function formatNumber(x: number | null): string {
+  return x === null ? "—" : Number(x.toPrecision(3)).toLocaleString("en-US");
+}

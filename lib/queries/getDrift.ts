@@ -66,7 +66,8 @@ async function rawEvents(model: string, q: ReadQuery, from: number, to: number):
 /**
  * Drift of each window against the model's reference: per feature the requested methods and the default verdict
  * (BH across features), the prediction's drift, the share of drifted features and the dataset verdict. Series
- * windows are whole hours (feature rollups are hourly); a single window is exact to the millisecond.
+ * windows are whole hours (feature rollups are hourly); a single window is exact to the millisecond. Raw-value
+ * methods read each window's own events (up to RAW_LIMIT, a uniform sample beyond).
  */
 export async function getDrift(modelId: string, q: ReadQuery, methods: DriftMethod[]): Promise<DriftResponse | null> {
   const model = await getDb().model.findUnique({
@@ -78,7 +79,7 @@ export async function getDrift(modelId: string, q: ReadQuery, methods: DriftMeth
     throw unprocessable("Invalid query.", [{ path: "step", message: "drift windows are whole hours: use 1h or more (or window=single)" }]);
   }
   const single = q.stepMs === null;
-  const wantsRaw = single && methods.some((m) => RAW_METHODS.includes(m));
+  const wantsRaw = methods.some((m) => RAW_METHODS.includes(m));
   const ref = await currentReference(modelId, wantsRaw);
   if (!ref) {
     throw new ApiError(409, "no_reference", `Model '${modelId}' has no reference yet; upload one with PUT /api/v1/models/${modelId}/reference.`);
@@ -107,7 +108,8 @@ export async function getDrift(modelId: string, q: ReadQuery, methods: DriftMeth
     let predictionRaw: number[] | string[] | undefined;
     let rawValues: { count: number; sampled: boolean } | undefined;
     if (wantsRaw) {
-      const { rows, count } = await rawEvents(modelId, q, q.from.getTime(), q.to.getTime());
+      const end = single ? q.to.getTime() : start + q.stepMs!;
+      const { rows, count } = await rawEvents(modelId, q, start, end);
       rawValues = { count, sampled: count > RAW_LIMIT };
       raw = {};
       for (const [name, f] of Object.entries(ref.profile.features)) {

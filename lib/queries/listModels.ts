@@ -1,5 +1,8 @@
 import "server-only";
 import { getDb, Prisma } from "../db";
+import { positiveClassOf } from "../rollups/context";
+import { type Doc, mergeInto } from "../rollups/format";
+import { summariseMetrics } from "../rollups/summarise";
 
 export type ModelStatus = "healthy" | "warning" | "critical" | "no_data";
 
@@ -10,46 +13,90 @@ export type ModelSummary = {
   autoRegistered: boolean;
   createdAt: string;
   status: ModelStatus;
+  /** why the status is what it is, in a few words */
+  statusReasons: string[];
   /** all events stored for the model */
   events: number;
   lastEventAt: string | null;
-  /** the last 24 hours before `now` */
-  last24h: { requests: number; errors: number; errorRate: number | null };
+  /** the current hour and the 23 before it (hourly rollups) */
+  last24h: {
+    requests: number;
+    errors: number;
+    errorRate: number | null;
+    latencyP99Ms: number | null;
+    labelled: number;
+    /** accuracy (classification) over the labelled predictions */
+    accuracy: number | null;
+    /** macro F1 (classification) */
+    f1: number | null;
+    /** mean absolute error (regression) */
+    mae: number | null;
+  };
 };
 
 /**
- * Every model with its headline numbers. Status is `no_data` without events in the last 24 hours and `healthy`
- * otherwise until alert rules exist to say warning or critical.
+ * Until alert rules decide it: no traffic in 24 h → no_data; error rate > 5 % → critical; error rate > 1 % or
+ * p99 latency > 500 ms → warning (the thresholds of DESIGN.md's default rules); otherwise healthy.
  */
+export function statusOf(h: ModelSummary["last24h"]): { status: ModelStatus; reasons: string[] } {
+  if (h.requests === 0) return { status: "no_data", reasons: ["no requests in 24 h"] };
+  const reasons: string[] = [];
+  let status: ModelStatus = "healthy";
+  if (h.errorRate !== null && h.errorRate > 0.05) {
+    status = "critical";
+    reasons.push("error rate above 5 %");
+  } else if (h.errorRate !== null && h.errorRate > 0.01) {
+    status = "warning";
+    reasons.push("error rate above 1 %");
+  }
+  if (h.latencyP99Ms !== null && h.latencyP99Ms > 500) {
+    if (status === "healthy") status = "warning";
+    reasons.push("p99 latency above 500 ms");
+  }
+  return { status, reasons };
+}
+
+/** Every model with its headline numbers, from rollups: the cost follows the number of hours, not of events. */
 export async function listModels(now = new Date()): Promise<ModelSummary[]> {
-  const since = new Date(now.getTime() - 24 * 3600 * 1000);
-  // Totals from hourly rollups, the last 24 hours from minute rollups, the last event from the (model_id, ts)
-  // index: the cost follows the number of buckets, not of stored events.
-  const rows = await getDb().$queryRaw<
-    { id: string; name: string; task: string; auto_registered: boolean; created_at: Date; events: number; last: Date | null; requests: number; errors: number }[]
+  const db = getDb();
+  const since = new Date(Math.floor((now.getTime() - 24 * 3600_000) / 3600_000) * 3600_000 + 3600_000);
+  const models = await db.$queryRaw<
+    { id: string; name: string; task: string; classes: string[]; positive_class: string | null; auto_registered: boolean; created_at: Date; events: number; last: Date | null }[]
   >(Prisma.sql`
-    SELECT m.id, m.name, m.task, m.auto_registered, m.created_at,
-           coalesce(a.events, 0)::float8 AS events,
-           (SELECT max(e.ts) FROM prediction_events e WHERE e.model_id = m.id) AS last,
-           coalesce(r.requests, 0)::float8 AS requests, coalesce(r.errors, 0)::float8 AS errors
-    FROM models m
-    LEFT JOIN LATERAL (
-      SELECT sum((data ->> 'n')::numeric) AS events FROM rollups WHERE model_id = m.id AND level = 'h'
-    ) a ON true
-    LEFT JOIN LATERAL (
-      SELECT sum((data ->> 'n')::numeric) AS requests, sum(coalesce((data ->> 'err')::numeric, 0)) AS errors
-      FROM rollups WHERE model_id = m.id AND level = 'm' AND bucket >= ${since} AND bucket < ${now}
-    ) r ON true
-    ORDER BY m.id`);
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    task: r.task,
-    autoRegistered: r.auto_registered,
-    createdAt: r.created_at.toISOString(),
-    status: r.requests > 0 ? "healthy" : "no_data",
-    events: r.events,
-    lastEventAt: r.last ? r.last.toISOString() : null,
-    last24h: { requests: r.requests, errors: r.errors, errorRate: r.requests > 0 ? r.errors / r.requests : null },
-  }));
+    SELECT m.id, m.name, m.task, m.classes, m.positive_class, m.auto_registered, m.created_at,
+           coalesce((SELECT sum((data ->> 'n')::numeric) FROM rollups r WHERE r.model_id = m.id AND r.level = 'h'), 0)::float8 AS events,
+           (SELECT max(e.ts) FROM prediction_events e WHERE e.model_id = m.id) AS last
+    FROM models m ORDER BY m.id`);
+  const recent = await db.$queryRaw<{ model_id: string; data: Doc }[]>(Prisma.sql`
+    SELECT model_id, data FROM rollups WHERE level = 'h' AND bucket >= ${since} AND bucket <= ${now}`);
+  const docs = new Map<string, Doc>();
+  for (const r of recent) mergeInto(docs.get(r.model_id) ?? docs.set(r.model_id, {}).get(r.model_id)!, r.data);
+  return models.map((m) => {
+    const classes = m.classes ?? [];
+    const s = summariseMetrics(docs.get(m.id) ?? {}, { task: m.task, classes, positiveClass: positiveClassOf(m.task, m.positive_class, classes) });
+    const perf = s.performance;
+    const last24h = {
+      requests: s.requests,
+      errors: s.errors.total,
+      errorRate: s.errors.rate,
+      latencyP99Ms: s.latency.p99,
+      labelled: s.labels.labelled,
+      accuracy: perf?.kind === "classification" ? perf.accuracy : null,
+      f1: perf?.kind === "classification" ? perf.macro.f1 : null,
+      mae: perf?.kind === "regression" ? perf.mae : null,
+    };
+    const { status, reasons } = statusOf(last24h);
+    return {
+      id: m.id,
+      name: m.name,
+      task: m.task,
+      autoRegistered: m.auto_registered,
+      createdAt: m.created_at.toISOString(),
+      status,
+      statusReasons: reasons,
+      events: m.events,
+      lastEventAt: m.last ? m.last.toISOString() : null,
+      last24h,
+    };
+  });
 }
