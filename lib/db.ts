@@ -1,5 +1,6 @@
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type Transaction as PGliteTransaction } from "@electric-sql/pglite";
+import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client";
@@ -8,7 +9,8 @@ import { lockDataDir } from "./dataDir";
 
 export { DataDirLockedError } from "./dataDir";
 
-export { Prisma } from "./generated/prisma/client";
+import { Prisma } from "./generated/prisma/client";
+export { Prisma };
 export type Db = PrismaClient;
 
 /**
@@ -19,6 +21,7 @@ export type Db = PrismaClient;
 type DbGlobal = {
   pglite?: { dir: string; db: PGlite; ready: Promise<void>; release: () => void };
   clients?: Map<unknown, PrismaClient>;
+  pool?: pg.Pool;
 };
 const g = globalThis as typeof globalThis & { __driftwatchDb?: DbGlobal };
 const state: DbGlobal = (g.__driftwatchDb ??= {});
@@ -57,12 +60,89 @@ export function getDb(): PrismaClient {
 }
 
 /**
+ * A thin raw-SQL path for the ingest hot path, beside Prisma: `pg` on PostgreSQL (its own pool on DATABASE_URL,
+ * DRIFTWATCH_DB_POOL_SIZE connections), the process's PGlite instance when embedded. Statements are `Prisma.sql`
+ * objects (their `.text` is $n-style) or plain text; results come back as the driver parses them (jsonb parsed,
+ * timestamptz as Date; int8 differs between drivers, so hot-path queries do not return it).
+ */
+export interface SqlTx {
+  query<T = Record<string, unknown>>(sql: Prisma.Sql | string): Promise<T[]>;
+}
+
+const sqlText = (sql: Prisma.Sql | string): [string, unknown[]] => (typeof sql === "string" ? [sql, []] : [sql.text, sql.values]);
+
+function pool(url: string): pg.Pool {
+  if (!state.pool) {
+    state.pool = new pg.Pool({
+      connectionString: url,
+      max: Number(process.env.DRIFTWATCH_DB_POOL_SIZE) || 10,
+      connectionTimeoutMillis: 60_000,
+    });
+    state.pool.on("error", () => {}); // an idle connection that dies is dropped by the pool; the next query reconnects
+  }
+  return state.pool;
+}
+
+/** Runs one statement outside any transaction. */
+export async function rawQuery<T = Record<string, unknown>>(sql: Prisma.Sql | string): Promise<T[]> {
+  const [text, values] = sqlText(sql);
+  const url = config().databaseUrl;
+  if (url) return (await pool(url).query(text, values)).rows as T[];
+  const { db, ready } = embeddedDatabase();
+  await ready;
+  return (await db.query<T>(text, values)).rows;
+}
+
+/**
+ * Runs `fn` in one transaction (READ COMMITTED), committing when it resolves and rolling back when it throws.
+ * `first` is parameterless SQL sent together with BEGIN in one round trip (e.g. taking advisory locks).
+ */
+export async function rawTransaction<T>(fn: (tx: SqlTx) => Promise<T>, first?: string): Promise<T> {
+  const url = config().databaseUrl;
+  if (!url) {
+    const { db, ready } = embeddedDatabase();
+    await ready;
+    return db.transaction(async (t: PGliteTransaction) => {
+      if (first) await t.exec(first);
+      return fn({ query: async <R,>(sql: Prisma.Sql | string) => (await t.query<R>(...sqlText(sql))).rows });
+    });
+  }
+  const client = await pool(url).connect();
+  let broken: Error | undefined;
+  try {
+    await client.query(first ? `BEGIN; ${first}` : "BEGIN");
+    const result = await fn({
+      query: async <R,>(sql: Prisma.Sql | string) => {
+        const [text, values] = sqlText(sql);
+        return (await client.query(text, values)).rows as R[];
+      },
+    });
+    await client.query("COMMIT");
+    return result;
+  } catch (err) {
+    try {
+      await client.query("ROLLBACK");
+    } catch (e) {
+      broken = e as Error; // the connection is gone: do not return it to the pool
+    }
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/**
  * Closes every client and the embedded database (tests and scripts; the server keeps them open), and releases
  * the data directory unless `keepLock` (the server closes its start-up connection but keeps the directory).
  */
 export async function closeDb({ keepLock = false } = {}): Promise<void> {
   for (const client of state.clients?.values() ?? []) await client.$disconnect();
   state.clients?.clear();
+  if (state.pool) {
+    const p = state.pool;
+    state.pool = undefined;
+    await p.end();
+  }
   if (state.pglite) {
     await state.pglite.db.close();
     if (!keepLock) state.pglite.release();

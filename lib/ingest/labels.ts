@@ -1,13 +1,14 @@
-import { Prisma, type Db, getDb } from "../db";
+import { getDb, Prisma, rawTransaction } from "../db";
 import { zodIssues } from "../errors";
-import { modelContexts } from "../rollups/context";
+import { modelContexts, type ModelContext } from "../rollups/context";
 import { RollupBatch } from "../rollups/deltas";
-import { lockModels, writeRollups } from "../rollups/write";
+import { type AnyTx, lockModelsSql, runSql, writeRollups } from "../rollups/write";
 import type { RawItem } from "./body";
 import { withRetry } from "./retry";
 import { labelEvent, type Rejection } from "./schemas";
 
-type Tx = Prisma.TransactionClient;
+/** Text with lone surrogates as UTF-8 encoding would store them (U+FFFD); JSON would reject them. */
+const wellFormed = (s: string) => (s.isWellFormed() ? s : s.toWellFormed());
 
 export type LabelRow = { model: string; id: string; actual: string | number | boolean; ts: Date };
 
@@ -30,7 +31,12 @@ export type LabelUpsertResult = {
  * The upsert keeps the replaced value in `prev_actual`, so a correction takes back exactly what the old label
  * contributed. The caller holds the models' exclusive lock (see lockModels). Rows are written in key order.
  */
-export async function upsertLabels(tx: Tx, rows: LabelRow[], batch: RollupBatch): Promise<LabelUpsertResult> {
+export async function upsertLabels(
+  tx: AnyTx,
+  rows: LabelRow[],
+  batch: RollupBatch,
+  contexts?: Map<string, ModelContext>,
+): Promise<LabelUpsertResult> {
   // Within one batch the newest label per prediction wins (ties: the later one in the batch).
   const latest = new Map<string, LabelRow>();
   for (const r of rows) {
@@ -41,29 +47,27 @@ export async function upsertLabels(tx: Tx, rows: LabelRow[], batch: RollupBatch)
   const sorted = [...latest.values()].sort((a, b) =>
     a.model < b.model ? -1 : a.model > b.model ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
   );
-  const changed = await tx.$queryRaw<
-    {
-      model_id: string;
-      prediction_id: string;
-      actual: unknown;
-      prev_actual: unknown;
-      was_stored: boolean;
-      matched: boolean;
-      version: string | null;
-      ts: Date | null;
-      segments: Record<string, unknown> | null;
-      prediction: unknown;
-      probabilities: Record<string, number> | null;
-      error_type: string | null;
-    }[]
-  >(Prisma.sql`
+  const input = JSON.stringify(sorted.map((r) => ({ m: r.model, i: wellFormed(r.id), a: r.actual, t: r.ts.toISOString() })));
+  const changed = await runSql<{
+    model_id: string;
+    prediction_id: string;
+    actual: unknown;
+    prev_actual: unknown;
+    was_stored: boolean;
+    matched: boolean;
+    version: string | null;
+    ts: Date | null;
+    segments: Record<string, unknown> | null;
+    prediction: unknown;
+    probabilities: Record<string, number> | null;
+    error_type: string | null;
+  }>(tx, Prisma.sql`
     WITH input AS (
-      SELECT * FROM unnest(${sorted.map((r) => r.model)}::text[], ${sorted.map((r) => r.id)}::text[],
-                           ${sorted.map((r) => JSON.stringify(r.actual))}::text[], ${sorted.map((r) => r.ts.toISOString())}::text[])
+      SELECT * FROM ROWS FROM (json_to_recordset(${input}::text::json) AS (m text, i text, a jsonb, t timestamptz))
         WITH ORDINALITY AS t(model_id, prediction_id, actual, ts, ord)
     ), up AS (
       INSERT INTO labels AS l (model_id, prediction_id, actual, ts)
-      SELECT model_id, prediction_id, actual::jsonb, ts::timestamptz FROM input ORDER BY ord
+      SELECT model_id, prediction_id, actual, ts FROM input ORDER BY ord
       ON CONFLICT (model_id, prediction_id) DO UPDATE
         SET actual = EXCLUDED.actual, prev_actual = l.actual, ts = EXCLUDED.ts, received_at = now(), revision = l.revision + 1
         WHERE EXCLUDED.ts >= l.ts AND l.actual IS DISTINCT FROM EXCLUDED.actual
@@ -75,7 +79,12 @@ export async function upsertLabels(tx: Tx, rows: LabelRow[], batch: RollupBatch)
 
   const joined = changed.filter((c) => c.matched);
   if (joined.length > 0) {
-    const ctxs = await modelContexts(tx, [...new Set(joined.map((c) => c.model_id))]);
+    const models = [...new Set(joined.map((c) => c.model_id))];
+    let ctxs = contexts;
+    if (!ctxs) {
+      if (!("$queryRaw" in tx)) throw new Error("upsertLabels on the raw executor needs the models' contexts");
+      ctxs = await modelContexts(tx, models);
+    }
     for (const c of joined) {
       const ctx = ctxs.get(c.model_id);
       if (!ctx) continue; // a model deleted meanwhile
@@ -96,7 +105,7 @@ export async function upsertLabels(tx: Tx, rows: LabelRow[], batch: RollupBatch)
 export type LabelIngestResult = LabelUpsertResult & { rejected: Rejection[] };
 
 /** Validates label items one by one and stores the valid ones; invalid ones are reported with their reasons. */
-export async function ingestLabels(items: RawItem[], db: Db = getDb()): Promise<LabelIngestResult> {
+export async function ingestLabels(items: RawItem[]): Promise<LabelIngestResult> {
   const rejected: Rejection[] = [];
   const rows: LabelRow[] = [];
   const receivedAt = new Date();
@@ -120,17 +129,16 @@ export async function ingestLabels(items: RawItem[], db: Db = getDb()): Promise<
     rows.push({ model: l.model, id: l.id, actual: l.actual, ts: l.timestamp ?? receivedAt });
   }
   if (rows.length === 0) return { accepted: 0, matched: 0, pending: 0, updated: 0, duplicates: 0, rejected };
+  const models = [...new Set(rows.map((r) => r.model))];
+  // Read before the transaction (usually from the cache): on PGlite a Prisma query cannot run inside it.
+  const ctxs = await modelContexts(getDb(), models);
   const result = await withRetry(() =>
-    db.$transaction(
-      async (tx) => {
-        await lockModels(tx, rows.map((r) => r.model), "exclusive");
-        const batch = new RollupBatch();
-        const res = await upsertLabels(tx, rows, batch);
-        await writeRollups(tx, batch);
-        return res;
-      },
-      { timeout: 120_000, maxWait: 60_000 },
-    ),
+    rawTransaction(async (tx) => {
+      const batch = new RollupBatch();
+      const res = await upsertLabels(tx, rows, batch, ctxs);
+      await writeRollups(tx, batch);
+      return res;
+    }, lockModelsSql(models, "exclusive")),
   );
   return { ...result, rejected };
 }

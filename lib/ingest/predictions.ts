@@ -1,10 +1,10 @@
 import crypto from "node:crypto";
-import { Prisma, type Db, getDb } from "../db";
+import { getDb, Prisma, rawQuery, rawTransaction, type SqlTx } from "../db";
 import { zodIssues } from "../errors";
 import type { RawItem } from "./body";
-import { modelContexts } from "../rollups/context";
+import { modelContexts, type ModelContext } from "../rollups/context";
 import { RollupBatch } from "../rollups/deltas";
-import { lockModels, writeRollups } from "../rollups/write";
+import { type AnyTx, lockModelsSql, runSql, writeRollups } from "../rollups/write";
 import { upsertLabels, type LabelRow } from "./labels";
 import { registerFromEvents, type RegistrySample } from "./registry";
 import { withRetry } from "./retry";
@@ -13,8 +13,9 @@ import { predictionEvent, type Rejection } from "./schemas";
 export type PredictionIngestResult = { accepted: number; duplicates: number; rejected: Rejection[] };
 
 /** A validated event in the shape of its table row. */
-type EventRow = RegistrySample & {
+export type EventRow = RegistrySample & {
   id: string;
+  prediction: string | number | boolean | null;
   version: string;
   ts: Date;
   confidence: number | null;
@@ -37,7 +38,8 @@ export function timeOrderedId(ms: number): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
+/** The raw executor outside a transaction (registration). */
+const rawRunner: SqlTx = { query: rawQuery };
 
 /** Validates each item on its own; the valid ones become rows, the rest rejections with path and reason. */
 export function validatePredictions(items: RawItem[], receivedAt: Date): { rows: EventRow[]; rejected: Rejection[] } {
@@ -81,31 +83,48 @@ export function validatePredictions(items: RawItem[], receivedAt: Date): { rows:
   return { rows, rejected };
 }
 
+/** A row as sent to json_to_recordset (short keys; undefined fields are left out, i.e. NULL). */
+type JsonRow = {
+  m: string; i: string; v: string; t: string; f: unknown; p?: unknown; pr?: unknown; c?: number; l?: number; et?: string; em?: string; s?: unknown;
+};
+
+/** Text with lone surrogates as UTF-8 encoding would store them (U+FFFD), as the array path did; JSON would reject them. */
+const wellFormed = (s: string) => (s.isWellFormed() ? s : s.toWellFormed());
+
 /**
- * Inserts events in one statement (unnest of column arrays), skipping keys already stored, and records each
- * version's first-seen time. Rows go in key order so concurrent batches with overlapping ids lock in the same
- * order and cannot deadlock; the loser of a race simply finds the key taken and counts a duplicate.
+ * Inserts events in one statement (the batch as one JSON parameter, unpacked by json_to_recordset), skipping keys
+ * already stored, records each version's first-seen time, and returns the stored rows' positions plus the labels
+ * that were waiting for them. Rows go in key order so concurrent batches with overlapping ids lock in the same
+ * order and cannot deadlock; the loser of a race simply finds the key taken and counts a duplicate. The caller
+ * holds the models' lock, so the statement's snapshot already sees every label committed before it.
+ * `rows` must be sorted by (model, id) without repeated keys.
  */
-export async function insertEvents(tx: Prisma.TransactionClient, rows: EventRow[]): Promise<{ model_id: string; id: string }[]> {
-  const sorted = [...rows].sort((a, b) =>
-    a.model < b.model ? -1 : a.model > b.model ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
-  );
-  const col = <T>(f: (r: EventRow) => T) => sorted.map(f);
-  return tx.$queryRaw<{ model_id: string; id: string }[]>(Prisma.sql`
+export async function insertEvents(
+  tx: AnyTx,
+  rows: EventRow[],
+): Promise<{ inserted: number[]; waiting: [number, unknown][] }> {
+  const json: JsonRow[] = new Array(rows.length);
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k];
+    const j: JsonRow = { m: r.model, i: wellFormed(r.id), v: wellFormed(r.version), t: r.ts.toISOString(), f: r.features };
+    if (r.prediction !== null && r.prediction !== undefined) j.p = r.prediction;
+    if (r.probabilities !== undefined) j.pr = r.probabilities;
+    if (r.confidence !== null) j.c = r.confidence;
+    if (r.latencyMs !== null) j.l = r.latencyMs;
+    if (r.errorType !== null) j.et = wellFormed(r.errorType);
+    if (r.errorMessage !== null) j.em = wellFormed(r.errorMessage);
+    if (r.segments !== null) j.s = r.segments;
+    json[k] = j;
+  }
+  const [res] = await runSql<{ inserted: string | null; waiting: [number, unknown][] | null }>(tx, Prisma.sql`
     WITH input AS (
-      SELECT * FROM unnest(
-        ${col((r) => r.model)}::text[], ${col((r) => r.id)}::text[], ${col((r) => r.version)}::text[],
-        ${col((r) => r.ts.toISOString())}::text[], ${col((r) => JSON.stringify(r.features))}::text[],
-        ${col((r) => json(r.prediction))}::text[], ${col((r) => json(r.probabilities))}::text[],
-        ${col((r) => r.confidence)}::float8[], ${col((r) => r.latencyMs)}::float8[],
-        ${col((r) => r.errorType)}::text[], ${col((r) => r.errorMessage)}::text[], ${col((r) => json(r.segments))}::text[]
-      ) WITH ORDINALITY AS t(model_id, id, version, ts, features, prediction, probabilities, confidence, latency_ms,
-                              error_type, error_message, segments, ord)
+      SELECT * FROM ROWS FROM (json_to_recordset(${JSON.stringify(json)}::text::json) AS (
+        m text, i text, v text, t timestamptz, f jsonb, p jsonb, pr jsonb, c float8, l float8, et text, em text, s jsonb
+      )) WITH ORDINALITY AS t(m, i, v, t, f, p, pr, c, l, et, em, s, ord)
     ), ins AS (
       INSERT INTO prediction_events (model_id, id, version, ts, features, prediction, probabilities, confidence,
                                      latency_ms, error_type, error_message, segments)
-      SELECT model_id, id, version, ts::timestamptz, features::jsonb, prediction::jsonb, probabilities::jsonb,
-             confidence, latency_ms, error_type, error_message, segments::jsonb
+      SELECT m, i, v, t, f, p, pr, c, l, et, em, s
       FROM input ORDER BY ord
       ON CONFLICT (model_id, id) DO NOTHING
       RETURNING model_id, id, version, ts
@@ -120,60 +139,63 @@ export async function insertEvents(tx: Prisma.TransactionClient, rows: EventRow[
       -- no lock, unlike ON CONFLICT DO UPDATE, so concurrent writers of one version do not queue on its row.
       UPDATE model_versions v SET first_seen = f.ts FROM first_seen f
       WHERE v.model_id = f.model_id AND v.version = f.version AND v.first_seen > f.ts
+    ), stored AS (
+      SELECT input.ord FROM ins JOIN input ON input.m = ins.model_id AND input.i = ins.id
     )
-    SELECT model_id, id FROM ins`);
+    SELECT (SELECT string_agg((ord - 1)::text, ',' ORDER BY ord) FROM stored) AS inserted,
+           (SELECT json_agg(json_build_array(s.ord - 1, l.actual) ORDER BY s.ord)
+              FROM stored s JOIN input ON input.ord = s.ord
+              JOIN labels l ON l.model_id = input.m AND l.prediction_id = input.i) AS waiting`);
+  const inserted = res.inserted === null ? [] : res.inserted.split(",").map(Number);
+  return { inserted, waiting: res.waiting ?? [] };
 }
 
-/** Labels that arrived before these newly stored predictions and wait for them. */
-async function waitingLabels(tx: Prisma.TransactionClient, keys: { model_id: string; id: string }[]) {
-  return tx.$queryRaw<{ model_id: string; prediction_id: string; actual: unknown }[]>(Prisma.sql`
-    SELECT l.model_id, l.prediction_id, l.actual
-    FROM unnest(${keys.map((k) => k.model_id)}::text[], ${keys.map((k) => k.id)}::text[]) AS k(model_id, id)
-    JOIN labels l ON l.model_id = k.model_id AND l.prediction_id = k.id`);
-}
+const byKey = (a: EventRow, b: EventRow) =>
+  a.model < b.model ? -1 : a.model > b.model ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
 /**
  * Stores events and everything derived from them in one transaction: the events (duplicates skipped), their
  * rollups, the labels that were waiting for them, and inline labels. Returns how many events were new.
+ * `unique` is the batch sorted by key with repeated keys dropped (the first of them is the one stored).
  */
-async function storeEvents(tx: Prisma.TransactionClient, rows: EventRow[], labels: LabelRow[]): Promise<number> {
-  const models = [...new Set(rows.map((r) => r.model))];
-  // Inline labels may update labels of stored predictions: that needs the models' exclusive lock.
-  await lockModels(tx, models, labels.length > 0 ? "exclusive" : "shared");
-  const inserted = await insertEvents(tx, rows);
+async function storeEvents(tx: AnyTx, unique: EventRow[], labels: LabelRow[], ctxs: Map<string, ModelContext>): Promise<number> {
+  const { inserted, waiting } = await insertEvents(tx, unique);
   const batch = new RollupBatch();
-  if (inserted.length > 0) {
-    const ctxs = await modelContexts(tx, models);
-    // The first of two events sharing an id in one batch is the one stored (insertEvents sorts stably).
-    const byKey = new Map<string, EventRow>();
-    for (const r of rows) if (!byKey.has(`${r.model}\u0000${r.id}`)) byKey.set(`${r.model}\u0000${r.id}`, r);
-    const stored = inserted.map((k) => byKey.get(`${k.model_id}\u0000${k.id}`)!);
-    for (const e of stored) {
-      const ctx = ctxs.get(e.model);
-      if (ctx) batch.addEvent({ ...e, prediction: e.prediction ?? null }, ctx);
-    }
-    for (const l of await waitingLabels(tx, inserted)) {
-      const e = byKey.get(`${l.model_id}\u0000${l.prediction_id}`)!;
-      const ctx = ctxs.get(e.model);
-      if (ctx) batch.addLabel({ ...e, prediction: e.prediction ?? null }, l.actual, ctx, 1);
-    }
+  for (const k of inserted) {
+    const e = unique[k];
+    const ctx = ctxs.get(e.model);
+    if (ctx) batch.addEvent(e, ctx);
   }
-  if (labels.length > 0) await upsertLabels(tx, labels, batch);
+  for (const [k, actual] of waiting) {
+    const e = unique[k];
+    const ctx = ctxs.get(e.model);
+    if (ctx) batch.addLabel(e, actual, ctx, 1);
+  }
+  if (labels.length > 0) await upsertLabels(tx, labels, batch, ctxs);
   await writeRollups(tx, batch);
   return inserted.length;
 }
 
 /** The write path of POST /api/v1/predictions: validate, register, store, join inline labels; all or nothing per request. */
-export async function ingestPredictions(items: RawItem[], db: Db = getDb()): Promise<PredictionIngestResult> {
+export async function ingestPredictions(items: RawItem[]): Promise<PredictionIngestResult> {
   const receivedAt = new Date();
   const { rows, rejected } = validatePredictions(items, receivedAt);
   if (rows.length === 0) return { accepted: 0, duplicates: 0, rejected };
-  await withRetry(() => registerFromEvents(db, rows));
-  const labels: LabelRow[] = rows
-    .filter((r) => r.label !== undefined)
-    .map((r) => ({ model: r.model, id: r.id, actual: r.label!, ts: r.ts }));
-  const accepted = await withRetry(() =>
-    db.$transaction((tx) => storeEvents(tx, rows, labels), { timeout: 120_000, maxWait: 60_000 }),
-  );
+  await withRetry(() => registerFromEvents(rawRunner, rows));
+  const labels: LabelRow[] = [];
+  for (const r of rows) if (r.label !== undefined) labels.push({ model: r.model, id: r.id, actual: r.label, ts: r.ts });
+  // Sorted by key (stably: of two events sharing a key the first is kept, as ON CONFLICT would keep it).
+  const sorted = rows.slice().sort(byKey);
+  const unique: EventRow[] = [];
+  for (const r of sorted) {
+    const last = unique[unique.length - 1];
+    if (!last || last.model !== r.model || last.id !== r.id) unique.push(r);
+  }
+  const models = [...new Set(unique.map((r) => r.model))];
+  // Read before the transaction (usually from the cache): on PGlite a Prisma query cannot run inside it.
+  const ctxs = await modelContexts(getDb(), models);
+  // Inline labels may update labels of stored predictions: that needs the models' exclusive lock.
+  const lock = lockModelsSql(models, labels.length > 0 ? "exclusive" : "shared");
+  const accepted = await withRetry(() => rawTransaction((tx) => storeEvents(tx, unique, labels, ctxs), lock));
   return { accepted, duplicates: rows.length - accepted, rejected };
 }

@@ -1,9 +1,10 @@
-import { Prisma, type Db } from "../db";
+import { Prisma } from "../db";
 import { invalidateModelContext } from "../rollups/context";
+import { type AnyTx, runSql } from "../rollups/write";
 
 export type Task = "binary_classification" | "multiclass_classification" | "regression";
 export type FeatureType = "numerical" | "categorical";
-type Tx = Prisma.TransactionClient | Db;
+type Tx = AnyTx;
 
 /** What ingest needs to know of an event to register its model. */
 export type RegistrySample = {
@@ -64,14 +65,12 @@ export async function registerFromEvents(tx: Tx, samples: RegistrySample[], now 
     else byModel.set(s.model, [s]);
   }
   const ids = [...byModel.keys()].sort();
-  const existing = await tx.$queryRaw<{ id: string }[]>(
-    Prisma.sql`SELECT id FROM models WHERE id = ANY(${ids}::text[])`,
-  );
+  const existing = await runSql<{ id: string }>(tx, Prisma.sql`SELECT id FROM models WHERE id = ANY(${ids}::text[])`);
   const have = new Set(existing.map((r) => r.id));
   const missing = ids.filter((id) => !have.has(id));
   if (missing.length > 0) {
     const tasks = missing.map((id) => inferTask(byModel.get(id)!));
-    await tx.$executeRaw(Prisma.sql`
+    await runSql(tx, Prisma.sql`
       INSERT INTO models (id, name, task, classes, auto_registered)
       SELECT id, id, task, classes::jsonb, true
       FROM unnest(${missing}::text[], ${tasks.map((t) => t.task)}::text[], ${tasks.map((t) => JSON.stringify(t.classes))}::text[])
@@ -108,7 +107,7 @@ export async function registerFromEvents(tx: Tx, samples: RegistrySample[], now 
   }
   if (fName.length > 0) {
     // New names go after the model's existing features, in the order they arrived.
-    await tx.$executeRaw(Prisma.sql`
+    await runSql(tx, Prisma.sql`
       INSERT INTO features (model_id, name, type, inferred, position)
       SELECT t.model_id, t.name, t.type, true,
              coalesce((SELECT max(position) + 1 FROM features f WHERE f.model_id = t.model_id), 0)
@@ -118,7 +117,8 @@ export async function registerFromEvents(tx: Tx, samples: RegistrySample[], now 
       ON CONFLICT (model_id, name) DO NOTHING`);
   }
   if (refresh.length > 0) {
-    const rows = await tx.$queryRaw<{ model_id: string; name: string }[]>(
+    const rows = await runSql<{ model_id: string; name: string }>(
+      tx,
       Prisma.sql`SELECT model_id, name FROM features WHERE model_id = ANY(${refresh}::text[])`,
     );
     for (const model of refresh) {

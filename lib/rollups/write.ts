@@ -1,48 +1,74 @@
-import { Prisma } from "../db";
+import { type Db, Prisma, type SqlTx } from "../db";
 import type { RollupBatch } from "./deltas";
+
+/** A Prisma client or transaction, or the raw executor (lib/db.ts rawTransaction / rawQuery). */
+export type AnyTx = Prisma.TransactionClient | Db | SqlTx;
+
+/** Runs one statement on either kind of transaction. */
+export function runSql<T>(tx: AnyTx, sql: Prisma.Sql): Promise<T[]> {
+  return "$queryRaw" in tx ? tx.$queryRaw<T[]>(sql) : tx.query<T>(sql);
+}
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** The batch's rows of one table as a JSON array in key order, for json_to_recordset. */
+function rowsJson<K extends { model: string; bucket: number; version: string; segment: string }>(
+  map: Map<string, { key: K; doc: Record<string, number> }>,
+  extra: (key: K) => string,
+): string {
+  const ids = [...map.keys()].sort(cmp);
+  const rows = new Array(ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    const { key, doc } = map.get(ids[i])!;
+    rows[i] = { m: key.model, x: extra(key), b: key.bucket, v: key.version, s: key.segment, d: doc };
+  }
+  return JSON.stringify(rows);
+}
+
 /**
- * Merges a batch's rollup documents into their rows with `dw_merge`, one statement per table. Rows are written
- * in key order, so concurrent writers take the row locks in the same order and never deadlock; the merge runs
- * inside the database, so no increment is lost between writers.
+ * Merges a batch's rollup documents into their rows with `dw_merge`, both tables in one statement (each table's
+ * rows passed as one JSON parameter). Rows are written in key order, so concurrent writers take the row locks in
+ * the same order and never deadlock; the merge runs inside the database, so no increment is lost between writers.
  */
-export async function writeRollups(tx: Prisma.TransactionClient, batch: RollupBatch): Promise<void> {
-  if (batch.metrics.size > 0) {
-    const rows = [...batch.metrics.entries()].sort((a, b) => cmp(a[0], b[0])).map(([, r]) => r);
-    await tx.$executeRaw(Prisma.sql`
+export async function writeRollups(tx: AnyTx, batch: RollupBatch): Promise<void> {
+  if (batch.metrics.size === 0 && batch.features.size === 0) return;
+  const metrics = batch.metrics.size > 0 ? rowsJson(batch.metrics, (k) => k.level) : "[]";
+  const features = batch.features.size > 0 ? rowsJson(batch.features, (k) => k.referenceId.toString()) : "[]";
+  await runSql(tx, Prisma.sql`
+    WITH m AS (
       INSERT INTO rollups AS r (model_id, level, bucket, version, segment, data)
-      SELECT model_id, level, to_timestamp(bucket / 1000.0), version, segment, data::jsonb
-      FROM unnest(${rows.map((r) => r.key.model)}::text[], ${rows.map((r) => r.key.level)}::text[],
-                  ${rows.map((r) => r.key.bucket)}::float8[], ${rows.map((r) => r.key.version)}::text[],
-                  ${rows.map((r) => r.key.segment)}::text[], ${rows.map((r) => JSON.stringify(r.doc))}::text[])
-        WITH ORDINALITY AS t(model_id, level, bucket, version, segment, data, ord)
-      ORDER BY ord
-      ON CONFLICT (model_id, level, bucket, version, segment) DO UPDATE SET data = dw_merge(r.data, EXCLUDED.data)`);
-  }
-  if (batch.features.size > 0) {
-    const rows = [...batch.features.entries()].sort((a, b) => cmp(a[0], b[0])).map(([, r]) => r);
-    await tx.$executeRaw(Prisma.sql`
+      SELECT t.m, t.x, to_timestamp(t.b / 1000.0), t.v, t.s, t.d
+      FROM ROWS FROM (json_to_recordset(${metrics}::text::json) AS (m text, x text, b float8, v text, s text, d jsonb))
+        WITH ORDINALITY AS t(m, x, b, v, s, d, ord)
+      ORDER BY t.ord
+      ON CONFLICT (model_id, level, bucket, version, segment) DO UPDATE SET data = dw_merge(r.data, EXCLUDED.data)
+    ), f AS (
       INSERT INTO feature_rollups AS r (model_id, reference_id, bucket, version, segment, data)
-      SELECT model_id, reference_id::bigint, to_timestamp(bucket / 1000.0), version, segment, data::jsonb
-      FROM unnest(${rows.map((r) => r.key.model)}::text[], ${rows.map((r) => r.key.referenceId.toString())}::text[],
-                  ${rows.map((r) => r.key.bucket)}::float8[], ${rows.map((r) => r.key.version)}::text[],
-                  ${rows.map((r) => r.key.segment)}::text[], ${rows.map((r) => JSON.stringify(r.doc))}::text[])
-        WITH ORDINALITY AS t(model_id, reference_id, bucket, version, segment, data, ord)
-      ORDER BY ord
-      ON CONFLICT (model_id, reference_id, bucket, version, segment) DO UPDATE SET data = dw_merge(r.data, EXCLUDED.data)`);
-  }
+      SELECT t.m, t.x::bigint, to_timestamp(t.b / 1000.0), t.v, t.s, t.d
+      FROM ROWS FROM (json_to_recordset(${features}::text::json) AS (m text, x text, b float8, v text, s text, d jsonb))
+        WITH ORDINALITY AS t(m, x, b, v, s, d, ord)
+      ORDER BY t.ord
+      ON CONFLICT (model_id, reference_id, bucket, version, segment) DO UPDATE SET data = dw_merge(r.data, EXCLUDED.data)
+    )
+    SELECT 1 AS done`);
+}
+
+/** SQL taking the models' advisory locks in model order, without parameters (model ids are validated names). */
+export function lockModelsSql(models: string[], mode: "shared" | "exclusive"): string {
+  const sorted = [...new Set(models)].sort();
+  const fn = mode === "shared" ? "pg_advisory_xact_lock_shared" : "pg_advisory_xact_lock";
+  const literals = sorted.map((m) => `'${m.replace(/'/g, "''")}'`).join(",");
+  // unnest yields the array in order: locks are taken in model order
+  return `SELECT count(*)::int AS n FROM (SELECT ${fn}(hashtext('dw:' || m)) FROM unnest(ARRAY[${literals}]::text[]) AS t(m)) s`;
 }
 
 /**
  * Serialises label joins against prediction inserts of the same model: prediction writers share the model's
  * lock, label writers take it alone. Without it a label and its prediction arriving in two concurrent
  * transactions would each miss the other and the pair would never be counted. Locks are taken in model order.
+ * (The raw write path sends lockModelsSql together with BEGIN instead.)
  */
-export async function lockModels(tx: Prisma.TransactionClient, models: string[], mode: "shared" | "exclusive") {
-  const sorted = [...new Set(models)].sort(); // unnest yields the array in order: locks are taken in model order
-  const lock = mode === "shared" ? Prisma.sql`pg_advisory_xact_lock_shared` : Prisma.sql`pg_advisory_xact_lock`;
-  await tx.$queryRaw(Prisma.sql`
-    SELECT count(*)::int AS n FROM (SELECT ${lock}(hashtext('dw:' || m)) FROM unnest(${sorted}::text[]) AS t(m)) s`);
+export async function lockModels(tx: AnyTx, models: string[], mode: "shared" | "exclusive") {
+  if ("$queryRaw" in tx) await tx.$queryRawUnsafe(lockModelsSql(models, mode));
+  else await tx.query(lockModelsSql(models, mode));
 }
