@@ -1,15 +1,17 @@
 import { categoryKey, logLossTerm, numericBinIndex } from "../stats";
-import type { ModelContext } from "./context";
+import type { FeatureContext, ModelContext } from "./context";
 import {
   bump,
   CONFIDENCE_BINS,
   type Doc,
   key,
+  LATENCY_BOUNDS_MS,
   latencyBucket,
   MAX_VALUE_KEYS,
   mergeInto,
   OTHER_VALUE,
   SCORE_BINS,
+  SEP,
   setMax,
   setMin,
   unitBin,
@@ -36,6 +38,50 @@ const MINUTE = 60_000;
 const HOUR = 3_600_000;
 export const floorTo = (ms: number, unit: number) => Math.floor(ms / unit) * unit;
 
+/*
+ * Key strings are built once and reused: joining parts per event was the write path's largest rollup cost, and a
+ * reused (internalised) string is also a faster property key. The keys are exactly `key(...)`'s.
+ */
+const MAX_CACHED_VALUES = 4096;
+
+/** `key(prefix, part)` from a bounded per-prefix cache. */
+function cachedKey(cache: Map<string, string>, prefix: string, part: string): string {
+  let k = cache.get(part);
+  if (k === undefined) {
+    k = prefix + SEP + part;
+    if (cache.size < MAX_CACHED_VALUES) cache.set(part, k);
+  }
+  return k;
+}
+const indexKeys = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => key(prefix, i));
+const LATENCY_KEYS = indexKeys("lb", LATENCY_BOUNDS_MS.length + 1);
+const CONFIDENCE_KEYS = indexKeys("cb", CONFIDENCE_BINS);
+const ERROR_KEYS = new Map<string, string>();
+const CLASS_KEYS = new Map<string, string>();
+const P_MIN = key("p", "min");
+const P_MAX = key("p", "max");
+
+/** A feature's key strings (`key(name, …)`), kept as long as its context object lives. */
+type FeatureKeys = {
+  n: string; miss: string; mis: string; nn: string; s: string; ss: string; min: string; max: string; oor: string;
+  bins: string[]; values: Map<string, string>; v: string; other: string;
+};
+const featureKeyCache = new WeakMap<FeatureContext, FeatureKeys>();
+function featureKeys(f: FeatureContext): FeatureKeys {
+  let k = featureKeyCache.get(f);
+  if (!k) {
+    const name = f.name;
+    k = {
+      n: key(name, "n"), miss: key(name, "miss"), mis: key(name, "mis"), nn: key(name, "nn"), s: key(name, "s"),
+      ss: key(name, "ss"), min: key(name, "min"), max: key(name, "max"), oor: key(name, "oor"),
+      bins: f.edges ? indexKeys(key(name, "b"), f.edges.length + 1) : [], values: new Map(), v: key(name, "v"),
+      other: key(name, "v", OTHER_VALUE),
+    };
+    featureKeyCache.set(f, k);
+  }
+  return k;
+}
+
 /** Segments as canonical JSON (keys sorted), "" for none: the rollup key part that segment filters match. */
 export function segmentKey(segments: Record<string, unknown> | null | undefined): string {
   if (!segments) return "";
@@ -49,12 +95,12 @@ export function addEventMetrics(doc: Doc, e: RollupEvent, ctx: ModelContext) {
   bump(doc, "n");
   if (e.errorType !== null) {
     bump(doc, "err");
-    bump(doc, key("et", e.errorType));
+    bump(doc, cachedKey(ERROR_KEYS, "et", e.errorType));
   }
   if (e.latencyMs !== null) {
     bump(doc, "lc");
     bump(doc, "ls", e.latencyMs);
-    bump(doc, key("lb", latencyBucket(e.latencyMs)));
+    bump(doc, LATENCY_KEYS[latencyBucket(e.latencyMs)]);
   }
   // A failed prediction counts as a request, an error and its latency; its prediction value, if any, does not.
   if (e.errorType !== null) return;
@@ -64,18 +110,18 @@ export function addEventMetrics(doc: Doc, e: RollupEvent, ctx: ModelContext) {
         bump(doc, "pn");
         bump(doc, "ps", e.prediction);
         bump(doc, "pss", e.prediction * e.prediction);
-        setMin(doc, key("p", "min"), e.prediction);
-        setMax(doc, key("p", "max"), e.prediction);
+        setMin(doc, P_MIN, e.prediction);
+        setMax(doc, P_MAX, e.prediction);
       }
     } else {
       const c = categoryKey(e.prediction);
-      if (c !== null) bump(doc, key("pc", c));
+      if (c !== null) bump(doc, cachedKey(CLASS_KEYS, "pc", c));
     }
   }
   if (e.confidence !== null) {
     bump(doc, "cc");
     bump(doc, "cs", e.confidence);
-    bump(doc, key("cb", unitBin(e.confidence, CONFIDENCE_BINS)));
+    bump(doc, CONFIDENCE_KEYS[unitBin(e.confidence, CONFIDENCE_BINS)]);
   }
 }
 
@@ -124,12 +170,12 @@ export function addLabelMetrics(
 }
 
 /** Adds a value key, folding keys beyond MAX_VALUE_KEYS per feature into OTHER_VALUE. */
-function bumpValue(doc: Doc, seen: Map<string, number>, feature: string, value: string) {
-  const k = key(feature, "v", value);
+function bumpValue(doc: Doc, seen: Map<string, number>, fk: FeatureKeys, feature: string, value: string) {
+  const k = cachedKey(fk.values, fk.v, value);
   if (doc[k] === undefined) {
     const n = seen.get(feature) ?? 0;
     if (n >= MAX_VALUE_KEYS) {
-      bump(doc, key(feature, "v", OTHER_VALUE));
+      bump(doc, fk.other);
       return;
     }
     seen.set(feature, n + 1);
@@ -141,32 +187,33 @@ function bumpValue(doc: Doc, seen: Map<string, number>, feature: string, value: 
 export function addEventFeatures(doc: Doc, seen: Map<string, number>, features: Record<string, unknown>, ctx: ModelContext) {
   for (const f of ctx.features) {
     const name = f.name;
-    bump(doc, key(name, "n"));
+    const k = featureKeys(f);
+    bump(doc, k.n);
     const v = features[name];
     if (v === undefined || v === null) {
-      bump(doc, key(name, "miss"));
+      bump(doc, k.miss);
       continue;
     }
     if (f.type === "numerical") {
       if (typeof v !== "number" || !Number.isFinite(v)) {
-        bump(doc, key(name, "mis"));
+        bump(doc, k.mis);
         continue;
       }
-      bump(doc, key(name, "nn"));
-      bump(doc, key(name, "s"), v);
-      bump(doc, key(name, "ss"), v * v);
-      setMin(doc, key(name, "min"), v);
-      setMax(doc, key(name, "max"), v);
-      if ((f.min !== null && v < f.min) || (f.max !== null && v > f.max)) bump(doc, key(name, "oor"));
-      if (f.edges) bump(doc, key(name, "b", numericBinIndex(f.edges, v)));
-      else if (f.bins?.kind === "values") bumpValue(doc, seen, name, String(v));
+      bump(doc, k.nn);
+      bump(doc, k.s, v);
+      bump(doc, k.ss, v * v);
+      setMin(doc, k.min, v);
+      setMax(doc, k.max, v);
+      if ((f.min !== null && v < f.min) || (f.max !== null && v > f.max)) bump(doc, k.oor);
+      if (f.edges) bump(doc, k.bins[numericBinIndex(f.edges, v)]);
+      else if (f.bins?.kind === "values") bumpValue(doc, seen, k, name, String(v));
     } else {
-      const k = categoryKey(v);
-      if (k === null) {
-        bump(doc, key(name, "mis"));
+      const c = categoryKey(v);
+      if (c === null) {
+        bump(doc, k.mis);
         continue;
       }
-      bumpValue(doc, seen, name, k);
+      bumpValue(doc, seen, k, name, c);
     }
   }
 }
@@ -176,28 +223,29 @@ export class RollupBatch {
   readonly metrics = new Map<string, { key: RollupKey; doc: Doc }>();
   readonly features = new Map<string, { key: FeatureRollupKey; doc: Doc; seen: Map<string, number> }>();
 
-  private metricDocs(model: string, ts: Date, version: string, segment: string): Doc[] {
-    const out: Doc[] = [];
-    for (const [level, unit] of [["m", MINUTE], ["h", HOUR]] as const) {
-      const bucket = floorTo(ts.getTime(), unit);
-      const id = `${model}\u001f${level}\u001f${bucket}\u001f${version}\u001f${segment}`;
-      let entry = this.metrics.get(id);
-      if (!entry) {
-        entry = { key: { model, level, bucket, version, segment }, doc: {} };
-        this.metrics.set(id, entry);
-      }
-      out.push(entry.doc);
+  private metricDoc(model: string, level: "m" | "h", bucket: number, version: string, segment: string): Doc {
+    const id = `${model}\u001f${level}\u001f${bucket}\u001f${version}\u001f${segment}`;
+    let entry = this.metrics.get(id);
+    if (!entry) {
+      entry = { key: { model, level, bucket, version, segment }, doc: {} };
+      this.metrics.set(id, entry);
     }
-    return out;
+    return entry.doc;
+  }
+
+  private metricDocs(model: string, ts: Date, version: string, segment: string): Doc[] {
+    const ms = ts.getTime();
+    return [this.metricDoc(model, "m", floorTo(ms, MINUTE), version, segment), this.metricDoc(model, "h", floorTo(ms, HOUR), version, segment)];
   }
 
   /** A newly stored event: its requests, latency, prediction and feature counts. */
   addEvent(e: RollupEvent, ctx: ModelContext) {
     const segment = segmentKey(e.segments);
-    const delta: Doc = {};
-    addEventMetrics(delta, e, ctx);
-    for (const doc of this.metricDocs(e.model, e.ts, e.version, segment)) mergeInto(doc, delta);
-    const bucket = floorTo(e.ts.getTime(), HOUR);
+    const ms = e.ts.getTime();
+    const bucket = floorTo(ms, HOUR);
+    // Counted straight into both levels' documents: the same sums as merging a one-event delta into each.
+    addEventMetrics(this.metricDoc(e.model, "m", floorTo(ms, MINUTE), e.version, segment), e, ctx);
+    addEventMetrics(this.metricDoc(e.model, "h", bucket, e.version, segment), e, ctx);
     const id = `${e.model}\u001f${ctx.referenceId}\u001f${bucket}\u001f${e.version}\u001f${segment}`;
     let entry = this.features.get(id);
     if (!entry) {

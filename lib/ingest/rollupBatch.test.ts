@@ -1,0 +1,178 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { categoryKey, numericBinIndex } from "../stats";
+import type { FeatureContext, ModelContext } from "../rollups/context";
+import { type RollupEvent, RollupBatch, floorTo, segmentKey } from "../rollups/deltas";
+import {
+  bump,
+  CONFIDENCE_BINS,
+  type Doc,
+  key,
+  latencyBucket,
+  MAX_VALUE_KEYS,
+  mergeInto,
+  OTHER_VALUE,
+  setMax,
+  setMin,
+  unitBin,
+} from "../rollups/format";
+
+/*
+ * The write path's RollupBatch builds its key strings once and counts into both metric levels directly. This
+ * checks it against the plain formulation it replaced — every key built with `key(...)`, each event's metrics as a
+ * one-event delta merged into the minute and hour documents — on arbitrary events. The naive functions here are
+ * copies of deltas.ts's counting rules as of the optimisation: a change of what is counted must change both.
+ */
+function naiveMetrics(doc: Doc, e: RollupEvent, ctx: ModelContext) {
+  bump(doc, "n");
+  if (e.errorType !== null) {
+    bump(doc, "err");
+    bump(doc, key("et", e.errorType));
+  }
+  if (e.latencyMs !== null) {
+    bump(doc, "lc");
+    bump(doc, "ls", e.latencyMs);
+    bump(doc, key("lb", latencyBucket(e.latencyMs)));
+  }
+  if (e.errorType !== null) return;
+  if (e.prediction !== null) {
+    if (ctx.task === "regression") {
+      if (typeof e.prediction === "number") {
+        bump(doc, "pn");
+        bump(doc, "ps", e.prediction);
+        bump(doc, "pss", e.prediction * e.prediction);
+        setMin(doc, key("p", "min"), e.prediction);
+        setMax(doc, key("p", "max"), e.prediction);
+      }
+    } else {
+      const c = categoryKey(e.prediction);
+      if (c !== null) bump(doc, key("pc", c));
+    }
+  }
+  if (e.confidence !== null) {
+    bump(doc, "cc");
+    bump(doc, "cs", e.confidence);
+    bump(doc, key("cb", unitBin(e.confidence, CONFIDENCE_BINS)));
+  }
+}
+
+function naiveFeatures(doc: Doc, seen: Map<string, number>, features: Record<string, unknown>, ctx: ModelContext) {
+  const bumpValue = (feature: string, value: string) => {
+    const k = key(feature, "v", value);
+    if (doc[k] === undefined) {
+      const n = seen.get(feature) ?? 0;
+      if (n >= MAX_VALUE_KEYS) return bump(doc, key(feature, "v", OTHER_VALUE));
+      seen.set(feature, n + 1);
+    }
+    bump(doc, k);
+  };
+  for (const f of ctx.features) {
+    const name = f.name;
+    bump(doc, key(name, "n"));
+    const v = features[name];
+    if (v === undefined || v === null) {
+      bump(doc, key(name, "miss"));
+      continue;
+    }
+    if (f.type === "numerical") {
+      if (typeof v !== "number" || !Number.isFinite(v)) {
+        bump(doc, key(name, "mis"));
+        continue;
+      }
+      bump(doc, key(name, "nn"));
+      bump(doc, key(name, "s"), v);
+      bump(doc, key(name, "ss"), v * v);
+      setMin(doc, key(name, "min"), v);
+      setMax(doc, key(name, "max"), v);
+      if ((f.min !== null && v < f.min) || (f.max !== null && v > f.max)) bump(doc, key(name, "oor"));
+      if (f.edges) bump(doc, key(name, "b", numericBinIndex(f.edges, v)));
+      else if (f.bins?.kind === "values") bumpValue(name, String(v));
+    } else {
+      const k = categoryKey(v);
+      if (k === null) {
+        bump(doc, key(name, "mis"));
+        continue;
+      }
+      bumpValue(name, k);
+    }
+  }
+}
+
+function naiveBatch(events: RollupEvent[], ctx: ModelContext) {
+  const metrics = new Map<string, Doc>();
+  const features = new Map<string, Doc>();
+  const seen = new Map<string, Map<string, number>>();
+  for (const e of events) {
+    const segment = segmentKey(e.segments);
+    const delta: Doc = {};
+    naiveMetrics(delta, e, ctx);
+    for (const [level, unit] of [["m", 60_000], ["h", 3_600_000]] as const) {
+      const id = `${e.model}\u001f${level}\u001f${floorTo(e.ts.getTime(), unit)}\u001f${e.version}\u001f${segment}`;
+      mergeInto(metrics.get(id) ?? metrics.set(id, {}).get(id)!, delta);
+    }
+    const id = `${e.model}\u001f${ctx.referenceId}\u001f${floorTo(e.ts.getTime(), 3_600_000)}\u001f${e.version}\u001f${segment}`;
+    if (!features.has(id)) {
+      features.set(id, {});
+      seen.set(id, new Map());
+    }
+    naiveFeatures(features.get(id)!, seen.get(id)!, e.features, ctx);
+  }
+  return { metrics, features };
+}
+
+const featureCtx = (name: string, type: "numerical" | "categorical", edges: number[] | null, values: boolean): FeatureContext => ({
+  name,
+  type,
+  min: type === "numerical" ? 0 : null,
+  max: type === "numerical" ? 50 : null,
+  bins: edges ? { kind: "numeric", edges } : values ? ({ kind: "values", values: ["1", "2"] } as never) : null,
+  edges: edges ? Float64Array.from(edges) : null,
+} as FeatureContext);
+
+const value = fc.oneof(
+  fc.double({ noNaN: true, min: -100, max: 100 }),
+  fc.integer({ min: -3, max: 3 }),
+  fc.constantFrom("a", "b", "c", "DE", "x\u001fy"),
+  fc.boolean(),
+  fc.constant(null),
+);
+const event = fc.record({
+  model: fc.constantFrom("m1", "m2"),
+  version: fc.constantFrom("v1", "v2"),
+  ts: fc.integer({ min: 1_700_000_000_000, max: 1_700_000_000_000 + 3 * 3_600_000 }).map((ms) => new Date(ms)),
+  features: fc.dictionary(fc.constantFrom("amount", "age", "country", "flag", "other"), value),
+  prediction: fc.oneof(fc.constantFrom("fraud", "legit"), fc.integer({ min: 0, max: 3 }), fc.double({ noNaN: true }), fc.boolean(), fc.constant(null)),
+  probabilities: fc.option(fc.dictionary(fc.constantFrom("fraud", "legit"), fc.double({ min: 0, max: 1, noNaN: true })), { nil: undefined }),
+  confidence: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: null }),
+  latencyMs: fc.option(fc.double({ min: 0, max: 20_000, noNaN: true }), { nil: null }),
+  errorType: fc.option(fc.constantFrom("timeout", "oom"), { nil: null, freq: 4 }),
+  segments: fc.option(fc.dictionary(fc.constantFrom("region", "tier"), fc.constantFrom("eu", "us", 1)), { nil: null }),
+}) as fc.Arbitrary<RollupEvent>;
+
+describe("RollupBatch", () => {
+  it.each(["binary_classification", "regression"] as const)("counts exactly what the key-by-key formulation counts (%s)", (task) => {
+    const ctx: ModelContext = {
+      id: "m",
+      task,
+      positiveClass: task === "regression" ? null : "fraud",
+      referenceId: 7n,
+      features: [
+        featureCtx("amount", "numerical", [0, 10, 20, 30], false),
+        featureCtx("age", "numerical", null, true),
+        featureCtx("other", "numerical", null, false),
+        featureCtx("country", "categorical", null, false),
+        featureCtx("flag", "categorical", null, false),
+      ],
+    };
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 60 }), (events) => {
+        const batch = new RollupBatch();
+        for (const e of events) batch.addEvent(e, ctx);
+        const naive = naiveBatch(events, ctx);
+        expect(new Map([...batch.metrics].map(([k, v]) => [k, v.doc]))).toEqual(naive.metrics);
+        expect(new Map([...batch.features].map(([k, v]) => [k, v.doc]))).toEqual(naive.features);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
