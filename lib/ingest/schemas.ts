@@ -16,9 +16,9 @@ export const predictionId = z
   .union([z.string().min(1).max(128), z.number().int().nonnegative()])
   .transform((v) => String(v));
 
-const EARLIEST = Date.UTC(1990, 0, 1);
-const MAX_FUTURE_MS = 24 * 3600 * 1000;
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+export const EARLIEST = Date.UTC(1990, 0, 1);
+export const MAX_FUTURE_MS = 24 * 3600 * 1000;
+export const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** An RFC 3339 string or epoch milliseconds, from 1990 to one day ahead of the server's clock. */
 export const timestamp = z

@@ -1,0 +1,115 @@
+import { EARLIEST, MAX_FEATURES, MAX_FUTURE_MS, MODEL_ID_PATTERN, type PredictionEventInput, RFC3339 } from "./schemas";
+
+/*
+ * A hand-written check of the common, valid prediction event, in front of the zod schema (schemas.ts
+ * predictionEvent). It answers only when it is sure the event is valid, with what predictionEvent.parse would
+ * return; on anything unusual or invalid it answers undefined and the caller asks zod, so the accept/reject
+ * decision and every error message stay zod's. Property-tested against the schema (fastEvent.test.ts).
+ */
+
+const EVENT_KEYS = new Set([
+  "id", "model", "version", "timestamp", "features", "prediction", "probabilities", "confidence", "latencyMs", "error", "segments", "label",
+]);
+
+const isPlain = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+
+const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+
+/** string 1–256 | boolean | number */
+const isClassValue = (v: unknown) =>
+  typeof v === "string" ? v.length >= 1 && v.length <= 256 : typeof v === "boolean" || isNum(v);
+
+/**
+ * A record of at most `maxKeys` keys of 1–`keyMax` characters whose values pass `ok`. "__proto__" is left to zod
+ * (its output drops it).
+ */
+function isRecord(v: unknown, maxKeys: number, keyMax: number, ok: (x: unknown) => boolean): v is Record<string, unknown> {
+  if (!isPlain(v)) return false;
+  let n = 0;
+  for (const k in v) {
+    if (k.length < 1 || k.length > keyMax || k === "__proto__" || !Object.hasOwn(v, k) || !ok(v[k])) return false;
+    n++;
+  }
+  return n <= maxKeys;
+}
+
+const isFeatureValue = (x: unknown) =>
+  x === null || typeof x === "boolean" || isNum(x) || (typeof x === "string" && x.length <= 1024);
+const isProbability = (x: unknown) => isNum(x) && x >= 0 && x <= 1;
+const isSegmentValue = (x: unknown) => typeof x === "boolean" || isNum(x) || (typeof x === "string" && x.length <= 128);
+
+/** zod's timestamp: an RFC 3339 string (≤ 40 characters) or epoch milliseconds, 1990 to a day ahead. */
+function timestampMs(v: unknown): number | undefined {
+  let ms: number;
+  if (typeof v === "number") ms = v;
+  else if (typeof v === "string" && v.length <= 40 && RFC3339.test(v)) ms = Date.parse(v);
+  else return undefined;
+  if (!Number.isFinite(ms) || ms < EARLIEST || ms > Date.now() + MAX_FUTURE_MS) return undefined;
+  return ms;
+}
+
+/** The parsed event when `value` is certainly valid, else undefined (ask the schema). Sub-objects are shared, not copied. */
+export function fastPredictionEvent(value: unknown): PredictionEventInput | undefined {
+  if (!isPlain(value)) return undefined;
+  const o = value;
+  for (const k in o) if (!EVENT_KEYS.has(k) || !Object.hasOwn(o, k)) return undefined;
+  const { id, model, version, timestamp, features, prediction, probabilities, confidence, latencyMs, error, segments, label } = o;
+
+  if (typeof model !== "string" || !MODEL_ID_PATTERN.test(model)) return undefined;
+  if (!isRecord(features, MAX_FEATURES, 128, isFeatureValue)) return undefined;
+  const out: PredictionEventInput = { model, features: features as PredictionEventInput["features"] };
+
+  if (id !== undefined) {
+    if (typeof id === "string") {
+      if (id.length < 1 || id.length > 128) return undefined;
+      out.id = id;
+    } else if (typeof id === "number" && Number.isSafeInteger(id) && id >= 0) out.id = String(id);
+    else return undefined;
+  }
+  if (version !== undefined) {
+    if (typeof version !== "string" || version.length < 1 || version.length > 64) return undefined;
+    out.version = version;
+  }
+  if (timestamp !== undefined) {
+    const ms = timestampMs(timestamp);
+    if (ms === undefined) return undefined;
+    out.timestamp = new Date(ms);
+  }
+  if (prediction !== undefined) {
+    if (prediction !== null && !isClassValue(prediction)) return undefined;
+    out.prediction = prediction as PredictionEventInput["prediction"];
+  }
+  if (probabilities !== undefined) {
+    if (!isRecord(probabilities, 1000, 256, isProbability)) return undefined;
+    out.probabilities = probabilities as Record<string, number>;
+  }
+  if (confidence !== undefined) {
+    if (!isNum(confidence) || confidence < 0 || confidence > 1) return undefined;
+    out.confidence = confidence;
+  }
+  if (latencyMs !== undefined) {
+    if (!isNum(latencyMs) || latencyMs < 0 || latencyMs > 86_400_000) return undefined;
+    out.latencyMs = latencyMs;
+  }
+  if (error !== undefined) {
+    if (!isPlain(error)) return undefined;
+    for (const k in error) if ((k !== "type" && k !== "message") || !Object.hasOwn(error, k)) return undefined;
+    const { type, message } = error;
+    if (typeof type !== "string" || type.length < 1 || type.length > 64) return undefined;
+    if (message === undefined) out.error = { type };
+    else if (typeof message === "string" && message.length <= 2048) out.error = { type, message };
+    else return undefined;
+  }
+  if (segments !== undefined) {
+    if (!isRecord(segments, 10, 64, isSegmentValue)) return undefined;
+    out.segments = segments as Record<string, string | number | boolean>;
+  }
+  if (label !== undefined) {
+    if (!isClassValue(label)) return undefined;
+    out.label = label as PredictionEventInput["label"];
+  }
+  // The schema's refinement: a prediction, or an error when the prediction failed.
+  if (out.error === undefined && (out.prediction === undefined || out.prediction === null)) return undefined;
+  return out;
+}
