@@ -16,7 +16,8 @@ const RAW_METHODS: DriftMethod[] = ["ks", "wasserstein", "evidently"];
 
 export type DriftResponse = {
   model: string;
-  reference: { id: string; version: string | null; rows: number; createdAt: string };
+  /** `sampled`: the raw-value methods compare with a uniform sample of RAW_LIMIT reference values, not all of them */
+  reference: { id: string; version: string | null; rows: number; createdAt: string; sampled: boolean };
   from: string;
   to: string;
   step: string | null;
@@ -141,7 +142,13 @@ export async function getDrift(modelId: string, q: ReadQuery, methods: DriftMeth
   }
   return {
     model: model.id,
-    reference: { id: String(ref.id), version: ref.version || null, rows: ref.profile.rows, createdAt: ref.createdAt.toISOString() },
+    reference: {
+      id: String(ref.id),
+      version: ref.version || null,
+      rows: ref.profile.rows,
+      createdAt: ref.createdAt.toISOString(),
+      sampled: Object.values(ref.profile.features).some((f) => f.sampled) || Boolean(ref.profile.prediction?.sampled),
+    },
     from: q.from.toISOString(),
     to: q.to.toISOString(),
     step: single ? null : `${q.stepMs! / HOUR}h`,

@@ -66,6 +66,7 @@ describe("GET /api/v1/models/{model}/drift", () => {
     expect(res.status).toBe(200);
     const w = res.body.windows[0];
     expect(w.rawValues).toEqual({ count: 2500, sampled: false });
+    expect(res.body.reference).toMatchObject({ rows: 3000, sampled: false });
     const feature = (name: string) => w.features.find((f: { feature: string }) => f.feature === name);
     const result = (name: string, method: string) => feature(name).results.find((r: { method: string }) => r.method === method);
 
