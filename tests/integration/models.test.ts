@@ -77,6 +77,13 @@ describe("models API", () => {
     const res = await call(listModelsRoute, { path: "/api/v1/models" });
     const row = res.body.models.find((m: { id: string }) => m.id === model);
     expect(row).toMatchObject({ events: 30, status: "healthy", last24h: { requests: 30, errors: 0, errorRate: 0 } });
+    // makeEvents: latencies 5…34 ms, so the exact p99 (33.71) lies in the (30, 40] bucket.
+    expect(row.last24h.latencyP99Ms).toBeGreaterThan(30);
+    expect(row.last24h.latencyP99Ms).toBeLessThanOrEqual(40);
+    // Label 10 predictions: e-0 is "fraud" (predicted fraud), e-1…e-9 "fraud" too (predicted legit) → accuracy 1/10.
+    await call(postLabels, { method: "POST", body: Array.from({ length: 10 }, (_, i) => ({ model, id: `e-${i}`, actual: "fraud" })) });
+    const after = (await call(listModelsRoute, { path: "/api/v1/models" })).body.models.find((m: { id: string }) => m.id === model);
+    expect(after.last24h).toMatchObject({ labelled: 10, accuracy: 0.1 });
   });
 
   it("404s an unknown model", async () => {
