@@ -63,7 +63,7 @@ export async function upsertLabels(
     error_type: string | null;
   }>(tx, Prisma.sql`
     WITH input AS (
-      SELECT * FROM ROWS FROM (json_to_recordset(${input}::text::json) AS (m text, i text, a jsonb, t timestamptz))
+      SELECT * FROM ROWS FROM (jsonb_to_recordset(${input}::text::jsonb) AS (m text, i text, a jsonb, t timestamptz))
         WITH ORDINALITY AS t(model_id, prediction_id, actual, ts, ord)
     ), up AS (
       INSERT INTO labels AS l (model_id, prediction_id, actual, ts)

@@ -96,7 +96,7 @@ export function validatePredictions(items: RawItem[], receivedAt: Date): { rows:
   return { rows, rejected };
 }
 
-/** A row as sent to json_to_recordset (short keys; undefined fields are left out, i.e. NULL). */
+/** A row as sent to jsonb_to_recordset (short keys; undefined fields are left out, i.e. NULL). */
 type JsonRow = {
   m: string; i: string; v: string; t: string; f: unknown; p?: unknown; pr?: unknown; c?: number; l?: number; et?: string; em?: string; s?: unknown;
 };
@@ -105,9 +105,9 @@ type JsonRow = {
 const wellFormed = (s: string) => (s.isWellFormed() ? s : s.toWellFormed());
 
 /**
- * Inserts events in one statement (the batch as one JSON parameter, unpacked by json_to_recordset), skipping keys
- * already stored, records each version's first-seen time, and returns the stored rows' positions plus the labels
- * that were waiting for them. Rows go in key order so concurrent batches with overlapping ids lock in the same
+ * Inserts events in one statement (the batch as one JSON parameter, unpacked by jsonb_to_recordset: parsed once,
+ * where json_to_recordset would parse every jsonb column again), skipping keys already stored, records each
+ * version's first-seen time, and returns the stored rows' positions plus the labels that were waiting for them. Rows go in key order so concurrent batches with overlapping ids lock in the same
  * order and cannot deadlock; the loser of a race simply finds the key taken and counts a duplicate. The caller
  * holds the models' lock, so the statement's snapshot already sees every label committed before it.
  * `rows` must be sorted by (model, id) without repeated keys.
@@ -131,7 +131,7 @@ export async function insertEvents(
   }
   const [res] = await runSql<{ inserted: string | null; waiting: [number, unknown][] | null }>(tx, Prisma.sql`
     WITH input AS (
-      SELECT * FROM ROWS FROM (json_to_recordset(${JSON.stringify(json)}::text::json) AS (
+      SELECT * FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(json)}::text::jsonb) AS (
         m text, i text, v text, t timestamptz, f jsonb, p jsonb, pr jsonb, c float8, l float8, et text, em text, s jsonb
       )) WITH ORDINALITY AS t(m, i, v, t, f, p, pr, c, l, et, em, s, ord)
     ), ins AS (

@@ -11,7 +11,7 @@ export function runSql<T>(tx: AnyTx, sql: Prisma.Sql): Promise<T[]> {
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The batch's rows of one table as a JSON array in key order, for json_to_recordset. */
+/** The batch's rows of one table as a JSON array in key order, for jsonb_to_recordset. */
 function rowsJson<K extends { model: string; bucket: number; version: string; segment: string }>(
   map: Map<string, { key: K; doc: Record<string, number> }>,
   extra: (key: K) => string,
@@ -38,14 +38,14 @@ export async function writeRollups(tx: AnyTx, batch: RollupBatch): Promise<void>
     WITH m AS (
       INSERT INTO rollups AS r (model_id, level, bucket, version, segment, data)
       SELECT t.m, t.x, to_timestamp(t.b / 1000.0), t.v, t.s, t.d
-      FROM ROWS FROM (json_to_recordset(${metrics}::text::json) AS (m text, x text, b float8, v text, s text, d jsonb))
+      FROM ROWS FROM (jsonb_to_recordset(${metrics}::text::jsonb) AS (m text, x text, b float8, v text, s text, d jsonb))
         WITH ORDINALITY AS t(m, x, b, v, s, d, ord)
       ORDER BY t.ord
       ON CONFLICT (model_id, level, bucket, version, segment) DO UPDATE SET data = dw_merge(r.data, EXCLUDED.data)
     ), f AS (
       INSERT INTO feature_rollups AS r (model_id, reference_id, bucket, version, segment, data)
       SELECT t.m, t.x::bigint, to_timestamp(t.b / 1000.0), t.v, t.s, t.d
-      FROM ROWS FROM (json_to_recordset(${features}::text::json) AS (m text, x text, b float8, v text, s text, d jsonb))
+      FROM ROWS FROM (jsonb_to_recordset(${features}::text::jsonb) AS (m text, x text, b float8, v text, s text, d jsonb))
         WITH ORDINALITY AS t(m, x, b, v, s, d, ord)
       ORDER BY t.ord
       ON CONFLICT (model_id, reference_id, bucket, version, segment) DO UPDATE SET data = dw_merge(r.data, EXCLUDED.data)
