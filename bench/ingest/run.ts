@@ -1,13 +1,17 @@
 /**
  * bench/ingest — posts events to a running Driftwatch from a second process and reports throughput and latency.
  *
- *   npx tsx bench/ingest/run.ts [--db embedded|postgres] [--events 200000] [--batch 1000] [--concurrency 2]
+ *   npx tsx bench/ingest/run.ts [--db embedded|postgres] [--events 200000] [--batch 1000] [--concurrency 2] [--prefill N]
  *
  * It starts the built app itself (`scripts/start.ts`) on a scratch embedded database or a scratch PostgreSQL
  * database (`driftwatch_bench` on DATABASE_URL's server, default 127.0.0.1), posts pre-serialised 1,000-event
  * batches of 10 features, checks that every event was stored exactly once, and on PostgreSQL measures a baseline
  * in the same run: the same rows written straight into the table with the same unnest statement, no HTTP and no
  * validation, so the ratio shows what the app adds.
+ *
+ * `--prefill N` (PostgreSQL) first fills prediction_events server-side with N rows of another model (INSERT … SELECT
+ * generate_series, ~330-byte rows with 10 features, no rollups), then VACUUM ANALYZE, so the run writes into a
+ * table that already holds N events.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -25,6 +29,7 @@ const total = Number(opt("events", "200000"));
 const batch = Number(opt("batch", "1000"));
 const concurrency = Number(opt("concurrency", "2"));
 const port = Number(opt("port", "3200"));
+const prefill = Number(opt("prefill", "0"));
 const root = path.resolve(__dirname, "..", "..");
 const TOKEN = "bench-admin-token-0123456789";
 const base = `http://127.0.0.1:${port}`;
@@ -156,6 +161,33 @@ async function baseline(batches: ReturnType<typeof makeBatch>[]) {
   return seconds;
 }
 
+/** N rows of another model, written by the database itself (time-ordered ids, 10 features like the bench's). */
+async function prefillEvents(n: number) {
+  const client = new pg.Client({ connectionString: benchDbUrl });
+  await client.connect();
+  const t0 = performance.now();
+  const chunk = 1_000_000;
+  for (let from = 0; from < n; from += chunk) {
+    await client.query(
+      `INSERT INTO prediction_events (model_id, id, version, ts, features, prediction, probabilities, confidence, latency_ms)
+       SELECT 'prefill', 'pre-' || lpad(g::text, 10, '0'), CASE WHEN g % 4 = 0 THEN 'v2' ELSE 'v1' END,
+              now() - interval '30 days' + g * interval '10 ms',
+              jsonb_build_object('amount', round((r * 500)::numeric, 2), 'age', 18 + g % 63, 'score', r, 'n_items', g % 9,
+                                 'distance_km', round((r * 900)::numeric, 1), 'hour', g % 24, 'balance', round(((r - 0.3) * 10000)::numeric, 2),
+                                 'country', (ARRAY['DE','FR','US','GB','ES','IT','NL','PL'])[1 + g % 8],
+                                 'channel', (ARRAY['web','app','pos'])[1 + g % 3], 'is_new_user', CASE WHEN g % 7 = 0 THEN 'yes' ELSE 'no' END),
+              to_jsonb(CASE WHEN r > 0.9 THEN 'fraud' ELSE 'legit' END),
+              jsonb_build_object('fraud', round(r::numeric, 3), 'legit', round((1 - r)::numeric, 3)), greatest(r, 1 - r), 5 + r * 40
+       FROM (SELECT g, random() AS r FROM generate_series($1::bigint, $2::bigint) g) s`,
+      [from + 1, Math.min(n, from + chunk)],
+    );
+  }
+  const filled = performance.now();
+  await client.query("VACUUM (ANALYZE) prediction_events");
+  await client.end();
+  return { fillSeconds: (filled - t0) / 1000, vacuumSeconds: (performance.now() - filled) / 1000 };
+}
+
 async function main() {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", DRIFTWATCH_ADMIN_TOKEN: TOKEN };
   let dataDir: string | undefined;
@@ -181,6 +213,11 @@ async function main() {
   });
   try {
     await waitHealthy(server);
+    let prefilled: { fillSeconds: number; vacuumSeconds: number } | null = null;
+    if (prefill > 0) {
+      if (dbKind !== "postgres") throw new Error("--prefill needs --db postgres");
+      prefilled = await prefillEvents(prefill);
+    }
     const model = `bench-${Date.now().toString(36)}`;
     const t0 = Date.now() - 7 * 24 * 3600 * 1000;
     const batches = Array.from({ length: Math.ceil(total / batch) }, (_, b) => makeBatch(model, b * batch, Math.min(batch, total - b * batch), t0));
@@ -198,6 +235,9 @@ async function main() {
     const rows: [string, string][] = [
       ["database", dbKind === "postgres" ? "PostgreSQL (real server)" : "embedded PGlite"],
       ["events / batch / clients", `${total} / ${batch} / ${concurrency}`],
+      ...(prefilled
+        ? [["prefilled events", `${prefill} (${prefilled.fillSeconds.toFixed(0)} s, vacuum ${prefilled.vacuumSeconds.toFixed(0)} s)`] as [string, string]]
+        : []),
       ["payload", `${(bytes / total).toFixed(0)} bytes/event, ${(bytes / 1e6).toFixed(1)} MB`],
       ["wall time", `${run.seconds.toFixed(2)} s`],
       ["throughput", `${Math.round(total / run.seconds).toLocaleString("en-US")} events/s`],

@@ -90,9 +90,10 @@ export async function registerFromEvents(tx: Tx, samples: RegistrySample[], now 
     const names = fresh ? known.names : new Set<string>();
     const types = new Map<string, FeatureType | null>();
     for (const s of list) {
-      for (const [name, value] of Object.entries(s.features)) {
-        if (names.has(name) || types.get(name)) continue;
-        types.set(name, inferFeatureType(value));
+      const features = s.features;
+      for (const name in features) {
+        if (!Object.hasOwn(features, name) || names.has(name) || types.get(name)) continue;
+        types.set(name, inferFeatureType(features[name]));
       }
     }
     let added = false;
