@@ -2,12 +2,12 @@ import crypto from "node:crypto";
 import { getDb, Prisma, rawQuery, rawTransaction, type SqlTx } from "../db";
 import { zodIssues } from "../errors";
 import type { RawItem } from "./body";
-import { modelContexts, type ModelContext } from "../rollups/context";
+import { invalidateModelContext, modelContexts, type ModelContext } from "../rollups/context";
 import { RollupBatch } from "../rollups/deltas";
 import { type AnyTx, lockModelsSql, runSql, writeRollups } from "../rollups/write";
 import { upsertLabels, type LabelRow } from "./labels";
 import { registerFromEvents, type RegistrySample } from "./registry";
-import { withRetry } from "./retry";
+import { StaleContextError, withRetry } from "./retry";
 import { fastPredictionEvent } from "./fastEvent";
 import { predictionEvent, type PredictionEventInput, type Rejection } from "./schemas";
 
@@ -115,7 +115,7 @@ const wellFormed = (s: string) => (s.isWellFormed() ? s : s.toWellFormed());
 export async function insertEvents(
   tx: AnyTx,
   rows: EventRow[],
-): Promise<{ inserted: number[]; waiting: [number, unknown][] }> {
+): Promise<{ inserted: number[]; waiting: [number, unknown][]; references: Record<string, string> }> {
   const json: JsonRow[] = new Array(rows.length);
   for (let k = 0; k < rows.length; k++) {
     const r = rows[k];
@@ -129,7 +129,7 @@ export async function insertEvents(
     if (r.segments !== null) j.s = r.segments;
     json[k] = j;
   }
-  const [res] = await runSql<{ inserted: string | null; waiting: [number, unknown][] | null }>(tx, Prisma.sql`
+  const [res] = await runSql<{ inserted: string | null; waiting: [number, unknown][] | null; refs: Record<string, string> | null }>(tx, Prisma.sql`
     WITH input AS (
       SELECT * FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(json)}::text::jsonb) AS (
         m text, i text, v text, t timestamptz, f jsonb, p jsonb, pr jsonb, c float8, l float8, et text, em text, s jsonb
@@ -158,9 +158,14 @@ export async function insertEvents(
     SELECT (SELECT string_agg((ord - 1)::text, ',' ORDER BY ord) FROM stored) AS inserted,
            (SELECT json_agg(json_build_array(s.ord - 1, l.actual) ORDER BY s.ord)
               FROM stored s JOIN input ON input.ord = s.ord
-              JOIN labels l ON l.model_id = input.m AND l.prediction_id = input.i) AS waiting`);
+              JOIN labels l ON l.model_id = input.m AND l.prediction_id = input.i) AS waiting,
+           -- each model's current reference, by the rule of lib/rollups/context.ts, to check the context's bins
+           (SELECT json_object_agg(model_id, id::text) FROM (
+              SELECT DISTINCT ON (model_id) model_id, id FROM reference_sets
+              WHERE model_id IN (SELECT DISTINCT m FROM input) AND status = 'ready' AND profile IS NOT NULL
+              ORDER BY model_id, (version = '') DESC, created_at DESC) r) AS refs`);
   const inserted = res.inserted === null ? [] : res.inserted.split(",").map(Number);
-  return { inserted, waiting: res.waiting ?? [] };
+  return { inserted, waiting: res.waiting ?? [], references: res.refs ?? {} };
 }
 
 const byKey = (a: EventRow, b: EventRow) =>
@@ -172,7 +177,14 @@ const byKey = (a: EventRow, b: EventRow) =>
  * `unique` is the batch sorted by key with repeated keys dropped (the first of them is the one stored).
  */
 async function storeEvents(tx: AnyTx, unique: EventRow[], labels: LabelRow[], ctxs: Map<string, ModelContext>): Promise<number> {
-  const { inserted, waiting } = await insertEvents(tx, unique);
+  const { inserted, waiting, references } = await insertEvents(tx, unique);
+  // A reference published after the contexts were loaded (it waited for our lock, so it committed before the
+  // statement began) re-binned the rollups: counting on the old bins now would miss the new reference's rows.
+  const stale = [...ctxs.values()].filter((c) => String(c.referenceId) !== (references[c.id] ?? "0")).map((c) => c.id);
+  if (stale.length > 0) {
+    for (const m of stale) invalidateModelContext(m);
+    throw new StaleContextError(stale);
+  }
   const batch = new RollupBatch();
   for (const k of inserted) {
     const e = unique[k];
@@ -205,10 +217,12 @@ export async function ingestPredictions(items: RawItem[]): Promise<PredictionIng
     if (!last || last.model !== r.model || last.id !== r.id) unique.push(r);
   }
   const models = [...new Set(unique.map((r) => r.model))];
-  // Read before the transaction (usually from the cache): on PGlite a Prisma query cannot run inside it.
-  const ctxs = await modelContexts(getDb(), models);
   // Inline labels may update labels of stored predictions: that needs the models' exclusive lock.
   const lock = lockModelsSql(models, labels.length > 0 ? "exclusive" : "shared");
-  const accepted = await withRetry(() => rawTransaction((tx) => storeEvents(tx, unique, labels, ctxs), lock));
+  const accepted = await withRetry(async () => {
+    // Read before the transaction (usually from the cache): on PGlite a Prisma query cannot run inside it.
+    const ctxs = await modelContexts(getDb(), models);
+    return rawTransaction((tx) => storeEvents(tx, unique, labels, ctxs), lock);
+  });
   return { accepted, duplicates: rows.length - accepted, rejected };
 }

@@ -12,13 +12,27 @@ function sqlState(err: unknown): string | undefined {
   return undefined;
 }
 
-/** Runs a transaction, and again (up to 3 more times, with jitter) when Postgres reports a deadlock or conflict. */
+/**
+ * Thrown inside a write transaction that finds it used a stale model context (a reference was published since
+ * the context was loaded): the transaction rolls back and runs again with a fresh context.
+ */
+export class StaleContextError extends Error {
+  constructor(readonly models: string[]) {
+    super(`model context changed during the write: ${models.join(", ")}`);
+    this.name = "StaleContextError";
+  }
+}
+
+/**
+ * Runs a transaction, and again (up to 3 more times, with jitter) when Postgres reports a deadlock or conflict,
+ * or the transaction found its model context stale.
+ */
 export async function withRetry<T>(fn: () => Promise<T>, attempts = 4): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await fn();
     } catch (err) {
-      if (i >= attempts || !sqlState(err)) throw err;
+      if (i >= attempts || !(err instanceof StaleContextError || sqlState(err))) throw err;
       await new Promise((r) => setTimeout(r, 20 * i + Math.random() * 30));
     }
   }

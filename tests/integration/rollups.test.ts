@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { POST as postPredictions } from "@/app/api/v1/predictions/route";
 import { POST as postLabels } from "@/app/api/v1/labels/route";
 import { PUT as putModel } from "@/app/api/v1/models/[model]/route";
+import { PUT as putReference } from "@/app/api/v1/models/[model]/reference/route";
 import { diffDocs, recountRollups, storedRollups } from "@/lib/rollups/recount";
 import { call, makeEvents, uniqueModel } from "../helpers";
 
@@ -63,6 +64,24 @@ describe("rollups", () => {
     const fixes = late.filter((_, i) => i % 5 === 0).map((l) => ({ ...l, actual: "fraud", timestamp: labelTime + 1000 }));
     expect((await call(postLabels, { method: "POST", body: fixes })).body.updated).toBe(fixes.length);
 
+    await expectRollupsMatchRecount(model);
+  });
+
+  it("stay exact when a reference is published while writers are running", async () => {
+    const model = uniqueModel("rollref");
+    await call(putModel, { method: "PUT", params: { model }, body: { task: "binary_classification", features: [{ name: "amount", type: "numerical" }] } });
+    const events = makeEvents(model, 3000, "w", Date.now() - 2 * 3600_000);
+    const batches = Array.from({ length: 12 }, (_, b) => events.slice(b * 250, b * 250 + 250));
+    let next = 0;
+    const writers = Array.from({ length: 4 }, async () => {
+      while (next < batches.length) expect((await call(postPredictions, { method: "POST", body: batches[next++] })).status).toBe(200);
+    });
+    const rows = Array.from({ length: 500 }, (_, i) => ({ features: { amount: (i * 37) % 150, age: 20 + (i % 50) } }));
+    const publish = (async () => {
+      while (next < 4) await new Promise((r) => setTimeout(r, 5)); // publish mid-stream
+      expect((await call(putReference, { method: "PUT", params: { model }, body: { rows } })).status).toBe(200);
+    })();
+    await Promise.all([...writers, publish]);
     await expectRollupsMatchRecount(model);
   });
 
