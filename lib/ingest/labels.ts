@@ -1,11 +1,10 @@
 import { getDb, Prisma, rawTransaction } from "../db";
-import { zodIssues } from "../errors";
 import { modelContexts, type ModelContext } from "../rollups/context";
 import { RollupBatch } from "../rollups/deltas";
 import { type AnyTx, lockModelsSql, runSql, writeRollups } from "../rollups/write";
 import type { RawItem } from "./body";
 import { withRetry } from "./retry";
-import { labelEvent, type Rejection } from "./schemas";
+import { labelEvent, rejection, type Rejection } from "./schemas";
 
 /** Text with lone surrogates as UTF-8 encoding would store them (U+FFFD); JSON would reject them. */
 const wellFormed = (s: string) => (s.isWellFormed() ? s : s.toWellFormed());
@@ -111,18 +110,12 @@ export async function ingestLabels(items: RawItem[]): Promise<LabelIngestResult>
   const receivedAt = new Date();
   for (const item of items) {
     if (item.parseError) {
-      rejected.push({ index: item.index, line: item.line, errors: [{ path: "", message: item.parseError }] });
+      rejected.push(rejection(item));
       continue;
     }
     const parsed = labelEvent.safeParse(item.value);
     if (!parsed.success) {
-      const id = (item.value as { id?: unknown } | null)?.id;
-      rejected.push({
-        index: item.index,
-        line: item.line,
-        ...(typeof id === "string" || typeof id === "number" ? { id: String(id) } : {}),
-        errors: zodIssues(parsed.error),
-      });
+      rejected.push(rejection(item, parsed.error));
       continue;
     }
     const l = parsed.data;

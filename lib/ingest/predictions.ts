@@ -1,6 +1,5 @@
 import crypto from "node:crypto";
 import { getDb, Prisma, rawQuery, rawTransaction, type SqlTx } from "../db";
-import { zodIssues } from "../errors";
 import type { RawItem } from "./body";
 import { invalidateModelContext, modelContexts, type ModelContext } from "../rollups/context";
 import { RollupBatch } from "../rollups/deltas";
@@ -9,7 +8,7 @@ import { upsertLabels, type LabelRow } from "./labels";
 import { registerFromEvents, type RegistrySample } from "./registry";
 import { StaleContextError, withRetry } from "./retry";
 import { fastPredictionEvent } from "./fastEvent";
-import { predictionEvent, type PredictionEventInput, type Rejection } from "./schemas";
+import { predictionEvent, rejection, type PredictionEventInput, type Rejection } from "./schemas";
 
 export type PredictionIngestResult = { accepted: number; duplicates: number; rejected: Rejection[] };
 
@@ -72,7 +71,7 @@ export function validatePredictions(items: RawItem[], receivedAt: Date): { rows:
   const rejected: Rejection[] = [];
   for (const item of items) {
     if (item.parseError) {
-      rejected.push({ index: item.index, line: item.line, errors: [{ path: "", message: item.parseError }] });
+      rejected.push(rejection(item));
       continue;
     }
     const fast = fastPredictionEvent(item.value);
@@ -82,13 +81,7 @@ export function validatePredictions(items: RawItem[], receivedAt: Date): { rows:
     }
     const parsed = predictionEvent.safeParse(item.value);
     if (!parsed.success) {
-      const id = (item.value as { id?: unknown } | null)?.id;
-      rejected.push({
-        index: item.index,
-        ...(item.line === undefined ? {} : { line: item.line }),
-        ...(typeof id === "string" || typeof id === "number" ? { id: String(id) } : {}),
-        errors: zodIssues(parsed.error),
-      });
+      rejected.push(rejection(item, parsed.error));
       continue;
     }
     rows.push(eventRow(parsed.data, receivedAt));

@@ -1,4 +1,5 @@
-import { z } from "zod";
+import { z, type ZodError } from "zod";
+import { zodIssues } from "../errors";
 
 /**
  * Ingest schemas, built from shared fragments with a bound on every field. They check structure only; values
@@ -80,3 +81,17 @@ export type LabelEventInput = z.infer<typeof labelEvent>;
 
 /** The per-item rejection reported back to the client. */
 export type Rejection = { index: number; line?: number; id?: string; errors: { path: string; message: string }[] };
+
+/**
+ * The rejection of an item that is not JSON (its parse error) or fails its schema (the zod issues): its index,
+ * its NDJSON line, and its id when it carries one, so the client can find it.
+ */
+export function rejection(item: { index: number; line?: number; value?: unknown; parseError?: string }, error?: ZodError): Rejection {
+  const id = (item.value as { id?: unknown } | null | undefined)?.id;
+  return {
+    index: item.index,
+    ...(item.line === undefined ? {} : { line: item.line }),
+    ...(typeof id === "string" || typeof id === "number" ? { id: String(id) } : {}),
+    errors: error ? zodIssues(error) : [{ path: "", message: item.parseError ?? "invalid" }],
+  };
+}
