@@ -41,8 +41,11 @@ export const ceilMs = (t: number, unit: number) => Math.ceil(t / unit) * unit;
 
 const optionalTime = timestamp.optional();
 
-/** Parses and checks the common read query; series ranges are widened to whole steps. */
-export function parseReadQuery(params: URLSearchParams, now = new Date()): ReadQuery {
+/**
+ * Parses and checks the common read query; series ranges are widened to whole steps. `minDefaultStepMs` raises
+ * the default step (drift windows are whole hours); an explicit `step` is taken as given.
+ */
+export function parseReadQuery(params: URLSearchParams, { now = new Date(), minDefaultStepMs = 0 } = {}): ReadQuery {
   const parse = (name: string) => {
     const raw = params.get(name);
     if (raw === null) return undefined;
@@ -60,7 +63,7 @@ export function parseReadQuery(params: URLSearchParams, now = new Date()): ReadQ
   const stepParam = params.get("step");
   let stepMs: number | null = null;
   if (window !== "single") {
-    stepMs = stepParam ? parseStep(stepParam) : defaultStep(to.getTime() - from.getTime());
+    stepMs = stepParam ? parseStep(stepParam) : Math.max(minDefaultStepMs, defaultStep(to.getTime() - from.getTime()));
     from = new Date(floorMs(from.getTime(), stepMs));
     to = new Date(ceilMs(to.getTime(), stepMs));
     if ((to.getTime() - from.getTime()) / stepMs > MAX_BUCKETS) {

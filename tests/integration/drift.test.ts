@@ -113,6 +113,12 @@ describe("GET /api/v1/models/{model}/drift", () => {
     const bins = freezeBins(refX, "numerical");
     const a = alignCounts(bins, countIntoBins(bins, refX), countIntoBins(bins, xs));
     close(x.results.find((r: { method: string }) => r.method === "psi").statistic, psi(a.ref, a.cur));
+    // Without a step, a 6-hour range gives hourly windows (the heatmap's series path).
+    const series = await call(getDriftRoute, { path: `/api/v1/models/${model}/drift?from=${from}&to=${new Date(hour + 6 * HOUR).toISOString()}`, params: { model } });
+    expect(series.body.step).toBe("1h");
+    expect(series.body.windows).toHaveLength(6);
+    expect(series.body.windows[0].features[0].count).toBe(600);
+    expect(series.body.windows[1].features[0].drifted).toBe("insufficient_data");
     const quality = await call(getQualityRoute, { path: `/api/v1/models/${model}/quality?from=${from}&to=${to}`, params: { model } });
     expect(quality.body.features[0].count).toBe(600);
     const expected = await recountRollups(model);

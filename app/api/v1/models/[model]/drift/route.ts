@@ -12,17 +12,8 @@ export const GET = route<{ model: string }>(async (request, { params }) => {
   const { model } = await params;
   const search = new URL(request.url).searchParams;
   const methods = parseMethods(search.get("methods"));
-  const q = parseReadQuery(search);
-  // Drift needs whole-hour windows; without a step the default is at least an hour.
-  if (q.stepMs !== null && !search.get("step") && q.stepMs < 3_600_000) {
-    search.set("step", "1h");
-    return Response.json(await getOrThrow(model, parseReadQuery(search), methods));
-  }
-  return Response.json(await getOrThrow(model, q, methods));
-});
-
-async function getOrThrow(model: string, q: ReturnType<typeof parseReadQuery>, methods: ReturnType<typeof parseMethods>) {
-  const result = await getDrift(model, q, methods);
+  // Drift windows are whole hours (feature rollups are hourly): the default step is at least an hour.
+  const result = await getDrift(model, parseReadQuery(search, { minDefaultStepMs: 3_600_000 }), methods);
   if (!result) throw notFound(`No model '${model}'.`);
-  return result;
-}
+  return Response.json(result);
+});
