@@ -3,6 +3,7 @@ import { getDb, Prisma } from "../db";
 import { modelContexts } from "../rollups/context";
 import { addEventFeatures, floorTo } from "../rollups/deltas";
 import { type Doc, mergeInto } from "../rollups/format";
+import { rollupFilters } from "./fetchRollups";
 import { ceilMs, type ReadQuery } from "./params";
 
 const HOUR = 3_600_000;
@@ -42,7 +43,7 @@ export async function singleWindowFeatureDoc(model: string, q: ReadQuery, refere
     const rows = await getDb().$queryRaw<{ data: Doc }[]>(Prisma.sql`
       SELECT data FROM feature_rollups
       WHERE model_id = ${model} ${ref} AND bucket >= ${new Date(hFrom)} AND bucket < ${new Date(hTo)}
-        ${segmentRollupFilters(q)}`);
+        ${rollupFilters(q)}`);
     for (const r of rows) mergeInto(doc, r.data);
     await rawFeatureDoc(model, q, from, hFrom, doc);
     await rawFeatureDoc(model, q, hTo, to, doc);
@@ -50,12 +51,4 @@ export async function singleWindowFeatureDoc(model: string, q: ReadQuery, refere
     await rawFeatureDoc(model, q, from, to, doc);
   }
   return doc;
-}
-
-/** Version and segment filters on rollup rows (segments are stored as canonical JSON text). */
-function segmentRollupFilters(q: ReadQuery): Prisma.Sql {
-  const parts: Prisma.Sql[] = [];
-  if (q.version !== null) parts.push(Prisma.sql`AND version = ${q.version}`);
-  for (const [k, v] of Object.entries(q.segments)) parts.push(Prisma.sql`AND segment <> '' AND (segment::jsonb ->> ${k}) = ${v}`);
-  return parts.length ? Prisma.join(parts, " ") : Prisma.empty;
 }

@@ -8,7 +8,8 @@ const HOUR = 3_600_000;
 
 export type RollupRow = { bucket: Date; version: string; data: Doc };
 
-function filters(q: ReadQuery): Prisma.Sql {
+/** Version and segment filters on rollup rows (segments are stored as canonical JSON text, "" for none). */
+export function rollupFilters(q: ReadQuery): Prisma.Sql {
   const parts: Prisma.Sql[] = [];
   if (q.version !== null) parts.push(Prisma.sql`AND version = ${q.version}`);
   for (const [k, v] of Object.entries(q.segments)) {
@@ -33,7 +34,7 @@ export async function fetchMetricRollups(model: string, q: ReadQuery): Promise<R
     WHERE model_id = ${model} AND (
       (level = 'h' AND bucket >= ${d(hFrom)} AND bucket < ${d(hTo)})
       OR (level = 'm' AND ((bucket >= ${d(from)} AND bucket < ${d(Math.min(hFrom, to))}) OR (bucket >= ${d(Math.max(hTo, from))} AND bucket < ${d(to)})))
-    ) ${filters(q)}`);
+    ) ${rollupFilters(q)}`);
 }
 
 /** Feature rollup rows (hourly) for [from, to) binned on `referenceId`. */
@@ -42,5 +43,5 @@ export async function fetchFeatureRollups(model: string, referenceId: bigint, q:
     SELECT bucket, version, data FROM feature_rollups
     WHERE model_id = ${model} AND reference_id = ${referenceId}
       AND bucket >= ${new Date(floorMs(q.from.getTime(), HOUR))} AND bucket < ${new Date(ceilMs(q.to.getTime(), HOUR))}
-      ${filters(q)}`);
+      ${rollupFilters(q)}`);
 }
