@@ -8,7 +8,8 @@ import { ceilMs, type ReadQuery } from "./params";
 
 const HOUR = 3_600_000;
 
-function eventFilters(q: ReadQuery): Prisma.Sql {
+/** Version and segment filters on raw events. */
+export function eventFilters(q: ReadQuery): Prisma.Sql {
   const parts: Prisma.Sql[] = [];
   if (q.version !== null) parts.push(Prisma.sql`AND version = ${q.version}`);
   for (const [k, v] of Object.entries(q.segments)) parts.push(Prisma.sql`AND (segments ->> ${k}) = ${v}`);

@@ -5,7 +5,7 @@ import { getDb, Prisma } from "../db";
 import { ApiError, unprocessable } from "../errors";
 import { currentReference } from "../references/store";
 import { type Doc, mergeInto } from "../rollups/format";
-import { singleWindowFeatureDoc } from "./featureWindow";
+import { eventFilters, singleWindowFeatureDoc } from "./featureWindow";
 import { fetchFeatureRollups, fetchMetricRollups } from "./fetchRollups";
 import { bucketOf, bucketStarts, type ReadQuery } from "./params";
 
@@ -55,9 +55,7 @@ type RawEvent = { features: Record<string, unknown>; prediction: unknown };
 /** The window's events for the raw-value methods: all of them up to RAW_LIMIT, else a uniform sample (by hash of id). */
 async function rawEvents(model: string, q: ReadQuery, from: number, to: number): Promise<{ rows: RawEvent[]; count: number }> {
   const db = getDb();
-  const version = q.version !== null ? Prisma.sql`AND version = ${q.version}` : Prisma.empty;
-  const seg = Object.entries(q.segments).map(([k, v]) => Prisma.sql`AND (segments ->> ${k}) = ${v}`);
-  const where = Prisma.sql`model_id = ${model} AND ts >= ${new Date(from)} AND ts < ${new Date(to)} AND error_type IS NULL ${version} ${seg.length ? Prisma.join(seg, " ") : Prisma.empty}`;
+  const where = Prisma.sql`model_id = ${model} AND ts >= ${new Date(from)} AND ts < ${new Date(to)} AND error_type IS NULL ${eventFilters(q)}`;
   const [{ n }] = await db.$queryRaw<{ n: number }[]>(Prisma.sql`SELECT count(*)::int AS n FROM prediction_events WHERE ${where}`);
   const order = n > RAW_LIMIT ? Prisma.sql`ORDER BY md5(id) LIMIT ${RAW_LIMIT}` : Prisma.empty;
   const rows = await db.$queryRaw<RawEvent[]>(Prisma.sql`SELECT features, prediction FROM prediction_events WHERE ${where} ${order}`);
