@@ -106,8 +106,9 @@ function naiveBatch(events: RollupEvent[], ctx: ModelContext) {
     const segment = segmentKey(e.segments);
     const delta: Doc = {};
     naiveMetrics(delta, e, ctx);
-    for (const [level, unit] of [["m", 60_000], ["h", 3_600_000]] as const) {
-      const id = `${e.model}\u001f${level}\u001f${floorTo(e.ts.getTime(), unit)}\u001f${e.version}\u001f${segment}`;
+    // minute and hour rows of the event's version and segment, and the hour row of all versions and segments
+    for (const [level, unit, version, seg] of [["m", 60_000, e.version, segment], ["h", 3_600_000, e.version, segment], ["h", 3_600_000, "", "*"]] as const) {
+      const id = `${e.model}\u001f${level}\u001f${floorTo(e.ts.getTime(), unit)}\u001f${version}\u001f${seg}`;
       mergeInto(metrics.get(id) ?? metrics.set(id, {}).get(id)!, delta);
     }
     const id = `${e.model}\u001f${ctx.referenceId}\u001f${floorTo(e.ts.getTime(), 3_600_000)}\u001f${e.version}\u001f${segment}`;

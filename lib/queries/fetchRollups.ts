@@ -1,5 +1,6 @@
 import "server-only";
 import { getDb, Prisma } from "../db";
+import { ALL_SEGMENTS, ALL_VERSIONS } from "../rollups/deltas";
 import type { Doc } from "../rollups/format";
 import { ceilMs, floorMs, type ReadQuery } from "./params";
 
@@ -13,7 +14,8 @@ export function rollupFilters(q: ReadQuery): Prisma.Sql {
   const parts: Prisma.Sql[] = [];
   if (q.version !== null) parts.push(Prisma.sql`AND version = ${q.version}`);
   for (const [k, v] of Object.entries(q.segments)) {
-    parts.push(Prisma.sql`AND segment <> '' AND (segment::jsonb ->> ${k}) = ${v}`);
+    // Only JSON segment keys are cast: "" (no segments) and "*" (all-segments rows) never match a filter.
+    parts.push(Prisma.sql`AND (CASE WHEN left(segment, 1) = '{' THEN segment::jsonb ->> ${k} END) = ${v}`);
   }
   return parts.length ? Prisma.join(parts, " ") : Prisma.empty;
 }
@@ -29,10 +31,14 @@ export async function fetchMetricRollups(model: string, q: ReadQuery): Promise<R
   const hFrom = hourly ? ceilMs(from, HOUR) : to;
   const hTo = hourly ? Math.max(hFrom, floorMs(to, HOUR)) : to;
   const d = (ms: number) => new Date(ms);
+  // Without filters the hour part reads the all-versions-and-segments rows: one row per hour. With filters those
+  // rows drop out by themselves (their version is "" and their segment "*").
+  const unfiltered = q.version === null && Object.keys(q.segments).length === 0;
+  const allRows = unfiltered ? Prisma.sql`AND version = ${ALL_VERSIONS} AND segment = ${ALL_SEGMENTS}` : Prisma.empty;
   return getDb().$queryRaw<RollupRow[]>(Prisma.sql`
     SELECT bucket, version, data FROM rollups
     WHERE model_id = ${model} AND (
-      (level = 'h' AND bucket >= ${d(hFrom)} AND bucket < ${d(hTo)})
+      (level = 'h' AND bucket >= ${d(hFrom)} AND bucket < ${d(hTo)} ${allRows})
       OR (level = 'm' AND ((bucket >= ${d(from)} AND bucket < ${d(Math.min(hFrom, to))}) OR (bucket >= ${d(Math.max(hTo, from))} AND bucket < ${d(to)})))
     ) ${rollupFilters(q)}`);
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { getDb, Prisma } from "../db";
 import { positiveClassOf } from "../rollups/context";
+import { ALL_SEGMENTS, ALL_VERSIONS } from "../rollups/deltas";
 import { type Doc, mergeInto } from "../rollups/format";
 import { summariseMetrics } from "../rollups/summarise";
 
@@ -64,11 +65,14 @@ export async function listModels(now = new Date()): Promise<ModelSummary[]> {
     { id: string; name: string; task: string; classes: string[]; positive_class: string | null; auto_registered: boolean; created_at: Date; events: number; last: Date | null }[]
   >(Prisma.sql`
     SELECT m.id, m.name, m.task, m.classes, m.positive_class, m.auto_registered, m.created_at,
-           coalesce((SELECT sum((data ->> 'n')::numeric) FROM rollups r WHERE r.model_id = m.id AND r.level = 'h'), 0)::float8 AS events,
+           coalesce((SELECT sum(r.n) FROM rollups r
+                     WHERE r.model_id = m.id AND r.level = 'h' AND r.version = ${ALL_VERSIONS} AND r.segment = ${ALL_SEGMENTS}), 0)::float8 AS events,
            (SELECT max(e.ts) FROM prediction_events e WHERE e.model_id = m.id) AS last
     FROM models m ORDER BY m.id`);
   const recent = await db.$queryRaw<{ model_id: string; data: Doc }[]>(Prisma.sql`
-    SELECT model_id, data FROM rollups WHERE level = 'h' AND bucket >= ${since} AND bucket <= ${now}`);
+    SELECT model_id, data FROM rollups
+    WHERE model_id = ANY(ARRAY(SELECT id FROM models)) AND level = 'h' AND bucket >= ${since} AND bucket <= ${now}
+      AND version = ${ALL_VERSIONS} AND segment = ${ALL_SEGMENTS}`);
   const docs = new Map<string, Doc>();
   for (const r of recent) mergeInto(docs.get(r.model_id) ?? docs.set(r.model_id, {}).get(r.model_id)!, r.data);
   return models.map((m) => {

@@ -218,6 +218,13 @@ export function addEventFeatures(doc: Doc, seen: Map<string, number>, features: 
   }
 }
 
+/**
+ * The key of the hour rows that hold every version and segment of a model together, so unfiltered reads take one
+ * row per hour. Real versions are never empty and real segment keys are "" or a JSON object, so neither collides.
+ */
+export const ALL_VERSIONS = "";
+export const ALL_SEGMENTS = "*";
+
 /** Rollup documents accumulated for one write, keyed by their row keys. */
 export class RollupBatch {
   readonly metrics = new Map<string, { key: RollupKey; doc: Doc }>();
@@ -235,7 +242,12 @@ export class RollupBatch {
 
   private metricDocs(model: string, ts: Date, version: string, segment: string): Doc[] {
     const ms = ts.getTime();
-    return [this.metricDoc(model, "m", floorTo(ms, MINUTE), version, segment), this.metricDoc(model, "h", floorTo(ms, HOUR), version, segment)];
+    const hour = floorTo(ms, HOUR);
+    return [
+      this.metricDoc(model, "m", floorTo(ms, MINUTE), version, segment),
+      this.metricDoc(model, "h", hour, version, segment),
+      this.metricDoc(model, "h", hour, ALL_VERSIONS, ALL_SEGMENTS),
+    ];
   }
 
   /** A newly stored event: its requests, latency, prediction and feature counts. */
@@ -246,6 +258,7 @@ export class RollupBatch {
     // Counted straight into both levels' documents: the same sums as merging a one-event delta into each.
     addEventMetrics(this.metricDoc(e.model, "m", floorTo(ms, MINUTE), e.version, segment), e, ctx);
     addEventMetrics(this.metricDoc(e.model, "h", bucket, e.version, segment), e, ctx);
+    addEventMetrics(this.metricDoc(e.model, "h", bucket, ALL_VERSIONS, ALL_SEGMENTS), e, ctx);
     const id = `${e.model}\u001f${ctx.referenceId}\u001f${bucket}\u001f${e.version}\u001f${segment}`;
     let entry = this.features.get(id);
     if (!entry) {

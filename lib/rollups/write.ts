@@ -36,12 +36,12 @@ export async function writeRollups(tx: AnyTx, batch: RollupBatch): Promise<void>
   const features = batch.features.size > 0 ? rowsJson(batch.features, (k) => k.referenceId.toString()) : "[]";
   await runSql(tx, Prisma.sql`
     WITH m AS (
-      INSERT INTO rollups AS r (model_id, level, bucket, version, segment, data)
-      SELECT t.m, t.x, to_timestamp(t.b / 1000.0), t.v, t.s, t.d
+      INSERT INTO rollups AS r (model_id, level, bucket, version, segment, data, n)
+      SELECT t.m, t.x, to_timestamp(t.b / 1000.0), t.v, t.s, t.d, coalesce((t.d ->> 'n')::numeric, 0)::bigint
       FROM ROWS FROM (jsonb_to_recordset(${metrics}::text::jsonb) AS (m text, x text, b float8, v text, s text, d jsonb))
         WITH ORDINALITY AS t(m, x, b, v, s, d, ord)
       ORDER BY t.ord
-      ON CONFLICT (model_id, level, bucket, version, segment) DO UPDATE SET data = dw_merge(r.data, EXCLUDED.data)
+      ON CONFLICT (model_id, level, bucket, version, segment) DO UPDATE SET data = dw_merge(r.data, EXCLUDED.data), n = r.n + EXCLUDED.n
     ), f AS (
       INSERT INTO feature_rollups AS r (model_id, reference_id, bucket, version, segment, data)
       SELECT t.m, t.x::bigint, to_timestamp(t.b / 1000.0), t.v, t.s, t.d
