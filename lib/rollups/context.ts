@@ -79,7 +79,10 @@ export async function modelContexts(tx: Tx, models: string[], now = Date.now()):
       positiveClass: positiveClassOf(r.task, r.positive_class, r.classes ?? []),
       referenceId: r.ref_id ?? 0n,
       features: (r.features ?? []).map((f) => {
-        const bins = profile?.features?.[f.name]?.bins ?? null;
+        // A reference without values for the feature has empty value bins: nothing to bin on (only moments and
+        // quality counts are kept), rather than a key per distinct value seen.
+        const refBins = profile?.features?.[f.name]?.bins ?? null;
+        const bins = refBins && !(refBins.kind === "values" && refBins.values.length === 0) ? refBins : null;
         return {
           name: f.name,
           type: f.type as FeatureContext["type"],

@@ -25,7 +25,10 @@
  *   f·nn, f·s, f·ss, f·min, f·max     numerical values: count, sum, sum of squares, min, max
  *   f·b·<i>  count in the reference's numeric bin i (decile bins)
  *   f·v·<k>  count of value k (categoricals, booleans as "true"/"false", low-cardinality numericals); distinct
- *            keys per feature and document are capped at MAX_VALUE_KEYS, the rest counted under OTHER_VALUE
+ *            keys per feature and document are capped at MAX_VALUE_KEYS, the rest counted under OTHER_VALUE.
+ *            The cap is a safety valve against unbounded cardinality (ids sent as features): it applies to each
+ *            written document, so once it triggers, which values land in OTHER_VALUE depends on how events were
+ *            batched (the feature's totals stay exact). Below it, documents merge exactly.
  */
 export const SEP = "\u001f";
 /** Overflow bucket for value keys beyond MAX_VALUE_KEYS (U+001F: Postgres text and jsonb cannot hold U+0000). */
