@@ -26,22 +26,66 @@ export type MetricsSummary = {
 
 export type SummaryModel = { task: string; classes: string[]; positiveClass: string | null };
 
-/** Keys with the given first part, as [rest of the key, value]. */
-function entries(doc: Doc, head: string): [string[], number][] {
-  const prefix = head + SEP;
-  const out: [string[], number][] = [];
-  for (const k in doc) if (k.startsWith(prefix)) out.push([k.slice(prefix.length).split(SEP), doc[k]]);
-  return out;
-}
-
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
 
-function histogram(doc: Doc, head: string, bounds: readonly number[]) {
-  const counts = new Array<number>(bounds.length + 1).fill(0);
-  for (const [[i], v] of entries(doc, head)) counts[Number(i)] += v;
+/** Cumulative buckets from non-cumulative counts with upper bounds `bounds` and a final +Inf bucket. */
+function cumulative(counts: number[], bounds: readonly number[]) {
   let cum = 0;
   return counts.map((c, i) => ({ le: i < bounds.length ? bounds[i] : Infinity, count: (cum += c) }));
+}
+
+/** The keyed parts of a metrics document, sorted out in one pass over its keys. */
+type Parts = {
+  errorTypes: Record<string, number>;
+  latency: number[];
+  confidence: number[];
+  classes: Record<string, number>;
+  confusion: [string, string, number][];
+  scores: [string, number, number][];
+};
+
+function parts(doc: Doc): Parts {
+  const p: Parts = {
+    errorTypes: {},
+    latency: new Array<number>(LATENCY_BOUNDS_MS.length + 1).fill(0),
+    confidence: new Array<number>(CONFIDENCE_BINS + 1).fill(0),
+    classes: {},
+    confusion: [],
+    scores: [],
+  };
+  for (const k in doc) {
+    const cut = k.indexOf(SEP);
+    if (cut < 0) continue;
+    const v = doc[k];
+    const rest = k.slice(cut + 1);
+    switch (k.slice(0, cut)) {
+      case "et":
+        if (v !== 0) p.errorTypes[rest] = v;
+        break;
+      case "lb":
+        p.latency[Number(rest)] += v;
+        break;
+      case "cb":
+        p.confidence[Number(rest)] += v;
+        break;
+      case "pc":
+        if (v !== 0) p.classes[rest] = v;
+        break;
+      case "cm": {
+        if (v === 0) break;
+        const [a, pred] = rest.split(SEP);
+        p.confusion.push([a, pred, v]);
+        break;
+      }
+      case "sh": {
+        const at = rest.lastIndexOf(SEP);
+        p.scores.push([rest.slice(0, at), Number(rest.slice(at + 1)), v]);
+        break;
+      }
+    }
+  }
+  return p;
 }
 
 /**
@@ -51,16 +95,16 @@ function histogram(doc: Doc, head: string, bounds: readonly number[]) {
 export function summariseMetrics(doc: Doc, model: SummaryModel): MetricsSummary {
   const n = doc.n ?? 0;
   const err = doc.err ?? 0;
-  const byType = Object.fromEntries(entries(doc, "et").map(([[t], v]) => [t, v]).filter(([, v]) => v !== 0));
+  const p = parts(doc);
 
   const lc = doc.lc ?? 0;
-  const lat = histogram(doc, "lb", LATENCY_BOUNDS_MS);
+  const lat = cumulative(p.latency, LATENCY_BOUNDS_MS);
   const q = (p: number) => (lc > 0 ? finite(histogramQuantile(p, lat)) : null);
 
   const cc = doc.cc ?? 0;
   // Confidence bins are [i/20, (i+1)/20): upper bounds 0.05 … 1, and an empty +Inf bucket after them.
   const confBounds = Array.from({ length: CONFIDENCE_BINS }, (_, i) => (i + 1) / CONFIDENCE_BINS);
-  const conf = histogram(doc, "cb", confBounds);
+  const conf = cumulative(p.confidence, confBounds);
 
   let predictions: MetricsSummary["predictions"];
   if (model.task === "regression") {
@@ -69,7 +113,7 @@ export function summariseMetrics(doc: Doc, model: SummaryModel): MetricsSummary 
     const variance = pn > 0 && mean !== null ? Math.max(0, (doc.pss ?? 0) / pn - mean * mean) : null;
     predictions = { kind: "values", count: pn, mean, std: variance === null ? null : Math.sqrt(variance), min: doc[key("p", "min")] ?? null, max: doc[key("p", "max")] ?? null };
   } else {
-    predictions = { kind: "classes", counts: Object.fromEntries(entries(doc, "pc").map(([[c], v]) => [c, v]).filter(([, v]) => v !== 0)) };
+    predictions = { kind: "classes", counts: p.classes };
   }
 
   const labelled = doc.ln ?? 0;
@@ -81,24 +125,24 @@ export function summariseMetrics(doc: Doc, model: SummaryModel): MetricsSummary 
       performance = { kind: "regression", ...m };
     }
   } else {
-    const cm = entries(doc, "cm").filter(([, v]) => v !== 0);
+    const cm = p.confusion;
     if (cm.length > 0) {
       const seen = new Set<string>(model.classes);
-      for (const [[a, p]] of cm) {
+      for (const [a, pred] of cm) {
         seen.add(a);
-        seen.add(p);
+        seen.add(pred);
       }
       const classes = [...model.classes, ...[...seen].filter((c) => !model.classes.includes(c)).sort()];
       const index = new Map(classes.map((c, i) => [c, i]));
       const matrix = classes.map(() => new Array<number>(classes.length).fill(0));
-      for (const [[a, p], v] of cm) matrix[index.get(a)!][index.get(p)!] += v;
+      for (const [a, pred, v] of cm) matrix[index.get(a)!][index.get(pred)!] += v;
       const positive = model.positiveClass && index.has(model.positiveClass) ? model.positiveClass : undefined;
       const { total: _total, ...m } = classificationMetrics(matrix, classes, positive);
       let rocAuc: number | null = null;
       if (model.task === "binary_classification" && model.positiveClass) {
         const pos = new Array<number>(SCORE_BINS).fill(0);
         const neg = new Array<number>(SCORE_BINS).fill(0);
-        for (const [[a, i], v] of entries(doc, "sh")) (a === model.positiveClass ? pos : neg)[Number(i)] += v;
+        for (const [a, i, v] of p.scores) (a === model.positiveClass ? pos : neg)[i] += v;
         if (pos.some((x) => x > 0) && neg.some((x) => x > 0)) rocAuc = rocAucFromHistogram(pos, neg);
       }
       performance = { kind: "classification", ...m, logLoss: ratio(doc.lls ?? 0, doc.lln ?? 0), rocAuc, confusion: { classes, matrix } };
@@ -107,7 +151,7 @@ export function summariseMetrics(doc: Doc, model: SummaryModel): MetricsSummary 
 
   return {
     requests: n,
-    errors: { total: err, rate: ratio(err, n), byType },
+    errors: { total: err, rate: ratio(err, n), byType: p.errorTypes },
     latency: { count: lc, mean: ratio(doc.ls ?? 0, lc), p50: q(0.5), p95: q(0.95), p99: q(0.99) },
     predictions,
     confidence: {
