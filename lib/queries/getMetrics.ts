@@ -39,9 +39,10 @@ export async function getMetrics(modelId: string, q: ReadQuery): Promise<Metrics
   const docs = new Map<number, Doc>();
   for (const row of await fetchMetricRollups(modelId, q)) {
     const b = bucketOf(q, row.bucket.getTime());
-    let doc = docs.get(b);
-    if (!doc) docs.set(b, (doc = {}));
-    mergeInto(doc, row.data);
+    const doc = docs.get(b);
+    // A bucket's first row is used as it is (the rows are this request's own objects); later rows merge into it.
+    if (doc) mergeInto(doc, row.data);
+    else docs.set(b, row.data);
   }
   const buckets = bucketStarts(q).map((start) => ({
     start: new Date(start).toISOString(),
