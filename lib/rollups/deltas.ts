@@ -240,6 +240,7 @@ export class RollupBatch {
     return entry.doc;
   }
 
+  /** The rows an event or label counts into: its minute and hour, and the hour of all versions and segments. */
   private metricDocs(model: string, ts: Date, version: string, segment: string): Doc[] {
     const ms = ts.getTime();
     const hour = floorTo(ms, HOUR);
@@ -253,12 +254,9 @@ export class RollupBatch {
   /** A newly stored event: its requests, latency, prediction and feature counts. */
   addEvent(e: RollupEvent, ctx: ModelContext) {
     const segment = segmentKey(e.segments);
-    const ms = e.ts.getTime();
-    const bucket = floorTo(ms, HOUR);
-    // Counted straight into both levels' documents: the same sums as merging a one-event delta into each.
-    addEventMetrics(this.metricDoc(e.model, "m", floorTo(ms, MINUTE), e.version, segment), e, ctx);
-    addEventMetrics(this.metricDoc(e.model, "h", bucket, e.version, segment), e, ctx);
-    addEventMetrics(this.metricDoc(e.model, "h", bucket, ALL_VERSIONS, ALL_SEGMENTS), e, ctx);
+    // Counted straight into each document: the same sums as merging a one-event delta into each.
+    for (const doc of this.metricDocs(e.model, e.ts, e.version, segment)) addEventMetrics(doc, e, ctx);
+    const bucket = floorTo(e.ts.getTime(), HOUR);
     const id = `${e.model}\u001f${ctx.referenceId}\u001f${bucket}\u001f${e.version}\u001f${segment}`;
     let entry = this.features.get(id);
     if (!entry) {
@@ -279,9 +277,5 @@ export class RollupBatch {
     addLabelMetrics(delta, p, actual, ctx, sign);
     if (Object.keys(delta).length === 0) return;
     for (const doc of this.metricDocs(p.model, p.ts, p.version, segmentKey(p.segments))) mergeInto(doc, delta);
-  }
-
-  get empty() {
-    return this.metrics.size === 0 && this.features.size === 0;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The rollup documents: flat JSON maps from key to number, mergeable by adding values key by key, except keys
  * ending in SEP+"min" / SEP+"max", which merge by min / max. The database merges them with `dw_merge` (see the
- * rollups migration), reads merge them with `mergeDocs`. Parts of a key are joined with SEP (U+001F), which no
+ * rollups migration), reads merge them with `mergeInto`. Parts of a key are joined with SEP (U+001F), which no
  * class label, error type or feature name is expected to contain.
  *
  * Metrics documents (table `rollups`, per model, level m|h, bucket, version, segment):
@@ -62,13 +62,6 @@ export function mergeInto(doc: Doc, delta: Doc): Doc {
     else doc[k] = cur + v;
   }
   return doc;
-}
-
-/** Merges any number of documents into a new one. */
-export function mergeDocs(docs: Iterable<Doc>): Doc {
-  const out: Doc = {};
-  for (const d of docs) mergeInto(out, d);
-  return out;
 }
 
 /** Increments `doc[k]` by `by`. */
