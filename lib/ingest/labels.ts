@@ -5,9 +5,7 @@ import { type AnyTx, lockModelsSql, runSql, writeRollups } from "../rollups/writ
 import type { RawItem } from "./body";
 import { withRetry } from "./retry";
 import { labelEvent, rejection, type Rejection } from "./schemas";
-
-/** Text with lone surrogates as UTF-8 encoding would store them (U+FFFD); JSON would reject them. */
-const wellFormed = (s: string) => (s.isWellFormed() ? s : s.toWellFormed());
+import { compareKeys, wellFormed } from "./keys";
 
 export type LabelRow = { model: string; id: string; actual: string | number | boolean; ts: Date };
 
@@ -43,9 +41,7 @@ export async function upsertLabels(
     const prev = latest.get(key);
     if (!prev || r.ts.getTime() >= prev.ts.getTime()) latest.set(key, r);
   }
-  const sorted = [...latest.values()].sort((a, b) =>
-    a.model < b.model ? -1 : a.model > b.model ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
-  );
+  const sorted = [...latest.values()].sort(compareKeys);
   const input = JSON.stringify(sorted.map((r) => ({ m: r.model, i: wellFormed(r.id), a: r.actual, t: r.ts.toISOString() })));
   const changed = await runSql<{
     model_id: string;

@@ -8,6 +8,7 @@ import { upsertLabels, type LabelRow } from "./labels";
 import { registerFromEvents, type RegistrySample } from "./registry";
 import { StaleContextError, withRetry } from "./retry";
 import { fastPredictionEvent } from "./fastEvent";
+import { compareKeys, wellFormed } from "./keys";
 import { predictionEvent, rejection, type PredictionEventInput, type Rejection } from "./schemas";
 
 export type PredictionIngestResult = { accepted: number; duplicates: number; rejected: Rejection[] };
@@ -94,8 +95,6 @@ type JsonRow = {
   m: string; i: string; v: string; t: string; f: unknown; p?: unknown; pr?: unknown; c?: number; l?: number; et?: string; em?: string; s?: unknown;
 };
 
-/** Text with lone surrogates as UTF-8 encoding would store them (U+FFFD), as the array path did; JSON would reject them. */
-const wellFormed = (s: string) => (s.isWellFormed() ? s : s.toWellFormed());
 
 /**
  * Inserts events in one statement (the batch as one JSON parameter, unpacked by jsonb_to_recordset: parsed once,
@@ -161,8 +160,6 @@ export async function insertEvents(
   return { inserted, waiting: res.waiting ?? [], references: res.refs ?? {} };
 }
 
-const byKey = (a: EventRow, b: EventRow) =>
-  a.model < b.model ? -1 : a.model > b.model ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
 /**
  * Stores events and everything derived from them in one transaction: the events (duplicates skipped), their
@@ -203,7 +200,7 @@ export async function ingestPredictions(items: RawItem[]): Promise<PredictionIng
   const labels: LabelRow[] = [];
   for (const r of rows) if (r.label !== undefined) labels.push({ model: r.model, id: r.id, actual: r.label, ts: r.ts });
   // Sorted by key (stably: of two events sharing a key the first is kept, as ON CONFLICT would keep it).
-  const sorted = rows.slice().sort(byKey);
+  const sorted = rows.slice().sort(compareKeys);
   const unique: EventRow[] = [];
   for (const r of sorted) {
     const last = unique[unique.length - 1];
