@@ -17,8 +17,6 @@ export class ApiError extends Error {
   }
 }
 
-export const badRequest = (message: string, details?: unknown) =>
-  new ApiError(400, "bad_request", message, details);
 export const notFound = (message: string) => new ApiError(404, "not_found", message);
 export const unprocessable = (message: string, details?: unknown) =>
   new ApiError(422, "invalid", message, details);

@@ -146,6 +146,14 @@ describe("references", () => {
     expect(withLabel).toEqual([{ actual: "fraud" }]);
   });
 
+  it("answers 400 malformed_json to a reference body that is not JSON, like every endpoint", async () => {
+    const model = uniqueModel("refbad");
+    await putModel(model, { task: "regression" });
+    const res = await putReference(model, { raw: '{"rows": [' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("malformed_json");
+  });
+
   it("404s a reference for an unknown model", async () => {
     const res = await putReference(uniqueModel("noref"), { body: { rows: [{ features: { a: 1 } }] } });
     expect(res.status).toBe(404);

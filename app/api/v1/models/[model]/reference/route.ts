@@ -1,8 +1,7 @@
 import { authorize } from "@/lib/auth";
 import { config } from "@/lib/config";
-import { badRequest } from "@/lib/errors";
-import { route } from "@/lib/http";
-import { bodyKind, readBodyText, streamNdjson, type RawItem } from "@/lib/ingest/body";
+import { readJsonBody, route } from "@/lib/http";
+import { bodyKind, streamNdjson, type RawItem } from "@/lib/ingest/body";
 import { modelId } from "@/lib/ingest/schemas";
 import { fromWindowRequest, referenceFromWindow, uploadReferenceRows } from "@/lib/models/reference";
 import { z } from "zod";
@@ -25,13 +24,7 @@ export const PUT = route<Params>(async (request, { params }) => {
     const v = version.parse(new URL(request.url).searchParams.get("version") ?? undefined);
     return Response.json(await uploadReferenceRows(id, v, streamNdjson(request.body), cfg.maxReferenceRows));
   }
-  let body: unknown;
-  try {
-    body = JSON.parse(await readBodyText(request, cfg.maxReferenceJsonBytes));
-  } catch (err) {
-    if (err instanceof SyntaxError) throw badRequest(`The body is not valid JSON: ${err.message}`);
-    throw err;
-  }
+  const body = await readJsonBody(request, cfg.maxReferenceJsonBytes);
   if (body !== null && typeof body === "object" && "fromWindow" in body) {
     return Response.json(await referenceFromWindow(id, fromWindowRequest.parse(body), cfg.maxReferenceRows));
   }
