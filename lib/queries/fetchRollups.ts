@@ -52,3 +52,12 @@ export async function fetchFeatureRollups(model: string, referenceId: bigint, q:
       AND bucket >= ${new Date(floorMs(q.from.getTime(), HOUR))} AND bucket < ${new Date(ceilMs(q.to.getTime(), HOUR))}
       ${rollupFilters(q)}`);
 }
+
+/**
+ * SQL for the number of events stored for a model, from the hourly all-versions rollup rows' `n` column: the
+ * cost follows the hours kept, not the events. `modelId` is a value or a column reference (Prisma.raw("m.id")).
+ */
+export function storedEventsSql(modelId: Prisma.Sql | string): Prisma.Sql {
+  return Prisma.sql`coalesce((SELECT sum(r.n) FROM rollups r
+    WHERE r.model_id = ${modelId} AND r.level = 'h' AND r.version = ${ALL_VERSIONS} AND r.segment = ${ALL_SEGMENTS}), 0)::float8`;
+}

@@ -1,5 +1,6 @@
 import "server-only";
 import { getDb, Prisma } from "../db";
+import { storedEventsSql } from "./fetchRollups";
 
 export type ModelDetail = {
   id: string;
@@ -42,7 +43,7 @@ export async function getModel(id: string): Promise<ModelDetail | null> {
   });
   if (!model) return null;
   const [counts] = await db.$queryRaw<{ events: number; labels: number; labelled: number; last: Date | null }[]>(Prisma.sql`
-    SELECT (SELECT count(*)::int FROM prediction_events WHERE model_id = ${id}) AS events,
+    SELECT ${storedEventsSql(id)} AS events,
            (SELECT count(*)::int FROM labels WHERE model_id = ${id}) AS labels,
            (SELECT count(*)::int FROM labels l JOIN prediction_events p ON p.model_id = l.model_id AND p.id = l.prediction_id
              WHERE l.model_id = ${id}) AS labelled,

@@ -4,6 +4,7 @@ import { positiveClassOf } from "../rollups/context";
 import { ALL_SEGMENTS, ALL_VERSIONS } from "../rollups/deltas";
 import { type Doc, mergeInto } from "../rollups/format";
 import { summariseMetrics } from "../rollups/summarise";
+import { storedEventsSql } from "./fetchRollups";
 
 export type ModelStatus = "healthy" | "warning" | "critical" | "no_data";
 
@@ -65,8 +66,7 @@ export async function listModels(now = new Date()): Promise<ModelSummary[]> {
     { id: string; name: string; task: string; classes: string[]; positive_class: string | null; auto_registered: boolean; created_at: Date; events: number; last: Date | null }[]
   >(Prisma.sql`
     SELECT m.id, m.name, m.task, m.classes, m.positive_class, m.auto_registered, m.created_at,
-           coalesce((SELECT sum(r.n) FROM rollups r
-                     WHERE r.model_id = m.id AND r.level = 'h' AND r.version = ${ALL_VERSIONS} AND r.segment = ${ALL_SEGMENTS}), 0)::float8 AS events,
+           ${storedEventsSql(Prisma.raw("m.id"))} AS events,
            (SELECT max(e.ts) FROM prediction_events e WHERE e.model_id = m.id) AS last
     FROM models m ORDER BY m.id`);
   const recent = await db.$queryRaw<{ model_id: string; data: Doc }[]>(Prisma.sql`
