@@ -4,7 +4,7 @@ import { windowCounts, windowPredictionCounts } from "../drift/windowCounts";
 import { getDb, Prisma } from "../db";
 import { ApiError, unprocessable } from "../errors";
 import { currentReference } from "../references/store";
-import { type Doc, mergeInto } from "../rollups/format";
+import { type Doc, mergeByKey } from "../rollups/format";
 import { eventFilters, singleWindowFeatureDoc } from "./featureWindow";
 import { fetchFeatureRollups, fetchMetricRollups } from "./fetchRollups";
 import { bucketOf, bucketStarts, type ReadQuery } from "./params";
@@ -84,20 +84,11 @@ export async function getDrift(modelId: string, q: ReadQuery, methods: DriftMeth
     throw new ApiError(409, "no_reference", `Model '${modelId}' has no reference yet; upload one with PUT /api/v1/models/${modelId}/reference.`);
   }
 
-  const featureDocs = new Map<number, Doc>();
-  if (single) {
-    featureDocs.set(q.from.getTime(), await singleWindowFeatureDoc(modelId, q, ref.id));
-  } else {
-    for (const row of await fetchFeatureRollups(modelId, ref.id, q)) {
-      const b = bucketOf(q, row.bucket.getTime());
-      mergeInto(featureDocs.get(b) ?? featureDocs.set(b, {}).get(b)!, row.data);
-    }
-  }
-  const metricDocs = new Map<number, Doc>();
-  for (const row of await fetchMetricRollups(modelId, q)) {
-    const b = bucketOf(q, row.bucket.getTime());
-    mergeInto(metricDocs.get(b) ?? metricDocs.set(b, {}).get(b)!, row.data);
-  }
+  const byBucket = (row: { bucket: Date }) => bucketOf(q, row.bucket.getTime());
+  const featureDocs = single
+    ? new Map<number, Doc>([[q.from.getTime(), await singleWindowFeatureDoc(modelId, q, ref.id)]])
+    : mergeByKey(await fetchFeatureRollups(modelId, ref.id, q), byBucket);
+  const metricDocs = mergeByKey(await fetchMetricRollups(modelId, q), byBucket);
 
   const thresholds = settings(model.driftSettings);
   const windows: DriftResponse["windows"] = [];

@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb } from "../db";
 import { positiveClassOf } from "../rollups/context";
-import { type Doc, mergeInto } from "../rollups/format";
+import { mergeByKey } from "../rollups/format";
 import { type MetricsSummary, summariseMetrics } from "../rollups/summarise";
 import { fetchMetricRollups } from "./fetchRollups";
 import { bucketOf, bucketStarts, type ReadQuery } from "./params";
@@ -36,14 +36,7 @@ export async function getMetrics(modelId: string, q: ReadQuery): Promise<Metrics
   const classes = (model.classes as string[]) ?? [];
   const summaryModel = { task: model.task, classes, positiveClass: positiveClassOf(model.task, model.positiveClass, classes) };
 
-  const docs = new Map<number, Doc>();
-  for (const row of await fetchMetricRollups(modelId, q)) {
-    const b = bucketOf(q, row.bucket.getTime());
-    const doc = docs.get(b);
-    // A bucket's first row is used as it is (the rows are this request's own objects); later rows merge into it.
-    if (doc) mergeInto(doc, row.data);
-    else docs.set(b, row.data);
-  }
+  const docs = mergeByKey(await fetchMetricRollups(modelId, q), (row) => bucketOf(q, row.bucket.getTime()));
   const buckets = bucketStarts(q).map((start) => ({
     start: new Date(start).toISOString(),
     end: new Date(q.stepMs === null ? q.to.getTime() : start + q.stepMs).toISOString(),

@@ -2,7 +2,7 @@ import "server-only";
 import { getDb, Prisma } from "../db";
 import { positiveClassOf } from "../rollups/context";
 import { ALL_SEGMENTS, ALL_VERSIONS } from "../rollups/deltas";
-import { type Doc, mergeInto } from "../rollups/format";
+import { type Doc, mergeByKey } from "../rollups/format";
 import { summariseMetrics } from "../rollups/summarise";
 import { storedEventsSql } from "./fetchRollups";
 
@@ -73,8 +73,7 @@ export async function listModels(now = new Date()): Promise<ModelSummary[]> {
     SELECT model_id, data FROM rollups
     WHERE model_id = ANY(ARRAY(SELECT id FROM models)) AND level = 'h' AND bucket >= ${since} AND bucket <= ${now}
       AND version = ${ALL_VERSIONS} AND segment = ${ALL_SEGMENTS}`);
-  const docs = new Map<string, Doc>();
-  for (const r of recent) mergeInto(docs.get(r.model_id) ?? docs.set(r.model_id, {}).get(r.model_id)!, r.data);
+  const docs = mergeByKey(recent, (r) => r.model_id);
   return models.map((m) => {
     const classes = m.classes ?? [];
     const s = summariseMetrics(docs.get(m.id) ?? {}, { task: m.task, classes, positiveClass: positiveClassOf(m.task, m.positive_class, classes) });

@@ -64,6 +64,21 @@ export function mergeInto(doc: Doc, delta: Doc): Doc {
   return doc;
 }
 
+/**
+ * Merges rows' documents per key (e.g. per time bucket). A key's first document is used as it is and later ones
+ * merge into it, so the rows must be the caller's own objects (freshly read from the database).
+ */
+export function mergeByKey<R extends { data: Doc }, K>(rows: Iterable<R>, keyOf: (row: R) => K): Map<K, Doc> {
+  const out = new Map<K, Doc>();
+  for (const row of rows) {
+    const k = keyOf(row);
+    const doc = out.get(k);
+    if (doc) mergeInto(doc, row.data);
+    else out.set(k, row.data);
+  }
+  return out;
+}
+
 /** Increments `doc[k]` by `by`. */
 export function bump(doc: Doc, k: string, by = 1) {
   doc[k] = (doc[k] ?? 0) + by;
