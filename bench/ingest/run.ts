@@ -11,13 +11,18 @@
  *
  * `--prefill N` (PostgreSQL) first fills prediction_events server-side with N rows of another model (INSERT … SELECT
  * generate_series, ~330-byte rows with 10 features, no rollups), then VACUUM ANALYZE, so the run writes into a
- * table that already holds N events.
+ * table that already holds N events. The filled database is kept as a template (`driftwatch_bench_prefill_N_<hash
+ * of the migrations>`) and copied for later runs. Before the timed run the server is made to CHECKPOINT, so the run
+ * starts from a settled database rather than in the middle of writing back the fill (a database that gathered its
+ * events over weeks has no such backlog).
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { readMigrations } from "../../lib/migrate";
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => {
@@ -37,11 +42,12 @@ const base = `http://127.0.0.1:${port}`;
 const pgServer = process.env.DATABASE_URL
   ? new URL(process.env.DATABASE_URL)
   : new URL("postgresql://postgres@127.0.0.1:5432/postgres");
-const benchDbUrl = (() => {
+const dbUrl = (name: string) => {
   const u = new URL(pgServer.toString());
-  u.pathname = "/driftwatch_bench";
+  u.pathname = `/${name}`;
   return u.toString();
-})();
+};
+const benchDbUrl = dbUrl("driftwatch_bench");
 
 const COUNTRIES = ["DE", "FR", "US", "GB", "ES", "IT", "NL", "PL"];
 const CHANNELS = ["web", "app", "pos"];
@@ -162,8 +168,8 @@ async function baseline(batches: ReturnType<typeof makeBatch>[]) {
 }
 
 /** N rows of another model, written by the database itself (time-ordered ids, 10 features like the bench's). */
-async function prefillEvents(n: number) {
-  const client = new pg.Client({ connectionString: benchDbUrl });
+async function prefillEvents(url: string, n: number) {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   const t0 = performance.now();
   const chunk = 1_000_000;
@@ -188,21 +194,8 @@ async function prefillEvents(n: number) {
   return { fillSeconds: (filled - t0) / 1000, vacuumSeconds: (performance.now() - filled) / 1000 };
 }
 
-async function main() {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", DRIFTWATCH_ADMIN_TOKEN: TOKEN };
-  let dataDir: string | undefined;
-  if (dbKind === "postgres") {
-    const admin = new pg.Client({ connectionString: pgServer.toString() });
-    await admin.connect();
-    await admin.query("DROP DATABASE IF EXISTS driftwatch_bench");
-    await admin.query("CREATE DATABASE driftwatch_bench");
-    await admin.end();
-    env.DATABASE_URL = benchDbUrl;
-  } else {
-    delete env.DATABASE_URL;
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "driftwatch-bench-"));
-    env.DRIFTWATCH_DATA_DIR = dataDir;
-  }
+/** Starts the built app on the given database (or data directory); resolves once it answers. */
+async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   // BENCH_NODE_ARGS passes flags to the server's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const server = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "scripts/start.ts"], {
@@ -211,21 +204,115 @@ async function main() {
     stdio: ["ignore", "ignore", "inherit"],
     detached: true,
   });
+  await waitHealthy(server);
+  return server;
+}
+
+async function stopServer(server: ChildProcess) {
+  if (server.pid && server.exitCode === null) {
+    const exited = new Promise((r) => server.once("exit", r));
+    process.kill(-server.pid, "SIGTERM");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  }
+}
+
+async function adminQuery(sql: string) {
+  const admin = new pg.Client({ connectionString: pgServer.toString() });
+  await admin.connect();
   try {
-    await waitHealthy(server);
-    let prefilled: { fillSeconds: number; vacuumSeconds: number } | null = null;
-    if (prefill > 0) {
-      if (dbKind !== "postgres") throw new Error("--prefill needs --db postgres");
-      prefilled = await prefillEvents(prefill);
+    return (await admin.query(sql)).rows;
+  } finally {
+    await admin.end();
+  }
+}
+
+/** How many cores' worth of CPU the machine spends over one second while the bench is idle (others' work). */
+async function busyCores() {
+  const total = () => {
+    let busy = 0;
+    let idle = 0;
+    for (const { times } of os.cpus()) {
+      busy += times.user + times.nice + times.sys + times.irq;
+      idle += times.idle;
     }
-    const model = `bench-${Date.now().toString(36)}`;
-    const t0 = Date.now() - 7 * 24 * 3600 * 1000;
-    const batches = Array.from({ length: Math.ceil(total / batch) }, (_, b) => makeBatch(model, b * batch, Math.min(batch, total - b * batch), t0));
-    const bodies = batches.map((events) => JSON.stringify({ events }));
-    const bytes = bodies.reduce((s, b) => s + b.length, 0);
+    return { busy, idle };
+  };
+  const a = total();
+  await new Promise((r) => setTimeout(r, 1000));
+  const b = total();
+  return ((b.busy - a.busy) / (b.busy - a.busy + b.idle - a.idle)) * os.cpus().length;
+}
+
+/** The server's WAL position in bytes and its checkpoint count (timed and requested), to show what a run costs. */
+async function walStats() {
+  const [row] = await adminQuery(
+    "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8 AS bytes, (checkpoints_timed + checkpoints_req)::int AS checkpoints FROM pg_stat_bgwriter",
+  );
+  return { bytes: Number(row.bytes), checkpoints: Number(row.checkpoints) };
+}
+
+/**
+ * The database holding `n` prefilled events, migrated to the current schema: made once (server-side fill through
+ * a server started on it, so the migrations are the app's own), then reused. Returns its name and how it was made.
+ */
+async function prefilledTemplate(env: NodeJS.ProcessEnv, n: number) {
+  const tag = crypto.createHash("sha256").update(readMigrations().map((m) => m.checksum).join()).digest("hex").slice(0, 10);
+  const name = `driftwatch_bench_prefill_${n}_${tag}`;
+  const exists = await adminQuery(`SELECT 1 FROM pg_database WHERE datname = '${name}'`);
+  if (exists.length > 0) return { name, made: null };
+  for (const old of await adminQuery(`SELECT datname FROM pg_database WHERE datname LIKE 'driftwatch_bench_prefill_${n}_%'`)) {
+    await adminQuery(`DROP DATABASE "${old.datname}"`);
+  }
+  const building = `${name}_building`;
+  await adminQuery(`DROP DATABASE IF EXISTS "${building}"`);
+  await adminQuery(`CREATE DATABASE "${building}"`);
+  const server = await startServer({ ...env, DATABASE_URL: dbUrl(building) });
+  try {
+    const made = await prefillEvents(dbUrl(building), n);
+    await stopServer(server);
+    await adminQuery(`ALTER DATABASE "${building}" RENAME TO "${name}"`);
+    return { name, made };
+  } finally {
+    await stopServer(server);
+  }
+}
+
+async function main() {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", DRIFTWATCH_ADMIN_TOKEN: TOKEN };
+  let dataDir: string | undefined;
+  let prefilled: { template: string; made: { fillSeconds: number; vacuumSeconds: number } | null } | null = null;
+  if (dbKind === "postgres") {
+    await adminQuery("DROP DATABASE IF EXISTS driftwatch_bench");
+    if (prefill > 0) {
+      const { name, made } = await prefilledTemplate(env, prefill);
+      await adminQuery(`CREATE DATABASE driftwatch_bench TEMPLATE "${name}" STRATEGY FILE_COPY`);
+      prefilled = { template: name, made };
+    } else {
+      await adminQuery("CREATE DATABASE driftwatch_bench");
+    }
+    env.DATABASE_URL = benchDbUrl;
+  } else {
+    if (prefill > 0) throw new Error("--prefill needs --db postgres");
+    delete env.DATABASE_URL;
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "driftwatch-bench-"));
+    env.DRIFTWATCH_DATA_DIR = dataDir;
+  }
+  // Bodies are made before the server starts: an idle keep-alive connection from the health check would
+  // otherwise be closed by the server while a large run is still being generated.
+  const model = `bench-${Date.now().toString(36)}`;
+  const t0 = Date.now() - 7 * 24 * 3600 * 1000;
+  const batches = Array.from({ length: Math.ceil(total / batch) }, (_, b) => makeBatch(model, b * batch, Math.min(batch, total - b * batch), t0));
+  const bodies = batches.map((events) => JSON.stringify({ events }));
+  const bytes = bodies.reduce((s, b) => s + b.length, 0);
+  const server = await startServer(env);
+  try {
+    if (dbKind === "postgres") await adminQuery("CHECKPOINT");
 
     await post(JSON.stringify(makeBatch(`${model}-warmup`, 0, 100, t0))); // first-use costs out of the timing
+    const idleBusy = await busyCores();
+    const walBefore = dbKind === "postgres" ? await walStats() : null;
     const run = await load(bodies);
+    const walAfter = dbKind === "postgres" ? await walStats() : null;
     const replay = await load(bodies.slice(0, Math.min(bodies.length, 20)));
 
     const detail = await fetch(`${base}/api/v1/models/${model}`, { headers: { authorization: `Bearer ${TOKEN}` } });
@@ -234,14 +321,31 @@ async function main() {
 
     const rows: [string, string][] = [
       ["database", dbKind === "postgres" ? "PostgreSQL (real server)" : "embedded PGlite"],
+      // Client, server and database share this machine: anything else running skews every figure.
+      ["cores busy with other work before the run", `${idleBusy.toFixed(2)} of ${os.cpus().length}${idleBusy > 0.3 ? " (expect lower figures)" : ""}`],
       ["events / batch / clients", `${total} / ${batch} / ${concurrency}`],
       ...(prefilled
-        ? [["prefilled events", `${prefill} (${prefilled.fillSeconds.toFixed(0)} s, vacuum ${prefilled.vacuumSeconds.toFixed(0)} s)`] as [string, string]]
+        ? [
+            [
+              "prefilled events",
+              prefilled.made
+                ? `${prefill} (filled in ${prefilled.made.fillSeconds.toFixed(0)} s, vacuum ${prefilled.made.vacuumSeconds.toFixed(0)} s)`
+                : `${prefill} (copied from ${prefilled.template})`,
+            ] as [string, string],
+          ]
         : []),
       ["payload", `${(bytes / total).toFixed(0)} bytes/event, ${(bytes / 1e6).toFixed(1)} MB`],
       ["wall time", `${run.seconds.toFixed(2)} s`],
       ["throughput", `${Math.round(total / run.seconds).toLocaleString("en-US")} events/s`],
       ["request latency p50 / p99 / max", `${run.p50.toFixed(1)} / ${run.p99.toFixed(1)} / ${run.max.toFixed(1)} ms`],
+      ...(walBefore && walAfter
+        ? [
+            [
+              "WAL written / checkpoints during run",
+              `${((walAfter.bytes - walBefore.bytes) / total).toFixed(0)} bytes/event, ${walAfter.checkpoints - walBefore.checkpoints}`,
+            ] as [string, string],
+          ]
+        : []),
       ["stored exactly once", `${stored === total && run.accepted === total ? "yes" : "NO"} (stored ${stored}, accepted ${run.accepted})`],
       ["replay of 20 batches", `${replay.duplicates} duplicates, ${replay.accepted} stored, p50 ${replay.p50.toFixed(1)} ms`],
     ];
@@ -253,8 +357,7 @@ async function main() {
     console.log("\n" + rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join("\n"));
     if (stored !== total) process.exitCode = 1;
   } finally {
-    if (server.pid) process.kill(-server.pid, "SIGTERM");
-    await new Promise((r) => setTimeout(r, 1500));
+    await stopServer(server);
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
