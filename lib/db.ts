@@ -5,6 +5,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client";
 import { config } from "./config";
+import { copyIn } from "./copy";
 import { lockDataDir } from "./dataDir";
 
 export { DataDirLockedError } from "./dataDir";
@@ -67,6 +68,8 @@ export function getDb(): PrismaClient {
  */
 export interface SqlTx {
   query<T = Record<string, unknown>>(sql: Prisma.Sql | string): Promise<T[]>;
+  /** `COPY … FROM STDIN` of COPY text (lib/copy.ts); only on PostgreSQL, absent on the embedded database. */
+  copyFrom?(sql: string, text: string): Promise<void>;
 }
 
 const sqlText = (sql: Prisma.Sql | string): [string, unknown[]] => (typeof sql === "string" ? [sql, []] : [sql.text, sql.values]);
@@ -116,6 +119,7 @@ export async function rawTransaction<T>(fn: (tx: SqlTx) => Promise<T>, first?: s
         const [text, values] = sqlText(sql);
         return (await client.query(text, values)).rows as R[];
       },
+      copyFrom: (sql: string, text: string) => copyIn(client, sql, text),
     });
     await client.query("COMMIT");
     return result;

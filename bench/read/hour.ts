@@ -5,7 +5,7 @@
  */
 import type { ModelContext } from "../../lib/rollups/context";
 import { RollupBatch, type RollupEvent } from "../../lib/rollups/deltas";
-import { copyValue } from "./copy";
+import { copyField } from "../../lib/copy";
 import { eventId, makeEnvelope, makeFeatures, makeOutcome, MODELS, Rng, type ModelSpec } from "./generate";
 
 const HOUR = 3_600_000;
@@ -80,15 +80,15 @@ export function generateHour(plan: LoadPlan, ctxs: Map<string, ModelContext>, h:
     batch.addEvent(e, ctx);
     ev[k] = [
       m.id, id, e.version, iso, iso,
-      copyValue(JSON.stringify(features)),
-      e.prediction === null ? "\\N" : copyValue(JSON.stringify(e.prediction)),
-      e.probabilities === undefined ? "\\N" : copyValue(JSON.stringify(e.probabilities)),
-      copyValue(e.confidence), copyValue(e.latencyMs), copyValue(e.errorType),
-      copyValue(JSON.stringify(e.segments)),
+      copyField(JSON.stringify(features)),
+      e.prediction === null ? "\\N" : copyField(JSON.stringify(e.prediction)),
+      e.probabilities === undefined ? "\\N" : copyField(JSON.stringify(e.probabilities)),
+      copyField(e.confidence), copyField(e.latencyMs), copyField(e.errorType),
+      copyField(JSON.stringify(e.segments)),
     ].join("\t");
     // Labels arrive two hours later; they count in the prediction's own buckets, as a late label does.
     if (!failed && r.next() < LABEL_SHARE) {
-      lb.push([m.id, id, copyValue(JSON.stringify(out.actual)), new Date(ms + 2 * HOUR).toISOString()].join("\t"));
+      lb.push([m.id, id, copyField(JSON.stringify(out.actual)), new Date(ms + 2 * HOUR).toISOString()].join("\t"));
       batch.addLabel(e, out.actual, ctx, 1);
     }
     if (sample && sample.api.length < 200) {

@@ -14,7 +14,7 @@ import { defineModel } from "../../lib/models/define";
 import { uploadReferenceRows } from "../../lib/models/reference";
 import { invalidateModelContext, modelContexts, type ModelContext } from "../../lib/rollups/context";
 import { writeRollups } from "../../lib/rollups/write";
-import { copyIn } from "./copy";
+import { copyIn } from "../../lib/copy";
 import { FEATURES, makeFeatures, makeOutcome, MODELS, Rng } from "./generate";
 import { generateHour, HOURS, toBatch, type HourData, type LoadPlan } from "./hour";
 

@@ -3,7 +3,8 @@ import { getDb, Prisma, rawQuery, rawTransaction, type SqlTx } from "../db";
 import type { RawItem } from "./body";
 import { invalidateModelContext, modelContexts, type ModelContext } from "../rollups/context";
 import { RollupBatch } from "../rollups/deltas";
-import { type AnyTx, lockModelsSql, runSql, writeRollups } from "../rollups/write";
+import { lockModelsSql, writeRollups } from "../rollups/write";
+import { copyField } from "../copy";
 import { upsertLabels, type LabelRow } from "./labels";
 import { registerFromEvents, type RegistrySample } from "./registry";
 import { StaleContextError, withRetry } from "./retry";
@@ -95,19 +96,48 @@ type JsonRow = {
   m: string; i: string; v: string; t: string; f: unknown; p?: unknown; pr?: unknown; c?: number; l?: number; et?: string; em?: string; s?: unknown;
 };
 
+export const EVENT_COLUMNS = "model_id, id, version, ts, features, prediction, probabilities, confidence, latency_ms, error_type, error_message, segments";
+const COPY_EVENTS = `COPY prediction_events (${EVENT_COLUMNS}) FROM STDIN`;
+
+/** A JSON value as a COPY field, null (or absent) as NULL. */
+const jsonField = (v: unknown) => (v === null || v === undefined ? "\\N" : copyField(JSON.stringify(v)));
+
+/** The rows as COPY text for EVENT_COLUMNS, one line each, in order. */
+export function eventsCopyText(rows: EventRow[]): string {
+  let text = "";
+  for (const r of rows) {
+    text += `${r.model}\t${copyField(r.id)}\t${copyField(r.version)}\t${r.ts.toISOString()}\t${jsonField(r.features)}\t${jsonField(r.prediction)}\t${jsonField(r.probabilities)}\t${copyField(r.confidence)}\t${copyField(r.latencyMs)}\t${copyField(r.errorType)}\t${copyField(r.errorMessage)}\t${jsonField(r.segments)}\n`;
+  }
+  return text;
+}
+
+const isUniqueViolation = (err: unknown) => (err as { code?: unknown } | null)?.code === "23505";
 
 /**
- * Inserts events in one statement (the batch as one JSON parameter, unpacked by jsonb_to_recordset: parsed once,
- * where json_to_recordset would parse every jsonb column again), skipping keys already stored, records each
- * version's first-seen time, and returns the stored rows' positions plus the labels that were waiting for them. Rows go in key order so concurrent batches with overlapping ids lock in the same
- * order and cannot deadlock; the loser of a race simply finds the key taken and counts a duplicate. The caller
- * holds the models' lock, so the statement's snapshot already sees every label committed before it.
- * `rows` must be sorted by (model, id) without repeated keys.
+ * Stores every row with one COPY, the cheapest way in for rows (see lib/copy.ts), or nothing at all when one of
+ * their keys is stored already: COPY cannot skip a row, so a batch holding a retried event fails its savepoint
+ * and goes through insertNewEvents instead. Rows go in key order, so concurrent batches with overlapping keys
+ * wait for each other in the same order and cannot deadlock. PostgreSQL only: false on the embedded database.
  */
-export async function insertEvents(
-  tx: AnyTx,
-  rows: EventRow[],
-): Promise<{ inserted: number[]; waiting: [number, unknown][]; references: Record<string, string> }> {
+async function copyEvents(tx: SqlTx, rows: EventRow[]): Promise<boolean> {
+  if (!tx.copyFrom) return false;
+  await tx.query("SAVEPOINT copy_events");
+  try {
+    await tx.copyFrom(COPY_EVENTS, eventsCopyText(rows));
+    return true;
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    await tx.query("ROLLBACK TO SAVEPOINT copy_events");
+    return false;
+  }
+}
+
+/**
+ * Inserts the rows whose keys are not stored yet, in one statement (the batch as one JSON parameter, unpacked by
+ * jsonb_to_recordset), and returns the positions of those it stored. Rows go in key order (see copyEvents); the
+ * loser of a race simply finds the key taken and counts a duplicate.
+ */
+async function insertNewEvents(tx: SqlTx, rows: EventRow[]): Promise<number[]> {
   const json: JsonRow[] = new Array(rows.length);
   for (let k = 0; k < rows.length; k++) {
     const r = rows[k];
@@ -121,53 +151,78 @@ export async function insertEvents(
     if (r.segments !== null) j.s = r.segments;
     json[k] = j;
   }
-  const [res] = await runSql<{ inserted: string | null; waiting: [number, unknown][] | null; refs: Record<string, string> | null }>(tx, Prisma.sql`
+  const [res] = await tx.query<{ inserted: string | null }>(Prisma.sql`
     WITH input AS (
       SELECT * FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(json)}::text::jsonb) AS (
         m text, i text, v text, t timestamptz, f jsonb, p jsonb, pr jsonb, c float8, l float8, et text, em text, s jsonb
       )) WITH ORDINALITY AS t(m, i, v, t, f, p, pr, c, l, et, em, s, ord)
     ), ins AS (
-      INSERT INTO prediction_events (model_id, id, version, ts, features, prediction, probabilities, confidence,
-                                     latency_ms, error_type, error_message, segments)
+      INSERT INTO prediction_events (${Prisma.raw(EVENT_COLUMNS)})
       SELECT m, i, v, t, f, p, pr, c, l, et, em, s
       FROM input ORDER BY ord
       ON CONFLICT (model_id, id) DO NOTHING
-      RETURNING model_id, id, version, ts
+      RETURNING model_id, id
+    )
+    SELECT string_agg((input.ord - 1)::text, ',' ORDER BY input.ord) AS inserted
+    FROM ins JOIN input ON input.m = ins.model_id AND input.i = ins.id`);
+  return res.inserted === null ? [] : res.inserted.split(",").map(Number);
+}
+
+/**
+ * What follows storing the rows at `inserted`: each version's first-seen time is recorded (or moved back by a
+ * backfill), and the labels that were waiting for these predictions and each model's current reference are
+ * returned. The caller holds the models' lock, so the statement's snapshot sees every label committed before it.
+ */
+async function afterInsert(
+  tx: SqlTx,
+  rows: EventRow[],
+  inserted: number[],
+): Promise<{ waiting: [number, unknown][]; references: Record<string, string> }> {
+  const firstSeen = new Map<string, { m: string; v: string; t: number }>();
+  const keys: [string, string][] = new Array(inserted.length);
+  for (let k = 0; k < inserted.length; k++) {
+    const r = rows[inserted[k]];
+    keys[k] = [r.model, wellFormed(r.id)];
+    const fs = `${r.model}\u0000${r.version}`;
+    const seen = firstSeen.get(fs);
+    if (!seen) firstSeen.set(fs, { m: r.model, v: wellFormed(r.version), t: r.ts.getTime() });
+    else if (r.ts.getTime() < seen.t) seen.t = r.ts.getTime();
+  }
+  const versions = [...firstSeen.values()].sort((a, b) => (a.m < b.m ? -1 : a.m > b.m ? 1 : a.v < b.v ? -1 : a.v > b.v ? 1 : 0));
+  const [res] = await tx.query<{ waiting: [number, unknown][] | null; refs: Record<string, string> | null }>(Prisma.sql`
+    WITH stored AS (
+      SELECT k ->> 0 AS m, k ->> 1 AS i, ord FROM jsonb_array_elements(${JSON.stringify(keys)}::text::jsonb) WITH ORDINALITY AS t(k, ord)
     ), first_seen AS (
-      SELECT model_id, version, min(ts) AS ts FROM ins GROUP BY model_id, version
+      SELECT m AS model_id, v AS version, to_timestamp(t / 1000.0) AS ts
+      FROM jsonb_to_recordset(${JSON.stringify(versions)}::text::jsonb) AS (m text, v text, t float8)
     ), new_versions AS (
       INSERT INTO model_versions (model_id, version, first_seen)
-      SELECT model_id, version, ts FROM first_seen ORDER BY model_id, version
+      SELECT model_id, version, ts FROM first_seen
       ON CONFLICT (model_id, version) DO NOTHING
     ), earlier_versions AS (
       -- A backfill older than the recorded first sighting moves it back. A plain UPDATE whose WHERE fails takes
       -- no lock, unlike ON CONFLICT DO UPDATE, so concurrent writers of one version do not queue on its row.
       UPDATE model_versions v SET first_seen = f.ts FROM first_seen f
       WHERE v.model_id = f.model_id AND v.version = f.version AND v.first_seen > f.ts
-    ), stored AS (
-      SELECT input.ord FROM ins JOIN input ON input.m = ins.model_id AND input.i = ins.id
     )
-    SELECT (SELECT string_agg((ord - 1)::text, ',' ORDER BY ord) FROM stored) AS inserted,
-           (SELECT json_agg(json_build_array(s.ord - 1, l.actual) ORDER BY s.ord)
-              FROM stored s JOIN input ON input.ord = s.ord
-              JOIN labels l ON l.model_id = input.m AND l.prediction_id = input.i) AS waiting,
+    SELECT (SELECT json_agg(json_build_array(s.ord - 1, l.actual) ORDER BY s.ord)
+              FROM stored s JOIN labels l ON l.model_id = s.m AND l.prediction_id = s.i) AS waiting,
            -- each model's current reference, by the rule of lib/rollups/context.ts, to check the context's bins
            (SELECT json_object_agg(model_id, id::text) FROM (
               SELECT DISTINCT ON (model_id) model_id, id FROM reference_sets
-              WHERE model_id IN (SELECT DISTINCT m FROM input) AND status = 'ready' AND profile IS NOT NULL
+              WHERE model_id IN (SELECT DISTINCT m FROM stored) AND status = 'ready' AND profile IS NOT NULL
               ORDER BY model_id, (version = '') DESC, created_at DESC) r) AS refs`);
-  const inserted = res.inserted === null ? [] : res.inserted.split(",").map(Number);
-  return { inserted, waiting: res.waiting ?? [], references: res.refs ?? {} };
+  return { waiting: (res.waiting ?? []).map(([k, actual]) => [inserted[k], actual]), references: res.refs ?? {} };
 }
-
 
 /**
  * Stores events and everything derived from them in one transaction: the events (duplicates skipped), their
  * rollups, the labels that were waiting for them, and inline labels. Returns how many events were new.
  * `unique` is the batch sorted by key with repeated keys dropped (the first of them is the one stored).
  */
-async function storeEvents(tx: AnyTx, unique: EventRow[], labels: LabelRow[], ctxs: Map<string, ModelContext>): Promise<number> {
-  const { inserted, waiting, references } = await insertEvents(tx, unique);
+async function storeEvents(tx: SqlTx, unique: EventRow[], labels: LabelRow[], ctxs: Map<string, ModelContext>): Promise<number> {
+  const inserted = (await copyEvents(tx, unique)) ? unique.map((_, k) => k) : await insertNewEvents(tx, unique);
+  const { waiting, references } = await afterInsert(tx, unique, inserted);
   // A reference published after the contexts were loaded (it waited for our lock, so it committed before the
   // statement began) re-binned the rollups: counting on the old bins now would miss the new reference's rows.
   const stale = [...ctxs.values()].filter((c) => String(c.referenceId) !== (references[c.id] ?? "0")).map((c) => c.id);

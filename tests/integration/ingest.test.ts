@@ -50,6 +50,65 @@ describe("POST /api/v1/predictions", () => {
     expect(await countEvents(model)).toBe(1000);
   });
 
+  it("stores the same rows whether a batch is all new or mixes in stored events, awkward strings included", async () => {
+    // An all-new batch goes in with COPY on PostgreSQL; one holding a stored key takes the ON CONFLICT path.
+    const model = uniqueModel("paths");
+    const awkward = (tag: string) => ({
+      model,
+      id: `${tag}\tid\\with\nbreaks\r`,
+      version: `v\\${tag}`,
+      timestamp: "2026-11-20T10:15:00.123Z",
+      features: { text: `a\tb\\c\nd\r"e"`, amount: 1.0000000000000002, tiny: 5e-324, none: null, flag: true, ü: "ß" },
+      prediction: `cls\t${tag}`,
+      probabilities: { [`cls\t${tag}`]: 0.25, other: 0.75 },
+      latencyMs: 0.1,
+      segments: { region: "eu\\west" },
+    });
+    const failed = (tag: string) => ({
+      model,
+      id: `${tag}-failed`,
+      features: {},
+      error: { type: "time\tout", message: "line one\nline two\\ end" },
+      timestamp: "2026-11-20T10:16:00Z",
+    });
+    const first = await predictions([awkward("a"), failed("a")]);
+    expect(first.body).toMatchObject({ accepted: 2, duplicates: 0 });
+    const mixed = await predictions([awkward("b"), awkward("a"), failed("b")]);
+    expect(mixed.body).toMatchObject({ accepted: 2, duplicates: 1 });
+
+    const rows = await getDb().$queryRaw<Record<string, unknown>[]>(Prisma.sql`
+      SELECT id, version, ts, features, prediction, probabilities, confidence, latency_ms, error_type, error_message, segments
+      FROM prediction_events WHERE model_id = ${model} ORDER BY id`);
+    const stored = (e: ReturnType<typeof awkward>) => ({
+      id: e.id,
+      version: e.version,
+      ts: new Date(e.timestamp),
+      features: e.features,
+      prediction: e.prediction,
+      probabilities: e.probabilities,
+      confidence: 0.75,
+      latency_ms: 0.1,
+      error_type: null,
+      error_message: null,
+      segments: e.segments,
+    });
+    const storedFailed = (e: ReturnType<typeof failed>) => ({
+      id: e.id,
+      version: "default",
+      ts: new Date(e.timestamp),
+      features: {},
+      prediction: null,
+      probabilities: null,
+      confidence: null,
+      latency_ms: null,
+      error_type: e.error.type,
+      error_message: e.error.message,
+      segments: null,
+    });
+    const expected = [stored(awkward("a")), stored(awkward("b")), storedFailed(failed("a")), storedFailed(failed("b"))];
+    expect(rows).toEqual(expected.sort((x, y) => (x.id < y.id ? -1 : 1)));
+  });
+
   it("keeps the good lines of NDJSON with a broken line and reports the line", async () => {
     const model = uniqueModel("ndjson");
     const lines = makeEvents(model, 5).map((e) => JSON.stringify(e));

