@@ -1,0 +1,5 @@
+-- AlterTable
+ALTER TABLE "prediction_events" ALTER COLUMN "features" SET DATA TYPE JSON,
+ALTER COLUMN "prediction" SET DATA TYPE JSON,
+ALTER COLUMN "probabilities" SET DATA TYPE JSON,
+ALTER COLUMN "segments" SET DATA TYPE JSON;
