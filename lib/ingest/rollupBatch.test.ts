@@ -177,3 +177,36 @@ describe("RollupBatch", () => {
     );
   });
 });
+
+describe("RollupBatch value cap", () => {
+  it("folds values beyond MAX_VALUE_KEYS per document into OTHER_VALUE exactly as counting key by key does", () => {
+    const ctx: ModelContext = {
+      id: "m",
+      task: "binary_classification",
+      positiveClass: "fraud",
+      referenceId: 0n,
+      features: [featureCtx("user", "categorical", null, false), featureCtx("n", "numerical", null, true)],
+    };
+    const ts = new Date(1_700_000_000_000);
+    const events: RollupEvent[] = Array.from({ length: MAX_VALUE_KEYS + 700 }, (_, i) => ({
+      model: "m",
+      version: "v1",
+      ts,
+      // a new user id for most events, some repeated ones on both sides of the cap
+      features: { user: i % 5 === 0 ? `u${i % 50}` : `u${i}`, n: i % 1300 },
+      prediction: "legit",
+      confidence: null,
+      latencyMs: null,
+      errorType: null,
+      segments: null,
+    }));
+    const batch = new RollupBatch();
+    for (const e of events) batch.addEvent(e, ctx);
+    const naive = naiveBatch(events, ctx);
+    const docs = new Map([...batch.features].map(([k, v]) => [k, v.doc]));
+    expect(docs).toEqual(naive.features);
+    const doc = [...docs.values()][0];
+    expect(doc[key("user", "v", OTHER_VALUE)]).toBeGreaterThan(0);
+    expect(doc[key("n", "v", OTHER_VALUE)]).toBeGreaterThan(0);
+  });
+});

@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb, Prisma } from "../db";
 import { modelContexts } from "../rollups/context";
-import { addEventFeatures, floorTo } from "../rollups/deltas";
+import { countFeaturesInto, floorTo } from "../rollups/deltas";
 import { type Doc, mergeInto } from "../rollups/format";
 import { rollupFilters } from "./fetchRollups";
 import { ceilMs, type ReadQuery } from "./params";
@@ -24,8 +24,7 @@ async function rawFeatureDoc(model: string, q: ReadQuery, from: number, to: numb
   const rows = await getDb().$queryRaw<{ features: Record<string, unknown> }[]>(Prisma.sql`
     SELECT features FROM prediction_events
     WHERE model_id = ${model} AND ts >= ${new Date(from)} AND ts < ${new Date(to)} ${eventFilters(q)}`);
-  const seen = new Map<string, number>();
-  for (const r of rows) addEventFeatures(doc, seen, r.features, ctx);
+  countFeaturesInto(doc, new Map(), rows.map((r) => r.features), ctx);
 }
 
 /**
