@@ -99,14 +99,19 @@ type JsonRow = {
 export const EVENT_COLUMNS = "model_id, id, version, ts, features, prediction, probabilities, confidence, latency_ms, error_type, error_message, segments";
 const COPY_EVENTS = `COPY prediction_events (${EVENT_COLUMNS}) FROM STDIN`;
 
-/** A JSON value as a COPY field, null (or absent) as NULL. */
-const jsonField = (v: unknown) => (v === null || v === undefined ? "\\N" : copyField(JSON.stringify(v)));
+/** A JSON value as a COPY field, null (or absent) as NULL. JSON text holds no raw tab or line break, only `\\`. */
+const jsonField = (v: unknown) => {
+  if (v === null || v === undefined) return "\\N";
+  const s = JSON.stringify(v);
+  return s.indexOf("\\") < 0 ? s : s.replace(/\\/g, "\\\\");
+};
+const numberField = (v: number | null) => (v === null ? "\\N" : String(v));
 
 /** The rows as COPY text for EVENT_COLUMNS, one line each, in order. */
 export function eventsCopyText(rows: EventRow[]): string {
   let text = "";
   for (const r of rows) {
-    text += `${r.model}\t${copyField(r.id)}\t${copyField(r.version)}\t${r.ts.toISOString()}\t${jsonField(r.features)}\t${jsonField(r.prediction)}\t${jsonField(r.probabilities)}\t${copyField(r.confidence)}\t${copyField(r.latencyMs)}\t${copyField(r.errorType)}\t${copyField(r.errorMessage)}\t${jsonField(r.segments)}\n`;
+    text += `${r.model}\t${copyField(r.id)}\t${copyField(r.version)}\t${r.ts.toISOString()}\t${jsonField(r.features)}\t${jsonField(r.prediction)}\t${jsonField(r.probabilities)}\t${numberField(r.confidence)}\t${numberField(r.latencyMs)}\t${copyField(r.errorType)}\t${copyField(r.errorMessage)}\t${jsonField(r.segments)}\n`;
   }
   return text;
 }
