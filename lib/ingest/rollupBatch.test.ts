@@ -18,8 +18,8 @@ import {
 } from "../rollups/format";
 
 /*
- * The write path's RollupBatch builds its key strings once and counts into both metric levels directly. This
- * checks it against the plain formulation it replaced — every key built with `key(...)`, each event's metrics as a
+ * The write path's RollupBatch counts into typed slots (per group of events and per document) and writes the
+ * document keys once, when the documents are read. This checks it against the plain formulation it replaced — every key built with `key(...)`, each event's metrics as a
  * one-event delta merged into the minute and hour documents — on arbitrary events. The naive functions here are
  * copies of deltas.ts's counting rules as of the optimisation: a change of what is counted must change both.
  */

@@ -90,39 +90,109 @@ export function segmentKey(segments: Record<string, unknown> | null | undefined)
   return JSON.stringify(Object.fromEntries(keys.map((k) => [k, segments[k]])));
 }
 
-/** The counts one event adds to its bucket's metrics document. */
-export function addEventMetrics(doc: Doc, e: RollupEvent, ctx: ModelContext) {
-  bump(doc, "n");
-  if (e.errorType !== null) {
-    bump(doc, "err");
-    bump(doc, cachedKey(ERROR_KEYS, "et", e.errorType));
-  }
-  if (e.latencyMs !== null) {
-    bump(doc, "lc");
-    bump(doc, "ls", e.latencyMs);
-    bump(doc, LATENCY_KEYS[latencyBucket(e.latencyMs)]);
-  }
-  // A failed prediction counts as a request, an error and its latency; its prediction value, if any, does not.
-  if (e.errorType !== null) return;
-  if (e.prediction !== null) {
-    if (ctx.task === "regression") {
-      if (typeof e.prediction === "number") {
-        bump(doc, "pn");
-        bump(doc, "ps", e.prediction);
-        bump(doc, "pss", e.prediction * e.prediction);
-        setMin(doc, P_MIN, e.prediction);
-        setMax(doc, P_MAX, e.prediction);
+/*
+ * Event metrics are counted per group of events sharing a minute, version and segment, into fixed slots, and
+ * written into the group's three documents (its minute, its hour, the hour of all versions and segments) when the
+ * documents are read. Counts are integers, so adding a group's total gives exactly what counting event by event
+ * gives; float sums (latency, confidence, regression predictions) are kept per document in event order instead,
+ * so they too come out bit for bit as before.
+ */
+const LB_COUNT = LATENCY_BOUNDS_MS.length + 1;
+const C_N = 0, C_ERR = 1, C_LC = 2, C_CC = 3, C_PN = 4, C_LB = 5, C_CB = C_LB + LB_COUNT, C_SIZE = C_CB + CONFIDENCE_BINS;
+const S_LS = 0, S_CS = 1, S_PS = 2, S_PSS = 3, S_PMIN = 4, S_PMAX = 5, S_LC = 6, S_CC = 7, S_PN = 8, S_SIZE = 9;
+
+const newSums = () => {
+  const sums = new Float64Array(S_SIZE);
+  sums[S_PMIN] = Infinity;
+  sums[S_PMAX] = -Infinity;
+  return sums;
+};
+
+/** The metric counts of one group of events, not yet written into its documents. */
+class MetricCounts {
+  readonly counts = new Float64Array(C_SIZE);
+  readonly errors = new Map<string, number>();
+  readonly classes = new Map<string, number>();
+
+  /** `docs` are the group's documents, `sums` their float sums (one array per document, shared across groups). */
+  constructor(readonly docs: Doc[], readonly sums: Float64Array[]) {}
+
+  add(e: RollupEvent, ctx: ModelContext) {
+    const c = this.counts;
+    const sums = this.sums;
+    c[C_N]++;
+    if (e.errorType !== null) {
+      c[C_ERR]++;
+      this.errors.set(e.errorType, (this.errors.get(e.errorType) ?? 0) + 1);
+    }
+    if (e.latencyMs !== null) {
+      c[C_LC]++;
+      c[C_LB + latencyBucket(e.latencyMs)]++;
+      for (const s of sums) {
+        s[S_LC]++;
+        s[S_LS] += e.latencyMs;
       }
-    } else {
-      const c = categoryKey(e.prediction);
-      if (c !== null) bump(doc, cachedKey(CLASS_KEYS, "pc", c));
+    }
+    // A failed prediction counts as a request, an error and its latency; its prediction value, if any, does not.
+    if (e.errorType !== null) return;
+    if (e.prediction !== null) {
+      if (ctx.task === "regression") {
+        if (typeof e.prediction === "number") {
+          const p = e.prediction;
+          c[C_PN]++;
+          for (const s of sums) {
+            s[S_PN]++;
+            s[S_PS] += p;
+            s[S_PSS] += p * p;
+            if (p < s[S_PMIN]) s[S_PMIN] = p;
+            if (p > s[S_PMAX]) s[S_PMAX] = p;
+          }
+        }
+      } else {
+        const k = categoryKey(e.prediction);
+        if (k !== null) this.classes.set(k, (this.classes.get(k) ?? 0) + 1);
+      }
+    }
+    if (e.confidence !== null) {
+      c[C_CC]++;
+      c[C_CB + unitBin(e.confidence, CONFIDENCE_BINS)]++;
+      for (const s of sums) {
+        s[S_CC]++;
+        s[S_CS] += e.confidence;
+      }
     }
   }
-  if (e.confidence !== null) {
-    bump(doc, "cc");
-    bump(doc, "cs", e.confidence);
-    bump(doc, CONFIDENCE_KEYS[unitBin(e.confidence, CONFIDENCE_BINS)]);
+
+  /** Adds the group's counts into each of its documents (keys only where something was counted). */
+  writeCounts() {
+    const c = this.counts;
+    for (const doc of this.docs) {
+      const add = (k: string, v: number) => {
+        if (v !== 0) bump(doc, k, v);
+      };
+      add("n", c[C_N]);
+      add("err", c[C_ERR]);
+      for (const [type, n] of this.errors) bump(doc, cachedKey(ERROR_KEYS, "et", type), n);
+      add("lc", c[C_LC]);
+      for (let i = 0; i < LB_COUNT; i++) add(LATENCY_KEYS[i], c[C_LB + i]);
+      add("pn", c[C_PN]);
+      for (const [cls, n] of this.classes) bump(doc, cachedKey(CLASS_KEYS, "pc", cls), n);
+      add("cc", c[C_CC]);
+      for (let i = 0; i < CONFIDENCE_BINS; i++) add(CONFIDENCE_KEYS[i], c[C_CB + i]);
+    }
   }
+}
+
+/** Adds a document's float sums into it (the sums' keys only where values were summed). */
+function writeSums(doc: Doc, s: Float64Array) {
+  if (s[S_LC] > 0) bump(doc, "ls", s[S_LS]);
+  if (s[S_PN] > 0) {
+    bump(doc, "ps", s[S_PS]);
+    bump(doc, "pss", s[S_PSS]);
+    setMin(doc, P_MIN, s[S_PMIN]);
+    setMax(doc, P_MAX, s[S_PMAX]);
+  }
+  if (s[S_CC] > 0) bump(doc, "cs", s[S_CS]);
 }
 
 /**
@@ -316,17 +386,70 @@ type FeatureEntry = { key: FeatureRollupKey; doc: Doc; seen: Map<string, number>
 
 /** Rollup documents accumulated for one write, keyed by their row keys. */
 export class RollupBatch {
-  readonly metrics = new Map<string, { key: RollupKey; doc: Doc }>();
+  private readonly metricEntries = new Map<string, { key: RollupKey; doc: Doc }>();
   private readonly featureEntries = new Map<string, FeatureEntry>();
-  /** feature counts not yet written into their entry's document, and the last entry an event counted into */
+  /** counts not yet written into their documents, and the last documents an event counted into */
+  private readonly pendingMetrics = new Map<string, MetricCounts>();
+  private readonly pendingSums = new Map<Doc, Float64Array>();
   private readonly pending = new Map<FeatureEntry, FeatureCounts>();
+  private lastMetrics: { model: string; minute: number; version: string; segment: string; counts: MetricCounts } | null = null;
   private lastFeature: { model: string; hour: number; version: string; segment: string; ctx: ModelContext; entry: FeatureEntry } | null = null;
+
+  /** The metrics documents, with every count made so far written into them. */
+  get metrics(): Map<string, { key: RollupKey; doc: Doc }> {
+    for (const counts of this.pendingMetrics.values()) counts.writeCounts();
+    for (const [doc, sums] of this.pendingSums) writeSums(doc, sums);
+    this.pendingMetrics.clear();
+    this.pendingSums.clear();
+    this.lastMetrics = null;
+    return this.metricEntries;
+  }
 
   /** The feature documents, with every count made so far written into them. */
   get features(): Map<string, FeatureEntry> {
     for (const [entry, counts] of this.pending) counts.writeInto(entry.doc, entry.seen);
     this.pending.clear();
     return this.featureEntries;
+  }
+
+  private metricDoc(model: string, level: "m" | "h", bucket: number, version: string, segment: string): Doc {
+    const id = `${model}\u001f${level}\u001f${bucket}\u001f${version}\u001f${segment}`;
+    let entry = this.metricEntries.get(id);
+    if (!entry) {
+      entry = { key: { model, level, bucket, version, segment }, doc: {} };
+      this.metricEntries.set(id, entry);
+    }
+    return entry.doc;
+  }
+
+  /** The rows an event or label counts into: its minute and hour, and the hour of all versions and segments. */
+  private metricDocs(model: string, minute: number, version: string, segment: string): Doc[] {
+    const hour = floorTo(minute, HOUR);
+    return [
+      this.metricDoc(model, "m", minute, version, segment),
+      this.metricDoc(model, "h", hour, version, segment),
+      this.metricDoc(model, "h", hour, ALL_VERSIONS, ALL_SEGMENTS),
+    ];
+  }
+
+  /** The pending metric counts of the group of events an event at `minute` belongs to. */
+  private metricCounts(model: string, minute: number, version: string, segment: string): MetricCounts {
+    const last = this.lastMetrics;
+    if (last && last.minute === minute && last.model === model && last.version === version && last.segment === segment) return last.counts;
+    const id = `${model}\u001f${minute}\u001f${version}\u001f${segment}`;
+    let counts = this.pendingMetrics.get(id);
+    if (!counts) {
+      const docs = this.metricDocs(model, minute, version, segment);
+      const sums = docs.map((doc) => {
+        let s = this.pendingSums.get(doc);
+        if (!s) this.pendingSums.set(doc, (s = newSums()));
+        return s;
+      });
+      counts = new MetricCounts(docs, sums);
+      this.pendingMetrics.set(id, counts);
+    }
+    this.lastMetrics = { model, minute, version, segment, counts };
+    return counts;
   }
 
   /** The pending counts of the feature document an event of `ctx` at `hour` counts into. */
@@ -357,41 +480,12 @@ export class RollupBatch {
     return counts;
   }
 
-  private metricDoc(model: string, level: "m" | "h", bucket: number, version: string, segment: string): Doc {
-    const id = `${model}\u001f${level}\u001f${bucket}\u001f${version}\u001f${segment}`;
-    let entry = this.metrics.get(id);
-    if (!entry) {
-      entry = { key: { model, level, bucket, version, segment }, doc: {} };
-      this.metrics.set(id, entry);
-    }
-    return entry.doc;
-  }
-
-  /** The last metricDocs answer: consecutive events of a batch mostly share their minute, version and segment. */
-  private lastDocs: { model: string; minute: number; version: string; segment: string; docs: Doc[] } | null = null;
-
-  /** The rows an event or label counts into: its minute and hour, and the hour of all versions and segments. */
-  private metricDocs(model: string, ts: Date, version: string, segment: string): Doc[] {
-    const ms = ts.getTime();
-    const minute = floorTo(ms, MINUTE);
-    const last = this.lastDocs;
-    if (last && last.minute === minute && last.model === model && last.version === version && last.segment === segment) return last.docs;
-    const hour = floorTo(ms, HOUR);
-    const docs = [
-      this.metricDoc(model, "m", minute, version, segment),
-      this.metricDoc(model, "h", hour, version, segment),
-      this.metricDoc(model, "h", hour, ALL_VERSIONS, ALL_SEGMENTS),
-    ];
-    this.lastDocs = { model, minute, version, segment, docs };
-    return docs;
-  }
-
   /** A newly stored event: its requests, latency, prediction and feature counts. */
   addEvent(e: RollupEvent, ctx: ModelContext) {
     const segment = segmentKey(e.segments);
-    // Counted straight into each document: the same sums as merging a one-event delta into each.
-    for (const doc of this.metricDocs(e.model, e.ts, e.version, segment)) addEventMetrics(doc, e, ctx);
-    this.featureCounts(e.model, floorTo(e.ts.getTime(), HOUR), e.version, segment, ctx).add(e.features);
+    const ms = e.ts.getTime();
+    this.metricCounts(e.model, floorTo(ms, MINUTE), e.version, segment).add(e, ctx);
+    this.featureCounts(e.model, floorTo(ms, HOUR), e.version, segment, ctx).add(e.features);
   }
 
   /** A label joined to (or taken back from) a stored prediction, counted in the prediction's buckets. */
@@ -404,6 +498,6 @@ export class RollupBatch {
     const delta: Doc = {};
     addLabelMetrics(delta, p, actual, ctx, sign);
     if (Object.keys(delta).length === 0) return;
-    for (const doc of this.metricDocs(p.model, p.ts, p.version, segmentKey(p.segments))) mergeInto(doc, delta);
+    for (const doc of this.metricDocs(p.model, floorTo(p.ts.getTime(), MINUTE), p.version, segmentKey(p.segments))) mergeInto(doc, delta);
   }
 }
