@@ -26,6 +26,8 @@ export function config() {
     maxReferenceJsonBytes: intFromEnv("DRIFTWATCH_MAX_REFERENCE_JSON_BYTES", 512 * 1024 * 1024),
     maxReferenceRows: intFromEnv("DRIFTWATCH_MAX_REFERENCE_ROWS", 10_000_000),
     metricsPublic: process.env.METRICS_PUBLIC === "true",
+    /** Server processes `npm start` runs on one port (PostgreSQL only: the embedded database has one owner). */
+    workers: intFromEnv("DRIFTWATCH_WORKERS", 1),
   };
 }
 

@@ -4,9 +4,12 @@
  *    touches anything (not even the build the first one is serving).
  * 2. Generate the Prisma client and build the app when sources changed since the last build.
  * 3. Apply pending migrations and make sure an admin credential exists.
- * 4. Serve Next.js from this same process, so the route handlers find the lock held by their own pid.
+ * 4. Serve Next.js from this same process, so the route handlers find the lock held by their own pid; or, with
+ *    DRIFTWATCH_WORKERS=N on PostgreSQL, from N worker processes sharing the port (node:cluster), so the app's
+ *    JavaScript runs on N cores. Workers only serve: building, migrations and the admin key happen here, once.
  */
 import { execFileSync } from "node:child_process";
+import cluster from "node:cluster";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
@@ -35,7 +38,12 @@ function run(cmd: string, args: string[]) {
 }
 
 async function main() {
+  if (cluster.isWorker) return serve();
   const cfg = config();
+  if (cfg.workers > 1 && !cfg.databaseUrl) {
+    console.error("driftwatch: DRIFTWATCH_WORKERS > 1 needs PostgreSQL (DATABASE_URL): the embedded database has a single owner process");
+    process.exit(1);
+  }
   if (!cfg.databaseUrl) {
     try {
       lockDataDir(cfg.dataDir);
@@ -65,7 +73,7 @@ async function main() {
 
   const { migrate } = await import("../lib/migrate");
   const { ensureAdminAccess } = await import("../lib/bootstrap");
-  const { closeDb, databaseKind } = await import("../lib/db");
+  const { closeDb } = await import("../lib/db");
   const applied = await migrate();
   if (applied.length) console.log(`driftwatch: applied migrations ${applied.join(", ")}`);
   const tokenFile = await ensureAdminAccess();
@@ -73,16 +81,56 @@ async function main() {
   // The app's own module graph opens the database again; this process keeps the directory lock.
   await closeDb({ keepLock: true });
 
+  if (cfg.workers > 1) return supervise(cfg.workers);
+  await serve();
+}
+
+/** Serves the app on PORT from this process (the only one, or one of the workers). */
+async function serve() {
+  const { databaseKind } = await import("../lib/db");
   const next = (await import("next")).default;
   const app = next({ dev, dir: root, hostname, port });
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = http.createServer((req, res) => void handle(req, res));
   server.listen(port, hostname, () => {
-    const where = databaseKind() === "postgres" ? "PostgreSQL (DATABASE_URL)" : `the embedded database in ${cfg.dataDir}`;
+    if (cluster.isWorker) return;
+    const where = databaseKind() === "postgres" ? "PostgreSQL (DATABASE_URL)" : `the embedded database in ${config().dataDir}`;
     console.log(`driftwatch: serving http://localhost:${port} on ${where}`);
   });
   const stop = () => server.close(() => process.exit(0));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+/** Runs `n` worker processes on the port, replaces one that dies, and stops them all on SIGINT/SIGTERM. */
+function supervise(n: number) {
+  let stopping = false;
+  let listening = 0;
+  cluster.on("listening", () => {
+    if (++listening === n) console.log(`driftwatch: serving http://localhost:${port} on PostgreSQL (DATABASE_URL), ${n} worker processes`);
+  });
+  const restarts: number[] = [];
+  cluster.on("exit", (worker, code, signal) => {
+    if (stopping) return;
+    const now = Date.now();
+    restarts.push(now);
+    while (restarts[0] < now - 60_000) restarts.shift();
+    if (restarts.length > 3 * n) {
+      console.error("driftwatch: workers keep exiting; stopping");
+      process.exit(1);
+    }
+    console.error(`driftwatch: worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    cluster.fork();
+  });
+  for (let i = 0; i < n; i++) cluster.fork();
+  const stop = () => {
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGTERM");
+    const exit = () => Object.keys(cluster.workers ?? {}).length === 0 && process.exit(0);
+    cluster.on("exit", exit);
+    exit();
+  };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 }
