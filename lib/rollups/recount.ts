@@ -6,11 +6,19 @@ import { writeRollups } from "./write";
 
 const CHUNK = 20_000;
 
+/** Whole hours [from, to): limits a recount, and the stored rows compared with it, to the buckets inside. */
+export type HourRange = { from: Date; to: Date };
+
 /**
  * Recomputes a model's rollups from its raw events and labels, chunk by chunk in (ts, id) order, through the same
- * code the write path uses. The result is what the rollup tables should hold (for the current reference).
+ * code the write path uses. The result is what the rollup tables should hold (for the current reference), for
+ * every bucket or, with `range`, for the buckets inside it.
  */
-export async function recountRollups(model: string, db: Db | Prisma.TransactionClient = getDb()): Promise<RollupBatch> {
+export async function recountRollups(
+  model: string,
+  db: Db | Prisma.TransactionClient = getDb(),
+  range?: HourRange,
+): Promise<RollupBatch> {
   invalidateModelContext(model);
   const ctx = (await modelContexts(db, [model])).get(model);
   const batch = new RollupBatch();
@@ -18,6 +26,7 @@ export async function recountRollups(model: string, db: Db | Prisma.TransactionC
   let after: { ts: Date; id: string } | null = null;
   for (;;) {
     const cursor: Prisma.Sql = after ? Prisma.sql`AND (e.ts, e.id) > (${after.ts}, ${after.id})` : Prisma.empty;
+    const within: Prisma.Sql = range ? Prisma.sql`AND e.ts >= ${range.from} AND e.ts < ${range.to}` : Prisma.empty;
     const rows = await db.$queryRaw<
       {
         id: string;
@@ -37,7 +46,7 @@ export async function recountRollups(model: string, db: Db | Prisma.TransactionC
       SELECT e.id, e.version, e.ts, e.features, e.prediction, e.probabilities, e.confidence, e.latency_ms, e.error_type,
              e.segments, l.actual, l.prediction_id IS NOT NULL AS has_label
       FROM prediction_events e LEFT JOIN labels l ON l.model_id = e.model_id AND l.prediction_id = e.id
-      WHERE e.model_id = ${model} ${cursor}
+      WHERE e.model_id = ${model} ${within} ${cursor}
       ORDER BY e.ts, e.id LIMIT ${CHUNK}`);
     for (const r of rows) {
       const e = {
@@ -62,13 +71,14 @@ export async function recountRollups(model: string, db: Db | Prisma.TransactionC
   return batch;
 }
 
-/** The rollup rows stored for a model, keyed like RollupBatch's maps. */
-export async function storedRollups(model: string, db: Db = getDb()) {
+/** The rollup rows stored for a model (with `range`, those of the buckets inside it), keyed like RollupBatch's maps. */
+export async function storedRollups(model: string, db: Db = getDb(), range?: HourRange) {
+  const within: Prisma.Sql = range ? Prisma.sql`AND bucket >= ${range.from} AND bucket < ${range.to}` : Prisma.empty;
   const metrics = await db.$queryRaw<{ level: string; bucket: Date; version: string; segment: string; data: Doc }[]>(
-    Prisma.sql`SELECT level, bucket, version, segment, data FROM rollups WHERE model_id = ${model}`,
+    Prisma.sql`SELECT level, bucket, version, segment, data FROM rollups WHERE model_id = ${model} ${within}`,
   );
   const features = await db.$queryRaw<{ reference_id: bigint; bucket: Date; version: string; segment: string; data: Doc }[]>(
-    Prisma.sql`SELECT reference_id, bucket, version, segment, data FROM feature_rollups WHERE model_id = ${model}`,
+    Prisma.sql`SELECT reference_id, bucket, version, segment, data FROM feature_rollups WHERE model_id = ${model} ${within}`,
   );
   return {
     metrics: new Map(metrics.map((r) => [`${model}\u001f${r.level}\u001f${r.bucket.getTime()}\u001f${r.version}\u001f${r.segment}`, r.data])),
@@ -107,4 +117,18 @@ export async function rebinFeatureRollups(tx: Prisma.TransactionClient, model: s
   await tx.$executeRaw(Prisma.sql`DELETE FROM feature_rollups WHERE model_id = ${model}`);
   await writeRollups(tx, batch);
   return batch.features.size;
+}
+
+/**
+ * What differs between the rollups stored for a model (in `range`) and a recount from its raw events: empty when
+ * the write path kept them exact. `rows` is how many metric rows were compared.
+ */
+export async function rollupDifferences(model: string, db: Db = getDb(), range?: HourRange): Promise<{ differences: string[]; rows: number }> {
+  const expected = await recountRollups(model, db, range);
+  const stored = await storedRollups(model, db, range);
+  const docs = (m: Map<string, { doc: Doc }>) => new Map([...m].map(([k, v]) => [k, v.doc]));
+  return {
+    differences: [...diffDocs(docs(expected.metrics), stored.metrics), ...diffDocs(docs(expected.features), stored.features)],
+    rows: stored.metrics.size,
+  };
 }
