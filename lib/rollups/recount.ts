@@ -25,7 +25,11 @@ export async function recountRollups(
   if (!ctx) return batch;
   let after: { ts: Date; id: string } | null = null;
   for (;;) {
-    const cursor: Prisma.Sql = after ? Prisma.sql`AND (e.ts, e.id) > (${after.ts}, ${after.id})` : Prisma.empty;
+    // (ts, id) > (after) spelled so that `ts >= after.ts` bounds the (model_id, ts) index scan: each chunk starts
+    // where the last ended instead of rescanning the model's earlier events (quadratic over a long history).
+    const cursor: Prisma.Sql = after
+      ? Prisma.sql`AND e.ts >= ${after.ts} AND (e.ts > ${after.ts} OR e.id > ${after.id})`
+      : Prisma.empty;
     const within: Prisma.Sql = range ? Prisma.sql`AND e.ts >= ${range.from} AND e.ts < ${range.to}` : Prisma.empty;
     const rows = await db.$queryRaw<
       {
