@@ -1,28 +1,34 @@
 /**
  * bench/ingest — posts events to a running Driftwatch from a second process and reports throughput and latency.
  *
- *   npx tsx bench/ingest/run.ts [--db embedded|postgres] [--events 200000] [--batch 1000] [--concurrency 2] [--prefill N]
+ *   npx tsx bench/ingest/run.ts [--db embedded|postgres] [--events 200000] [--batch 1000] [--concurrency 2]
+ *                               [--prefill N] [--ids ordered|random] [--workers 1]
  *
  * It starts the built app itself (`scripts/start.ts`) on a scratch embedded database or a scratch PostgreSQL
  * database (`driftwatch_bench` on DATABASE_URL's server, default 127.0.0.1), posts pre-serialised 1,000-event
  * batches of 10 features, checks that every event was stored exactly once, and on PostgreSQL measures a baseline
- * in the same run: the same rows written straight into the table with the same unnest statement, no HTTP and no
- * validation, so the ratio shows what the app adds.
+ * in the same run: the same rows COPYed straight into the table from one connection, no HTTP, validation or
+ * rollups, so the ratio shows what the app adds.
  *
- * `--prefill N` (PostgreSQL) first fills prediction_events server-side with N rows of another model (INSERT … SELECT
- * generate_series, ~330-byte rows with 10 features, no rollups), then VACUUM ANALYZE, so the run writes into a
- * table that already holds N events. The filled database is kept as a template (`driftwatch_bench_prefill_N_<hash
- * of the migrations>`) and copied for later runs. Before the timed run the server is made to CHECKPOINT, so the run
+ * `--prefill N` (PostgreSQL) first fills prediction_events server-side with N earlier rows of the bench's own model
+ * (INSERT … SELECT generate_series, ~330-byte rows with 10 features, ids of the same kind, no rollups), then VACUUM
+ * ANALYZE, so the run writes into a table — and a key range — that already holds N events. The filled database is
+ * kept as a template (`driftwatch_bench_prefill_N_<ids>_<hash of the migrations>`) and copied for later runs. Before the timed run the server is made to CHECKPOINT, so the run
  * starts from a settled database rather than in the middle of writing back the fill (a database that gathered its
  * events over weeks has no such backlog).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { copyIn } from "../../lib/copy";
+import { EVENT_COLUMNS, eventRow, eventsCopyText } from "../../lib/ingest/predictions";
+import { closeDb } from "../../lib/db";
 import { readMigrations } from "../../lib/migrate";
+import { rollupDifferences } from "../../lib/rollups/recount";
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => {
@@ -35,6 +41,11 @@ const batch = Number(opt("batch", "1000"));
 const concurrency = Number(opt("concurrency", "2"));
 const port = Number(opt("port", "3200"));
 const prefill = Number(opt("prefill", "0"));
+// server processes (DRIFTWATCH_WORKERS; PostgreSQL only)
+const workers = Number(opt("workers", "1"));
+// "ordered": time-ordered ids as a service using UUIDv7 or a sequence sends them; "random": UUIDv4.
+const idKind = opt("ids", "ordered") as "ordered" | "random";
+if (idKind !== "ordered" && idKind !== "random") throw new Error("--ids must be ordered or random");
 const root = path.resolve(__dirname, "..", "..");
 const TOKEN = "bench-admin-token-0123456789";
 const base = `http://127.0.0.1:${port}`;
@@ -49,17 +60,20 @@ const dbUrl = (name: string) => {
 };
 const benchDbUrl = dbUrl("driftwatch_bench");
 
+/** The model the run (and the prefill) write; each run has a fresh database. */
+const MODEL = "bench";
+
 const COUNTRIES = ["DE", "FR", "US", "GB", "ES", "IT", "NL", "PL"];
 const CHANNELS = ["web", "app", "pos"];
 
-/** Deterministic events: 7 numerical and 3 categorical features, time-ordered ids as a real service would send. */
+/** Deterministic events (but for `--ids random`): 7 numerical and 3 categorical features. */
 function makeBatch(model: string, start: number, n: number, t0: number) {
   const events = [];
   for (let i = start; i < start + n; i++) {
     const x = Math.sin(i * 12.9898) * 43758.5453;
     const r = x - Math.floor(x);
     events.push({
-      id: `evt-${String(i).padStart(10, "0")}`,
+      id: idKind === "random" ? crypto.randomUUID() : `evt-${String(i).padStart(10, "0")}`,
       model,
       version: i % 4 === 0 ? "v2" : "v1",
       timestamp: new Date(t0 + i * 10).toISOString(),
@@ -103,20 +117,39 @@ async function waitHealthy(server: ChildProcess) {
   throw new Error("server did not become healthy");
 }
 
-async function post(body: string): Promise<{ ms: number; accepted: number; duplicates: number }> {
+/**
+ * A keep-alive HTTP client on node:http: fetch (undici) spent about a quarter of a core on 2 clients' requests,
+ * CPU the server shares on this machine, so the lighter client leaves more of it to what is measured.
+ */
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+async function post(body: Buffer): Promise<{ ms: number; accepted: number; duplicates: number }> {
   const t = performance.now();
-  const res = await fetch(`${base}/api/v1/predictions`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
-    body,
+  const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = http.request(
+      `${base}/api/v1/predictions`,
+      {
+        method: "POST",
+        agent,
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", "content-length": body.length },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
   });
-  const json = (await res.json()) as { accepted: number; duplicates: number };
-  if (res.status !== 200) throw new Error(`status ${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
+  if (status !== 200) throw new Error(`status ${status}: ${text.slice(0, 300)}`);
+  const json = JSON.parse(text) as { accepted: number; duplicates: number };
   return { ms: performance.now() - t, accepted: json.accepted, duplicates: json.duplicates };
 }
 
 /** Sends every body with `concurrency` clients; returns per-request latencies and totals. */
-async function load(bodies: string[]) {
+async function load(bodies: Buffer[]) {
   const latencies: number[] = [];
   let accepted = 0;
   let duplicates = 0;
@@ -137,37 +170,37 @@ async function load(bodies: string[]) {
   return { seconds, accepted, duplicates, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies.at(-1)! };
 }
 
-/** The same rows written directly with the app's statement shape: the database's own cost, for the ratio. */
+/**
+ * The same rows written straight into the table as the app writes a new batch (one COPY per batch, the app's own
+ * COPY text), from one connection, without HTTP, validation, label joins or rollups: the database's own cost of
+ * the rows, for the ratio. Ids are fresh keys of the same kind in the same model's key range.
+ */
 async function baseline(batches: ReturnType<typeof makeBatch>[]) {
   const client = new pg.Client({ connectionString: benchDbUrl });
   await client.connect();
-  const sql = `INSERT INTO prediction_events (model_id, id, version, ts, features, prediction, probabilities, confidence, latency_ms, error_type, segments)
-    SELECT model_id, id, version, ts::timestamptz, features::jsonb, prediction::jsonb, probabilities::jsonb, confidence, latency_ms, error_type, NULL
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::float8[], $10::text[])
-      AS t(model_id, id, version, ts, features, prediction, probabilities, confidence, latency_ms, error_type)
-    ON CONFLICT (model_id, id) DO NOTHING`;
+  const receivedAt = new Date();
+  const texts = batches.map((events) =>
+    eventsCopyText(
+      events.map((e) =>
+        eventRow({ ...e, id: idKind === "random" ? crypto.randomUUID() : `base-${e.id}`, timestamp: new Date(e.timestamp) }, receivedAt),
+      ),
+    ),
+  );
   const t0 = performance.now();
-  for (const events of batches) {
-    const cols = (f: (e: (typeof events)[number]) => unknown) => events.map(f);
-    await client.query(sql, [
-      cols((e) => `${e.model}-baseline`),
-      cols((e) => e.id),
-      cols((e) => e.version),
-      cols((e) => e.timestamp),
-      cols((e) => JSON.stringify(e.features)),
-      cols((e) => JSON.stringify(e.prediction)),
-      cols((e) => JSON.stringify(e.probabilities)),
-      cols((e) => Math.max(e.probabilities.fraud, e.probabilities.legit)),
-      cols((e) => e.latencyMs),
-      cols((e) => ("error" in e ? e.error!.type : null)),
-    ]);
+  for (const text of texts) {
+    await client.query("BEGIN");
+    await copyIn(client, `COPY prediction_events (${EVENT_COLUMNS}) FROM STDIN`, text);
+    await client.query("COMMIT");
   }
   const seconds = (performance.now() - t0) / 1000;
   await client.end();
   return seconds;
 }
 
-/** N rows of another model, written by the database itself (time-ordered ids, 10 features like the bench's). */
+/**
+ * N earlier rows of the bench's model, written by the database itself: 10 features like the bench's, ids of the
+ * same kind (ordered ones sort before the run's, as older UUIDv7s would; random ones are UUIDv4-shaped).
+ */
 async function prefillEvents(url: string, n: number) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -176,7 +209,7 @@ async function prefillEvents(url: string, n: number) {
   for (let from = 0; from < n; from += chunk) {
     await client.query(
       `INSERT INTO prediction_events (model_id, id, version, ts, features, prediction, probabilities, confidence, latency_ms)
-       SELECT 'prefill', 'pre-' || lpad(g::text, 10, '0'), CASE WHEN g % 4 = 0 THEN 'v2' ELSE 'v1' END,
+       SELECT $3::text, CASE WHEN $4::boolean THEN md5(g::text)::uuid::text ELSE 'a-' || lpad(g::text, 10, '0') END, CASE WHEN g % 4 = 0 THEN 'v2' ELSE 'v1' END,
               now() - interval '30 days' + g * interval '10 ms',
               jsonb_build_object('amount', round((r * 500)::numeric, 2), 'age', 18 + g % 63, 'score', r, 'n_items', g % 9,
                                  'distance_km', round((r * 900)::numeric, 1), 'hour', g % 24, 'balance', round(((r - 0.3) * 10000)::numeric, 2),
@@ -185,7 +218,7 @@ async function prefillEvents(url: string, n: number) {
               to_jsonb(CASE WHEN r > 0.9 THEN 'fraud' ELSE 'legit' END),
               jsonb_build_object('fraud', round(r::numeric, 3), 'legit', round((1 - r)::numeric, 3)), greatest(r, 1 - r), 5 + r * 40
        FROM (SELECT g, random() AS r FROM generate_series($1::bigint, $2::bigint) g) s`,
-      [from + 1, Math.min(n, from + chunk)],
+      [from + 1, Math.min(n, from + chunk), MODEL, idKind === "random"],
     );
   }
   const filled = performance.now();
@@ -243,6 +276,30 @@ async function busyCores() {
   return ((b.busy - a.busy) / (b.busy - a.busy + b.idle - a.idle)) * os.cpus().length;
 }
 
+/**
+ * CPU seconds used so far by the server's process group and by PostgreSQL's processes (those named "postgres"),
+ * read from /proc (Linux; zeros elsewhere), to show where a run's CPU goes: both share this machine's cores.
+ */
+function cpuByPart(serverPgid: number | undefined): { server: number; database: number } {
+  const out = { server: 0, database: 0 };
+  if (!fs.existsSync("/proc/self/stat")) return out;
+  for (const pid of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      continue; // exited meanwhile
+    }
+    const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields[0] is the state (field 3)
+    const seconds = (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+    if (comm === "postgres") out.database += seconds;
+    else if (Number(fields[2]) === serverPgid) out.server += seconds; // process group (field 5)
+  }
+  return out;
+}
+
 /** The server's WAL position in bytes and its checkpoint count (timed and requested), to show what a run costs. */
 async function walStats() {
   const [row] = await adminQuery(
@@ -257,10 +314,10 @@ async function walStats() {
  */
 async function prefilledTemplate(env: NodeJS.ProcessEnv, n: number) {
   const tag = crypto.createHash("sha256").update(readMigrations().map((m) => m.checksum).join()).digest("hex").slice(0, 10);
-  const name = `driftwatch_bench_prefill_${n}_${tag}`;
+  const name = `driftwatch_bench_prefill_${n}_${idKind}_${tag}`;
   const exists = await adminQuery(`SELECT 1 FROM pg_database WHERE datname = '${name}'`);
   if (exists.length > 0) return { name, made: null };
-  for (const old of await adminQuery(`SELECT datname FROM pg_database WHERE datname LIKE 'driftwatch_bench_prefill_${n}_%'`)) {
+  for (const old of await adminQuery(`SELECT datname FROM pg_database WHERE datname LIKE 'driftwatch_bench_prefill_${n}_${idKind}_%'`)) {
     await adminQuery(`DROP DATABASE "${old.datname}"`);
   }
   const building = `${name}_building`;
@@ -278,7 +335,13 @@ async function prefilledTemplate(env: NodeJS.ProcessEnv, n: number) {
 }
 
 async function main() {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", DRIFTWATCH_ADMIN_TOKEN: TOKEN };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DRIFTWATCH_ADMIN_TOKEN: TOKEN,
+    DRIFTWATCH_WORKERS: String(workers),
+  };
   let dataDir: string | undefined;
   let prefilled: { template: string; made: { fillSeconds: number; vacuumSeconds: number } | null } | null = null;
   if (dbKind === "postgres") {
@@ -299,31 +362,45 @@ async function main() {
   }
   // Bodies are made before the server starts: an idle keep-alive connection from the health check would
   // otherwise be closed by the server while a large run is still being generated.
-  const model = `bench-${Date.now().toString(36)}`;
+  const model = MODEL;
   const t0 = Date.now() - 7 * 24 * 3600 * 1000;
   const batches = Array.from({ length: Math.ceil(total / batch) }, (_, b) => makeBatch(model, b * batch, Math.min(batch, total - b * batch), t0));
-  const bodies = batches.map((events) => JSON.stringify({ events }));
+  const bodies = batches.map((events) => Buffer.from(JSON.stringify({ events })));
   const bytes = bodies.reduce((s, b) => s + b.length, 0);
   const server = await startServer(env);
   try {
     if (dbKind === "postgres") await adminQuery("CHECKPOINT");
 
-    await post(JSON.stringify(makeBatch(`${model}-warmup`, 0, 100, t0))); // first-use costs out of the timing
+    await post(Buffer.from(JSON.stringify(makeBatch(`${model}-warmup`, 0, 100, t0)))); // first-use costs out of the timing
     const idleBusy = await busyCores();
     const walBefore = dbKind === "postgres" ? await walStats() : null;
+    const cpuBefore = { ...cpuByPart(server.pid), client: process.cpuUsage() };
     const run = await load(bodies);
+    const cpuAfter = cpuByPart(server.pid);
+    const clientCpu = process.cpuUsage(cpuBefore.client);
     const walAfter = dbKind === "postgres" ? await walStats() : null;
     const replay = await load(bodies.slice(0, Math.min(bodies.length, 20)));
 
     const detail = await fetch(`${base}/api/v1/models/${model}`, { headers: { authorization: `Bearer ${TOKEN}` } });
     const stored = ((await detail.json()) as { counts: { events: number } }).counts.events;
+    // The run's hours hold only its own events (the prefill lies weeks earlier): their rollups must equal a
+    // recount from the raw events, whatever the number of concurrent writers.
+    let recount: { differences: string[]; rows: number; seconds: number } | null = null;
+    if (dbKind === "postgres") {
+      process.env.DATABASE_URL = benchDbUrl;
+      const r0 = performance.now();
+      const hour = 3_600_000;
+      const range = { from: new Date(Math.floor(t0 / hour) * hour), to: new Date(Math.ceil((t0 + total * 10) / hour) * hour + hour) };
+      recount = { ...(await rollupDifferences(model, undefined, range)), seconds: (performance.now() - r0) / 1000 };
+      await closeDb();
+    }
     const base_s = dbKind === "postgres" ? await baseline(batches) : null;
 
     const rows: [string, string][] = [
       ["database", dbKind === "postgres" ? "PostgreSQL (real server)" : "embedded PGlite"],
       // Client, server and database share this machine: anything else running skews every figure.
       ["cores busy with other work before the run", `${idleBusy.toFixed(2)} of ${os.cpus().length}${idleBusy > 0.3 ? " (expect lower figures)" : ""}`],
-      ["events / batch / clients", `${total} / ${batch} / ${concurrency}`],
+      ["events / batch / clients / ids / server processes", `${total} / ${batch} / ${concurrency} / ${idKind} / ${workers}`],
       ...(prefilled
         ? [
             [
@@ -337,6 +414,12 @@ async function main() {
       ["payload", `${(bytes / total).toFixed(0)} bytes/event, ${(bytes / 1e6).toFixed(1)} MB`],
       ["wall time", `${run.seconds.toFixed(2)} s`],
       ["throughput", `${Math.round(total / run.seconds).toLocaleString("en-US")} events/s`],
+      [
+        "CPU per event: server / database / this client",
+        [cpuAfter.server - cpuBefore.server, cpuAfter.database - cpuBefore.database, (clientCpu.user + clientCpu.system) / 1e6]
+          .map((sec) => `${((sec * 1e6) / total).toFixed(1)} µs`)
+          .join(" / ") + ` (${((cpuAfter.server - cpuBefore.server + cpuAfter.database - cpuBefore.database) / run.seconds).toFixed(2)} cores)`,
+      ],
       ["request latency p50 / p99 / max", `${run.p50.toFixed(1)} / ${run.p99.toFixed(1)} / ${run.max.toFixed(1)} ms`],
       ...(walBefore && walAfter
         ? [
@@ -347,15 +430,23 @@ async function main() {
           ]
         : []),
       ["stored exactly once", `${stored === total && run.accepted === total ? "yes" : "NO"} (stored ${stored}, accepted ${run.accepted})`],
+      ...(recount
+        ? [
+            [
+              "rollups equal a recount from raw events",
+              `${recount.differences.length === 0 ? "yes" : `NO, ${recount.differences.length} differences, e.g. ${recount.differences[0]}`} (${recount.rows} metric rows, ${recount.seconds.toFixed(0)} s)`,
+            ] as [string, string],
+          ]
+        : []),
       ["replay of 20 batches", `${replay.duplicates} duplicates, ${replay.accepted} stored, p50 ${replay.p50.toFixed(1)} ms`],
     ];
     if (base_s !== null) {
-      rows.push(["baseline: direct SQL, 1 connection", `${Math.round(total / base_s).toLocaleString("en-US")} events/s`]);
+      rows.push(["baseline: COPY of the rows, 1 connection", `${Math.round(total / base_s).toLocaleString("en-US")} events/s`]);
       rows.push(["app / baseline throughput", `${(base_s / run.seconds).toFixed(2)}×`]);
     }
     const w = Math.max(...rows.map((r) => r[0].length));
     console.log("\n" + rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join("\n"));
-    if (stored !== total) process.exitCode = 1;
+    if (stored !== total || (recount && recount.differences.length > 0)) process.exitCode = 1;
   } finally {
     await stopServer(server);
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
