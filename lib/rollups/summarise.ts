@@ -42,45 +42,70 @@ type Parts = {
   confidence: number[];
   classes: Record<string, number>;
   confusion: [string, string, number][];
-  scores: [string, number, number][];
+  /** score histogram counts of labelled predictions whose actual class is / is not `positive` */
+  positiveScores: number[];
+  negativeScores: number[];
 };
 
-function parts(doc: Doc): Parts {
+const SEP_CODE = SEP.charCodeAt(0);
+/** A key's two-letter family as one number: (first char code << 16) | second. */
+const family = (name: string) => (name.charCodeAt(0) << 16) | name.charCodeAt(1);
+const ET = family("et");
+const LB = family("lb");
+const CB = family("cb");
+const PC = family("pc");
+const CM = family("cm");
+const SH = family("sh");
+
+/** The non-negative decimal integer in `k` from `from` to `to` (bin indexes; written by key(), digits only). */
+function intAt(k: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + (k.charCodeAt(i) - 48);
+  return n;
+}
+
+/**
+ * Splits a document's keyed counts by family. Every keyed family name has two letters, so a key is `xx·rest`:
+ * the family is read from char codes and bin indexes are parsed in place, without cutting the key into strings
+ * (a saturated hour document holds a few hundred keys, and a 30-day series reads 720 of them).
+ */
+function parts(doc: Doc, positive: string | null): Parts {
   const p: Parts = {
     errorTypes: {},
     latency: new Array<number>(LATENCY_BOUNDS_MS.length + 1).fill(0),
     confidence: new Array<number>(CONFIDENCE_BINS + 1).fill(0),
     classes: {},
     confusion: [],
-    scores: [],
+    positiveScores: new Array<number>(SCORE_BINS).fill(0),
+    negativeScores: new Array<number>(SCORE_BINS).fill(0),
   };
   for (const k in doc) {
-    const cut = k.indexOf(SEP);
-    if (cut < 0) continue;
+    if (k.charCodeAt(2) !== SEP_CODE) continue; // NaN past the end: not a keyed family
     const v = doc[k];
-    const rest = k.slice(cut + 1);
-    switch (k.slice(0, cut)) {
-      case "et":
-        if (v !== 0) p.errorTypes[rest] = v;
+    switch (family(k)) {
+      case ET:
+        if (v !== 0) p.errorTypes[k.slice(3)] = v;
         break;
-      case "lb":
-        p.latency[Number(rest)] += v;
+      case LB:
+        p.latency[intAt(k, 3, k.length)] += v;
         break;
-      case "cb":
-        p.confidence[Number(rest)] += v;
+      case CB:
+        p.confidence[intAt(k, 3, k.length)] += v;
         break;
-      case "pc":
-        if (v !== 0) p.classes[rest] = v;
+      case PC:
+        if (v !== 0) p.classes[k.slice(3)] = v;
         break;
-      case "cm": {
+      case CM: {
         if (v === 0) break;
-        const [a, pred] = rest.split(SEP);
-        p.confusion.push([a, pred, v]);
+        const at = k.indexOf(SEP, 3);
+        p.confusion.push([k.slice(3, at), k.slice(at + 1), v]);
         break;
       }
-      case "sh": {
-        const at = rest.lastIndexOf(SEP);
-        p.scores.push([rest.slice(0, at), Number(rest.slice(at + 1)), v]);
+      case SH: {
+        // sh·<actual>·<bin>: the actual class is the positive one when it sits exactly between the separators
+        const at = k.lastIndexOf(SEP);
+        const isPositive = positive !== null && at === 3 + positive.length && k.startsWith(positive, 3);
+        (isPositive ? p.positiveScores : p.negativeScores)[intAt(k, at + 1, k.length)] += v;
         break;
       }
     }
@@ -95,7 +120,7 @@ function parts(doc: Doc): Parts {
 export function summariseMetrics(doc: Doc, model: SummaryModel): MetricsSummary {
   const n = doc.n ?? 0;
   const err = doc.err ?? 0;
-  const p = parts(doc);
+  const p = parts(doc, model.task === "binary_classification" ? model.positiveClass : null);
 
   const lc = doc.lc ?? 0;
   const lat = cumulative(p.latency, LATENCY_BOUNDS_MS);
@@ -140,9 +165,7 @@ export function summariseMetrics(doc: Doc, model: SummaryModel): MetricsSummary 
       const { total: _total, ...m } = classificationMetrics(matrix, classes, positive);
       let rocAuc: number | null = null;
       if (model.task === "binary_classification" && model.positiveClass) {
-        const pos = new Array<number>(SCORE_BINS).fill(0);
-        const neg = new Array<number>(SCORE_BINS).fill(0);
-        for (const [a, i, v] of p.scores) (a === model.positiveClass ? pos : neg)[i] += v;
+        const { positiveScores: pos, negativeScores: neg } = p;
         if (pos.some((x) => x > 0) && neg.some((x) => x > 0)) rocAuc = rocAucFromHistogram(pos, neg);
       }
       performance = { kind: "classification", ...m, logLoss: ratio(doc.lls ?? 0, doc.lln ?? 0), rocAuc, confusion: { classes, matrix } };
