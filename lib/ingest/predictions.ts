@@ -175,13 +175,14 @@ async function insertNewEvents(tx: SqlTx, rows: EventRow[]): Promise<number[]> {
 
 /**
  * What follows storing the rows at `inserted`: each version's first-seen time is recorded (or moved back by a
- * backfill), and the labels that were waiting for these predictions and each model's current reference are
- * returned. The caller holds the models' lock, so the statement's snapshot sees every label committed before it.
+ * backfill), and the labels that were waiting for these predictions and the current reference of each of
+ * `models` are returned. The caller holds the models' lock, so the statement's snapshot sees every label committed before it.
  */
 async function afterInsert(
   tx: SqlTx,
   rows: EventRow[],
   inserted: number[],
+  models: string[],
 ): Promise<{ waiting: [number, unknown][]; references: Record<string, string> }> {
   const firstSeen = new Map<string, { m: string; v: string; t: number }>();
   const keys: [string, string][] = new Array(inserted.length);
@@ -215,7 +216,7 @@ async function afterInsert(
            -- each model's current reference, by the rule of lib/rollups/context.ts, to check the context's bins
            (SELECT json_object_agg(model_id, id::text) FROM (
               SELECT DISTINCT ON (model_id) model_id, id FROM reference_sets
-              WHERE model_id IN (SELECT DISTINCT m FROM stored) AND status = 'ready' AND profile IS NOT NULL
+              WHERE model_id = ANY(${models}::text[]) AND status = 'ready' AND profile IS NOT NULL
               ORDER BY model_id, (version = '') DESC, created_at DESC) r) AS refs`);
   return { waiting: (res.waiting ?? []).map(([k, actual]) => [inserted[k], actual]), references: res.refs ?? {} };
 }
@@ -227,7 +228,9 @@ async function afterInsert(
  */
 async function storeEvents(tx: SqlTx, unique: EventRow[], labels: LabelRow[], ctxs: Map<string, ModelContext>): Promise<number> {
   const inserted = (await copyEvents(tx, unique)) ? unique.map((_, k) => k) : await insertNewEvents(tx, unique);
-  const { waiting, references } = await afterInsert(tx, unique, inserted);
+  // References of every model in the batch, not only of those with new events: a batch of nothing but retried
+  // events must still find its contexts current (it once found no reference at all, and failed as stale).
+  const { waiting, references } = await afterInsert(tx, unique, inserted, [...ctxs.keys()]);
   // A reference published after the contexts were loaded (it waited for our lock, so it committed before the
   // statement began) re-binned the rollups: counting on the old bins now would miss the new reference's rows.
   const stale = [...ctxs.values()].filter((c) => String(c.referenceId) !== (references[c.id] ?? "0")).map((c) => c.id);

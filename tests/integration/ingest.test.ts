@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { POST as postPredictions } from "@/app/api/v1/predictions/route";
 import { POST as postLabels } from "@/app/api/v1/labels/route";
+import { PUT as putReference } from "@/app/api/v1/models/[model]/reference/route";
 import { getDb, Prisma } from "@/lib/db";
 import { call, countEvents, makeEvents, uniqueModel } from "../helpers";
 
@@ -36,6 +37,24 @@ describe("POST /api/v1/predictions", () => {
     expect(again.body).toMatchObject({ accepted: 0, duplicates: 999 });
     expect(again.body.rejected).toHaveLength(1);
     expect(await countEvents(model)).toBe(999);
+  });
+
+  it("answers a resend of a stored batch with duplicates when the model has a reference", async () => {
+    // A batch with no new event once found no current reference for its model and failed as "stale" (500).
+    const model = uniqueModel("resend-ref");
+    const events = makeEvents(model, 300);
+    expect((await predictions({ events: events.slice(0, 1) })).status).toBe(200); // registers the model
+    const ref = await call(putReference, {
+      method: "PUT",
+      params: { model },
+      body: { rows: events.map((e) => ({ features: e.features })) },
+    });
+    expect(ref.status).toBe(200);
+    expect((await predictions({ events })).body).toMatchObject({ accepted: 299, duplicates: 1 });
+    const again = await predictions({ events });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ accepted: 0, duplicates: 300 });
+    expect(await countEvents(model)).toBe(300);
   });
 
   it("stores 1,000 when two concurrent requests carry the same 1,000 ids", async () => {
