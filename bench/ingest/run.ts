@@ -2,7 +2,7 @@
  * bench/ingest — posts events to a running Driftwatch from a second process and reports throughput and latency.
  *
  *   npx tsx bench/ingest/run.ts [--db embedded|postgres] [--events 200000] [--batch 1000] [--concurrency 2]
- *                               [--prefill N] [--ids ordered|random] [--workers 1]
+ *                               [--prefill N] [--ids ordered|random] [--workers 1] [--reference ROWS]
  *
  * It starts the built app itself (`scripts/start.ts`) on a scratch embedded database or a scratch PostgreSQL
  * database (`driftwatch_bench` on DATABASE_URL's server, default 127.0.0.1), posts pre-serialised 1,000-event
@@ -16,6 +16,10 @@
  * kept as a template (`driftwatch_bench_prefill_N_<ids>_<hash of the migrations>`) and copied for later runs. Before the timed run the server is made to CHECKPOINT, so the run
  * starts from a settled database rather than in the middle of writing back the fill (a database that gathered its
  * events over weeks has no such backlog).
+ *
+ * `--reference ROWS` defines the model (its 10 features declared) and uploads a reference of ROWS rows through the
+ * API before any event, as a monitored model has: the write path then also counts every feature into the
+ * reference's frozen drift bins. With --prefill it is part of the template, uploaded before the fill.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
@@ -46,6 +50,8 @@ const workers = Number(opt("workers", "1"));
 // "ordered": time-ordered ids as a service using UUIDv7 or a sequence sends them; "random": UUIDv4.
 const idKind = opt("ids", "ordered") as "ordered" | "random";
 if (idKind !== "ordered" && idKind !== "random") throw new Error("--ids must be ordered or random");
+// rows of the reference uploaded before the run (0: none, so features are counted for data quality only)
+const referenceRows = Number(opt("reference", "0"));
 const root = path.resolve(__dirname, "..", "..");
 const TOKEN = "bench-admin-token-0123456789";
 const base = `http://127.0.0.1:${port}`;
@@ -146,6 +152,29 @@ async function post(body: Buffer): Promise<{ ms: number; accepted: number; dupli
   if (status !== 200) throw new Error(`status ${status}: ${text.slice(0, 300)}`);
   const json = JSON.parse(text) as { accepted: number; duplicates: number };
   return { ms: performance.now() - t, accepted: json.accepted, duplicates: json.duplicates };
+}
+
+/** Defines the bench model with its features and uploads a reference of `rows` events' features and predictions. */
+async function defineWithReference(rows: number) {
+  const call = async (pathname: string, body: unknown) => {
+    const res = await fetch(`${base}${pathname}`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`PUT ${pathname}: ${res.status} ${(await res.text()).slice(0, 300)}`);
+  };
+  const numerical = ["amount", "age", "score", "n_items", "distance_km", "hour", "balance"];
+  const categorical = ["country", "channel", "is_new_user"];
+  await call(`/api/v1/models/${MODEL}`, {
+    task: "binary_classification",
+    classes: ["legit", "fraud"],
+    positiveClass: "fraud",
+    features: [...numerical.map((name) => ({ name, type: "numerical" })), ...categorical.map((name) => ({ name, type: "categorical" }))],
+  });
+  // events far from the run's own (another stretch of the generator), same distribution
+  const sample = makeBatch(MODEL, 5_000_000_000, rows, 0);
+  await call(`/api/v1/models/${MODEL}/reference`, { rows: sample.map((e) => ({ features: e.features, prediction: e.prediction })) });
 }
 
 /** Sends every body with `concurrency` clients; returns per-request latencies and totals. */
@@ -314,10 +343,10 @@ async function walStats() {
  */
 async function prefilledTemplate(env: NodeJS.ProcessEnv, n: number) {
   const tag = crypto.createHash("sha256").update(readMigrations().map((m) => m.checksum).join()).digest("hex").slice(0, 10);
-  const name = `driftwatch_bench_prefill_${n}_${idKind}_${tag}`;
+  const name = `driftwatch_bench_prefill_${n}_${idKind}_ref${referenceRows}_${tag}`;
   const exists = await adminQuery(`SELECT 1 FROM pg_database WHERE datname = '${name}'`);
   if (exists.length > 0) return { name, made: null };
-  for (const old of await adminQuery(`SELECT datname FROM pg_database WHERE datname LIKE 'driftwatch_bench_prefill_${n}_${idKind}_%'`)) {
+  for (const old of await adminQuery(`SELECT datname FROM pg_database WHERE datname LIKE 'driftwatch_bench_prefill_${n}_${idKind}_ref${referenceRows}_%'`)) {
     await adminQuery(`DROP DATABASE "${old.datname}"`);
   }
   const building = `${name}_building`;
@@ -325,6 +354,7 @@ async function prefilledTemplate(env: NodeJS.ProcessEnv, n: number) {
   await adminQuery(`CREATE DATABASE "${building}"`);
   const server = await startServer({ ...env, DATABASE_URL: dbUrl(building) });
   try {
+    if (referenceRows > 0) await defineWithReference(referenceRows);
     const made = await prefillEvents(dbUrl(building), n);
     await stopServer(server);
     await adminQuery(`ALTER DATABASE "${building}" RENAME TO "${name}"`);
@@ -369,6 +399,7 @@ async function main() {
   const bytes = bodies.reduce((s, b) => s + b.length, 0);
   const server = await startServer(env);
   try {
+    if (referenceRows > 0 && !prefilled) await defineWithReference(referenceRows);
     if (dbKind === "postgres") await adminQuery("CHECKPOINT");
 
     await post(Buffer.from(JSON.stringify(makeBatch(`${model}-warmup`, 0, 100, t0)))); // first-use costs out of the timing
@@ -401,6 +432,7 @@ async function main() {
       // Client, server and database share this machine: anything else running skews every figure.
       ["cores busy with other work before the run", `${idleBusy.toFixed(2)} of ${os.cpus().length}${idleBusy > 0.3 ? " (expect lower figures)" : ""}`],
       ["events / batch / clients / ids / server processes", `${total} / ${batch} / ${concurrency} / ${idKind} / ${workers}`],
+      ["reference", referenceRows > 0 ? `${referenceRows} rows: features counted into its drift bins too` : "none"],
       ...(prefilled
         ? [
             [
