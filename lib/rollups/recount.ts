@@ -9,10 +9,29 @@ const CHUNK = 20_000;
 /** Whole hours [from, to): limits a recount, and the stored rows compared with it, to the buckets inside. */
 export type HourRange = { from: Date; to: Date };
 
+type RawEvent = {
+  id: string;
+  version: string;
+  ts: Date;
+  features: Record<string, unknown>;
+  prediction: string | number | boolean | null;
+  probabilities: Record<string, number> | null;
+  confidence: number | null;
+  latency_ms: number | null;
+  error_type: string | null;
+  segments: Record<string, string | number | boolean> | null;
+};
+
 /**
- * Recomputes a model's rollups from its raw events and labels, chunk by chunk in (ts, id) order, through the same
- * code the write path uses. The result is what the rollup tables should hold (for the current reference), for
- * every bucket or, with `range`, for the buckets inside it.
+ * Recomputes a model's rollups from its raw events and labels, through the same code the write path uses. The
+ * result is what the rollup tables should hold (for the current reference), for every bucket or, with `range`,
+ * for the buckets inside it.
+ *
+ * Events are read in chunks in `ts` order, the order of the (model_id, ts) index, so each chunk is an index range
+ * scan that stops after CHUNK rows; the events sharing the chunk's last millisecond are read whole by the next
+ * query, and the following chunk starts after it. (Chunks ordered by (ts, id) needed a sort of every event left
+ * in the range whenever the planner's row estimate was off, as after a large ingest: quadratic over a long
+ * history.) Labels come in a second indexed lookup per chunk.
  */
 export async function recountRollups(
   model: string,
@@ -23,35 +42,16 @@ export async function recountRollups(
   const ctx = (await modelContexts(db, [model])).get(model);
   const batch = new RollupBatch();
   if (!ctx) return batch;
-  let after: { ts: Date; id: string } | null = null;
-  for (;;) {
-    // (ts, id) > (after) spelled so that `ts >= after.ts` bounds the (model_id, ts) index scan: each chunk starts
-    // where the last ended instead of rescanning the model's earlier events (quadratic over a long history).
-    const cursor: Prisma.Sql = after
-      ? Prisma.sql`AND e.ts >= ${after.ts} AND (e.ts > ${after.ts} OR e.id > ${after.id})`
-      : Prisma.empty;
-    const within: Prisma.Sql = range ? Prisma.sql`AND e.ts >= ${range.from} AND e.ts < ${range.to}` : Prisma.empty;
-    const rows = await db.$queryRaw<
-      {
-        id: string;
-        version: string;
-        ts: Date;
-        features: Record<string, unknown>;
-        prediction: string | number | boolean | null;
-        probabilities: Record<string, number> | null;
-        confidence: number | null;
-        latency_ms: number | null;
-        error_type: string | null;
-        segments: Record<string, string | number | boolean> | null;
-        actual: unknown;
-        has_label: boolean;
-      }[]
-    >(Prisma.sql`
-      SELECT e.id, e.version, e.ts, e.features, e.prediction, e.probabilities, e.confidence, e.latency_ms, e.error_type,
-             e.segments, l.actual, l.prediction_id IS NOT NULL AS has_label
-      FROM prediction_events e LEFT JOIN labels l ON l.model_id = e.model_id AND l.prediction_id = e.id
-      WHERE e.model_id = ${model} ${within} ${cursor}
-      ORDER BY e.ts, e.id LIMIT ${CHUNK}`);
+  const within: Prisma.Sql = range ? Prisma.sql`AND ts >= ${range.from} AND ts < ${range.to}` : Prisma.empty;
+  const events = (where: Prisma.Sql) =>
+    db.$queryRaw<RawEvent[]>(Prisma.sql`
+      SELECT id, version, ts, features, prediction, probabilities, confidence, latency_ms, error_type, segments
+      FROM prediction_events WHERE model_id = ${model} ${within} ${where}`);
+  const count = async (rows: RawEvent[]) => {
+    if (rows.length === 0) return;
+    const labels = await db.$queryRaw<{ prediction_id: string; actual: unknown }[]>(Prisma.sql`
+      SELECT prediction_id, actual FROM labels WHERE model_id = ${model} AND prediction_id = ANY(${rows.map((r) => r.id)}::text[])`);
+    const actual = new Map(labels.map((l) => [l.prediction_id, l.actual]));
     for (const r of rows) {
       const e = {
         model,
@@ -66,11 +66,20 @@ export async function recountRollups(
         segments: r.segments,
       };
       batch.addEvent(e, ctx);
-      if (r.has_label) batch.addLabel(e, r.actual, ctx, 1);
+      if (actual.has(r.id)) batch.addLabel(e, actual.get(r.id), ctx, 1);
     }
-    if (rows.length < CHUNK) break;
-    const last = rows[rows.length - 1];
-    after = { ts: last.ts, id: last.id };
+  };
+  let after: Date | null = null;
+  for (;;) {
+    const rows = await events(Prisma.sql`${after ? Prisma.sql`AND ts > ${after}` : Prisma.empty} ORDER BY ts LIMIT ${CHUNK}`);
+    if (rows.length < CHUNK) {
+      await count(rows);
+      break;
+    }
+    const last = rows[rows.length - 1].ts;
+    await count(rows.filter((r) => r.ts < last));
+    await count(await events(Prisma.sql`AND ts = ${last}`));
+    after = last;
   }
   return batch;
 }
