@@ -1,11 +1,11 @@
 import { getDb, Prisma, rawTransaction } from "../db";
-import { modelContexts, type ModelContext } from "../rollups/context";
+import { invalidateModelContext, modelContexts, type ModelContext } from "../rollups/context";
 import { RollupBatch } from "../rollups/deltas";
 import { type AnyTx, lockModelsSql, runSql, writeRollups } from "../rollups/write";
 import type { RawItem } from "./body";
-import { withRetry } from "./retry";
+import { StaleContextError, withRetry } from "./retry";
 import { labelEvent, rejection, type Rejection } from "./schemas";
-import { compareKeys, wellFormed } from "./keys";
+import { compareKeys } from "./keys";
 
 export type LabelRow = { model: string; id: string; actual: string | number | boolean; ts: Date };
 
@@ -42,7 +42,7 @@ export async function upsertLabels(
     if (!prev || r.ts.getTime() >= prev.ts.getTime()) latest.set(key, r);
   }
   const sorted = [...latest.values()].sort(compareKeys);
-  const input = JSON.stringify(sorted.map((r) => ({ m: r.model, i: wellFormed(r.id), a: r.actual, t: r.ts.toISOString() })));
+  const input = JSON.stringify(sorted.map((r) => ({ m: r.model, i: r.id, a: r.actual, t: r.ts.toISOString() })));
   const changed = await runSql<{
     model_id: string;
     prediction_id: string;
@@ -82,7 +82,12 @@ export async function upsertLabels(
     }
     for (const c of joined) {
       const ctx = ctxs.get(c.model_id);
-      if (!ctx) continue; // a model deleted meanwhile
+      // The label met its prediction, so the model exists (and stays: we hold its lock). No context means the
+      // contexts were read before the model was registered by a concurrent first batch: read them again.
+      if (!ctx) {
+        invalidateModelContext(c.model_id);
+        throw new StaleContextError([c.model_id]);
+      }
       const p = { model: c.model_id, version: c.version!, ts: c.ts!, segments: c.segments, prediction: c.prediction, probabilities: c.probabilities, errorType: c.error_type };
       if (c.was_stored) batch.addLabel(p, c.prev_actual, ctx, -1);
       batch.addLabel(p, c.actual, ctx, 1);
@@ -119,15 +124,15 @@ export async function ingestLabels(items: RawItem[]): Promise<LabelIngestResult>
   }
   if (rows.length === 0) return { accepted: 0, matched: 0, pending: 0, updated: 0, duplicates: 0, rejected };
   const models = [...new Set(rows.map((r) => r.model))];
-  // Read before the transaction (usually from the cache): on PGlite a Prisma query cannot run inside it.
-  const ctxs = await modelContexts(getDb(), models);
-  const result = await withRetry(() =>
-    rawTransaction(async (tx) => {
+  const result = await withRetry(async () => {
+    // Read before the transaction (usually from the cache): on PGlite a Prisma query cannot run inside it.
+    const ctxs = await modelContexts(getDb(), models);
+    return rawTransaction(async (tx) => {
       const batch = new RollupBatch();
       const res = await upsertLabels(tx, rows, batch, ctxs);
       await writeRollups(tx, batch);
       return res;
-    }, lockModelsSql(models, "exclusive")),
-  );
+    }, lockModelsSql(models, "exclusive"));
+  });
   return { ...result, rejected };
 }

@@ -1,6 +1,7 @@
 import { getDb, Prisma } from "../db";
 import { unprocessable } from "../errors";
 import { forgetModel } from "../ingest/registry";
+import { lockModels } from "../rollups/write";
 import type { ModelDefinition } from "./schemas";
 
 /** Creates or updates a model from its definition; returns whether it was created. */
@@ -59,10 +60,14 @@ export async function deleteModel(id: string): Promise<boolean> {
   const db = getDb();
   const deleted = await db.$transaction(
     async (tx) => {
+      // Alone on the model: writers in flight finish first, and none counts into rollups being deleted.
+      await lockModels(tx, [id], "exclusive");
       const gone = await tx.model.deleteMany({ where: { id } });
       if (gone.count === 0) return false;
-      await tx.$executeRaw(Prisma.sql`DELETE FROM prediction_events WHERE model_id = ${id}`);
-      await tx.$executeRaw(Prisma.sql`DELETE FROM labels WHERE model_id = ${id}`);
+      // Rollups go with the events they count: events sent again after the delete must count once, not twice.
+      for (const table of ["prediction_events", "labels", "rollups", "feature_rollups"]) {
+        await tx.$executeRaw(Prisma.sql`DELETE FROM ${Prisma.raw(table)} WHERE model_id = ${id}`);
+      }
       return true;
     },
     { timeout: 600_000 },

@@ -29,8 +29,11 @@ export type ModelContext = {
 // rollups within this time (this replica's own changes invalidate it at once).
 const TTL_MS = 15_000;
 const cache = new Map<string, { ctx: ModelContext; until: number }>();
+// Counts invalidations: a load that began before one may have read the old definition, so it is not cached.
+let invalidations = 0;
 
 export function invalidateModelContext(model?: string) {
+  invalidations++;
   if (model === undefined) cache.clear();
   else cache.delete(model);
 }
@@ -55,6 +58,7 @@ export async function modelContexts(tx: Tx, models: string[], now = Date.now()):
     else missing.push(m);
   }
   if (missing.length === 0) return out;
+  const loadStarted = invalidations;
   const rows = await tx.$queryRaw<
     { id: string; task: string; positive_class: string | null; classes: string[]; features: { name: string; type: string; min: number | null; max: number | null }[] | null; ref_id: bigint | null; bins: ProfileBins }[]
   >(Prisma.sql`
@@ -93,7 +97,7 @@ export async function modelContexts(tx: Tx, models: string[], now = Date.now()):
         };
       }),
     };
-    cache.set(r.id, { ctx, until: now + TTL_MS });
+    if (invalidations === loadStarted) cache.set(r.id, { ctx, until: now + TTL_MS });
     out.set(r.id, ctx);
   }
   return out;
