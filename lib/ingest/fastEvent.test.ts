@@ -8,16 +8,19 @@ const received = new Date("2026-01-01T00:00:00Z");
 const fixedId = (ms: number) => `generated-${ms}`;
 const row = (e: Parameters<typeof eventRow>[0]) => eventRow(e, received, fixedId);
 
-const str = (lengths: number[]) => fc.oneof(fc.string(), ...lengths.map((n) => fc.constant("x".repeat(n))), fc.constant(""));
+/** Text the schema stores changed (NUL, U+001C–U+001F, unpaired surrogates) or refuses (in ids), and safe look-alikes. */
+const awkward = fc.constantFrom("a\u0000", "\u001f", "x\u001emax", "\u001c", "\ud800", "z\udc00", "😀", "é\u001d", "tab\t");
+const str = (lengths: number[]) =>
+  fc.oneof(fc.string(), ...lengths.map((n) => fc.constant("x".repeat(n))), fc.constant(""), awkward, fc.string({ unit: "binary" }));
 /** Numbers including the edges of every bound, and values JSON never produces (zod must decide those). */
 const num = fc.oneof(
   fc.double(),
   fc.integer(),
-  fc.constantFrom(0, -0, 1, -1, 0.5, 1.0000001, 86_400_000, 86_400_001, 2 ** 53 - 1, 2 ** 53, 1.5, NaN, Infinity, -Infinity),
+  fc.constantFrom(0, -0, 1, -1, 0.5, 1.0000001, 86_400_000, 86_400_001, 2 ** 53 - 1, 2 ** 53, 1.5, NaN, Infinity, -Infinity, 1e100, -1e100, 1.0000001e100, -1e101, 1e300),
 );
 const scalar = fc.oneof(str([1, 64, 65, 128, 129, 256, 257, 1024, 1025]), num, fc.boolean(), fc.constant(null));
 const anyValue = fc.oneof({ weight: 3, arbitrary: scalar }, { weight: 1, arbitrary: fc.anything() });
-const keyName = fc.oneof(fc.constantFrom("a", "amount", "__proto__", "", "k".repeat(64), "k".repeat(65), "k".repeat(128), "k".repeat(129), "constructor", "1"), fc.string());
+const keyName = fc.oneof(fc.constantFrom("a", "amount", "__proto__", "", "k".repeat(64), "k".repeat(65), "k".repeat(128), "k".repeat(129), "constructor", "1"), fc.string(), awkward);
 const record = (value: fc.Arbitrary<unknown>, maxKeys: number) =>
   fc.oneof(
     fc.dictionary(keyName, value, { maxKeys }),

@@ -1,4 +1,13 @@
-import { EARLIEST, MAX_FEATURES, MAX_FUTURE_MS, MODEL_ID_PATTERN, type PredictionEventInput, RFC3339 } from "./schemas";
+import {
+  EARLIEST,
+  MAX_FEATURES,
+  MAX_FUTURE_MS,
+  MAX_MAGNITUDE,
+  MAYBE_UNSAFE_TEXT,
+  MODEL_ID_PATTERN,
+  type PredictionEventInput,
+  RFC3339,
+} from "./schemas";
 
 /*
  * A hand-written check of the common, valid prediction event, in front of the zod schema (schemas.ts
@@ -16,9 +25,13 @@ const isPlain = (v: unknown): v is Record<string, unknown> =>
 
 const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 
-/** string 1–256 | boolean | number */
+/** A string of `min`–`max` characters with nothing the schema would replace or refuse (see safeText). */
+const isText = (v: unknown, min: number, max: number): v is string =>
+  typeof v === "string" && v.length >= min && v.length <= max && !MAYBE_UNSAFE_TEXT.test(v);
+
+/** string 1–256 | boolean | number within ±MAX_MAGNITUDE */
 const isClassValue = (v: unknown) =>
-  typeof v === "string" ? v.length >= 1 && v.length <= 256 : typeof v === "boolean" || isNum(v);
+  typeof v === "string" ? isText(v, 1, 256) : typeof v === "boolean" || (isNum(v) && v >= -MAX_MAGNITUDE && v <= MAX_MAGNITUDE);
 
 /**
  * A record of at most `maxKeys` keys of 1–`keyMax` characters whose values pass `ok`. "__proto__" is left to zod
@@ -28,16 +41,15 @@ function isRecord(v: unknown, maxKeys: number, keyMax: number, ok: (x: unknown) 
   if (!isPlain(v)) return false;
   let n = 0;
   for (const k in v) {
-    if (k.length < 1 || k.length > keyMax || k === "__proto__" || !Object.hasOwn(v, k) || !ok(v[k])) return false;
+    if (!isText(k, 1, keyMax) || k === "__proto__" || !Object.hasOwn(v, k) || !ok(v[k])) return false;
     n++;
   }
   return n <= maxKeys;
 }
 
-const isFeatureValue = (x: unknown) =>
-  x === null || typeof x === "boolean" || isNum(x) || (typeof x === "string" && x.length <= 1024);
+const isFeatureValue = (x: unknown) => x === null || typeof x === "boolean" || isNum(x) || isText(x, 0, 1024);
 const isProbability = (x: unknown) => isNum(x) && x >= 0 && x <= 1;
-const isSegmentValue = (x: unknown) => typeof x === "boolean" || isNum(x) || (typeof x === "string" && x.length <= 128);
+const isSegmentValue = (x: unknown) => typeof x === "boolean" || isNum(x) || isText(x, 0, 128);
 
 /** zod's timestamp: an RFC 3339 string (≤ 40 characters) or epoch milliseconds, 1990 to a day ahead. */
 function timestampMs(v: unknown): number | undefined {
@@ -62,13 +74,13 @@ export function fastPredictionEvent(value: unknown): PredictionEventInput | unde
 
   if (id !== undefined) {
     if (typeof id === "string") {
-      if (id.length < 1 || id.length > 128) return undefined;
+      if (!isText(id, 1, 128)) return undefined;
       out.id = id;
     } else if (typeof id === "number" && Number.isSafeInteger(id) && id >= 0) out.id = String(id);
     else return undefined;
   }
   if (version !== undefined) {
-    if (typeof version !== "string" || version.length < 1 || version.length > 64) return undefined;
+    if (!isText(version, 1, 64)) return undefined;
     out.version = version;
   }
   if (timestamp !== undefined) {
@@ -96,9 +108,9 @@ export function fastPredictionEvent(value: unknown): PredictionEventInput | unde
     if (!isPlain(error)) return undefined;
     for (const k in error) if ((k !== "type" && k !== "message") || !Object.hasOwn(error, k)) return undefined;
     const { type, message } = error;
-    if (typeof type !== "string" || type.length < 1 || type.length > 64) return undefined;
+    if (!isText(type, 1, 64)) return undefined;
     if (message === undefined) out.error = { type };
-    else if (typeof message === "string" && message.length <= 2048) out.error = { type, message };
+    else if (isText(message, 0, 2048)) out.error = { type, message };
     else return undefined;
   }
   if (segments !== undefined) {

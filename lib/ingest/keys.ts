@@ -2,6 +2,3 @@
 export function compareKeys(a: { model: string; id: string }, b: { model: string; id: string }): number {
   return a.model < b.model ? -1 : a.model > b.model ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
-
-/** Text with lone surrogates as UTF-8 encoding would store them (U+FFFD); JSON parameters would reject them. */
-export const wellFormed = (s: string) => (s.isWellFormed() ? s : s.toWellFormed());

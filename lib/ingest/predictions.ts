@@ -9,7 +9,7 @@ import { upsertLabels, type LabelRow } from "./labels";
 import { registerFromEvents, type RegistrySample } from "./registry";
 import { StaleContextError, withRetry } from "./retry";
 import { fastPredictionEvent } from "./fastEvent";
-import { compareKeys, wellFormed } from "./keys";
+import { compareKeys } from "./keys";
 import { predictionEvent, rejection, type PredictionEventInput, type Rejection } from "./schemas";
 
 export type PredictionIngestResult = { accepted: number; duplicates: number; rejected: Rejection[] };
@@ -40,6 +40,13 @@ export function timeOrderedId(ms: number): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+/** The largest of the probabilities, null when there are none. */
+function topProbability(probabilities: Record<string, number> | undefined): number | null {
+  let top: number | null = null;
+  for (const k in probabilities) if (top === null || probabilities[k] > top) top = probabilities[k];
+  return top;
+}
+
 /** The raw executor outside a transaction (registration). */
 const rawRunner: SqlTx = { query: rawQuery };
 
@@ -54,8 +61,8 @@ export function eventRow(e: PredictionEventInput, receivedAt: Date, newId: (ms: 
     features: e.features,
     prediction: e.prediction ?? null,
     probabilities: e.probabilities,
-    // With probabilities and no explicit confidence, the confidence is the top class's probability.
-    confidence: e.confidence ?? (e.probabilities ? Math.max(...Object.values(e.probabilities)) : null),
+    // With probabilities and no explicit confidence, the confidence is the top class's probability (none for {}).
+    confidence: e.confidence ?? topProbability(e.probabilities),
     latencyMs: e.latencyMs ?? null,
     errorType: e.error?.type ?? null,
     errorMessage: e.error?.message ?? null,
@@ -146,13 +153,13 @@ async function insertNewEvents(tx: SqlTx, rows: EventRow[]): Promise<number[]> {
   const json: JsonRow[] = new Array(rows.length);
   for (let k = 0; k < rows.length; k++) {
     const r = rows[k];
-    const j: JsonRow = { m: r.model, i: wellFormed(r.id), v: wellFormed(r.version), t: r.ts.toISOString(), f: r.features };
+    const j: JsonRow = { m: r.model, i: r.id, v: r.version, t: r.ts.toISOString(), f: r.features };
     if (r.prediction !== null && r.prediction !== undefined) j.p = r.prediction;
     if (r.probabilities !== undefined) j.pr = r.probabilities;
     if (r.confidence !== null) j.c = r.confidence;
     if (r.latencyMs !== null) j.l = r.latencyMs;
-    if (r.errorType !== null) j.et = wellFormed(r.errorType);
-    if (r.errorMessage !== null) j.em = wellFormed(r.errorMessage);
+    if (r.errorType !== null) j.et = r.errorType;
+    if (r.errorMessage !== null) j.em = r.errorMessage;
     if (r.segments !== null) j.s = r.segments;
     json[k] = j;
   }
@@ -188,10 +195,10 @@ async function afterInsert(
   const keys: [string, string][] = new Array(inserted.length);
   for (let k = 0; k < inserted.length; k++) {
     const r = rows[inserted[k]];
-    keys[k] = [r.model, wellFormed(r.id)];
+    keys[k] = [r.model, r.id];
     const fs = `${r.model}\u0000${r.version}`;
     const seen = firstSeen.get(fs);
-    if (!seen) firstSeen.set(fs, { m: r.model, v: wellFormed(r.version), t: r.ts.getTime() });
+    if (!seen) firstSeen.set(fs, { m: r.model, v: r.version, t: r.ts.getTime() });
     else if (r.ts.getTime() < seen.t) seen.t = r.ts.getTime();
   }
   const versions = [...firstSeen.values()].sort((a, b) => (a.m < b.m ? -1 : a.m > b.m ? 1 : a.v < b.v ? -1 : a.v > b.v ? 1 : 0));

@@ -10,7 +10,9 @@ import {
   key,
   latencyBucket,
   MAX_VALUE_KEYS,
+  maxKey,
   mergeInto,
+  minKey,
   OTHER_VALUE,
   setMax,
   setMin,
@@ -41,8 +43,8 @@ function naiveMetrics(doc: Doc, e: RollupEvent, ctx: ModelContext) {
         bump(doc, "pn");
         bump(doc, "ps", e.prediction);
         bump(doc, "pss", e.prediction * e.prediction);
-        setMin(doc, key("p", "min"), e.prediction);
-        setMax(doc, key("p", "max"), e.prediction);
+        setMin(doc, minKey("p"), e.prediction);
+        setMax(doc, maxKey("p"), e.prediction);
       }
     } else {
       const c = categoryKey(e.prediction);
@@ -82,8 +84,8 @@ function naiveFeatures(doc: Doc, seen: Map<string, number>, features: Record<str
       bump(doc, key(name, "nn"));
       bump(doc, key(name, "s"), v);
       bump(doc, key(name, "ss"), v * v);
-      setMin(doc, key(name, "min"), v);
-      setMax(doc, key(name, "max"), v);
+      setMin(doc, minKey(name), v);
+      setMax(doc, maxKey(name), v);
       if ((f.min !== null && v < f.min) || (f.max !== null && v > f.max)) bump(doc, key(name, "oor"));
       if (f.edges) bump(doc, key(name, "b", numericBinIndex(f.edges, v)));
       else if (f.bins?.kind === "values") bumpValue(name, String(v));

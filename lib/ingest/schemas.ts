@@ -1,11 +1,39 @@
 import { z, type ZodError } from "zod";
 import { zodIssues } from "../errors";
+import { MAX_MAGNITUDE } from "../rollups/format";
+
+export { MAX_MAGNITUDE };
 
 /**
  * Ingest schemas, built from shared fragments with a bound on every field. They check structure only; values
  * that break a model's own schema (wrong type for a feature, out of range, unseen category) are accepted and
  * counted as data-quality findings later, never dropped.
  */
+
+/**
+ * Characters no stored text may hold: NUL (PostgreSQL's text and jsonb cannot hold it), the information
+ * separators U+001C–U+001F (rollup document keys are joined with them, lib/rollups/format.ts) and unpaired
+ * surrogates (not Unicode: jsonb rejects them and UTF-8 cannot encode them). A quick test, true also for some
+ * safe text (any surrogate, paired or not): use it to decide whether to look closer.
+ */
+export const MAYBE_UNSAFE_TEXT = /[\u0000\u001c-\u001f\ud800-\udfff]/;
+const UNSAFE_CONTROLS = /[\u0000\u001c-\u001f]/g;
+
+/** `s` with NUL and U+001C–U+001F replaced by U+FFFD and unpaired surrogates made U+FFFD (as UTF-8 would store them). */
+export function safeText(s: string): string {
+  if (!MAYBE_UNSAFE_TEXT.test(s)) return s;
+  return s.toWellFormed().replace(UNSAFE_CONTROLS, "\ufffd");
+}
+
+const UNSAFE_MESSAGE = "must not contain NUL, the control characters U+001C–U+001F or unpaired surrogates";
+
+/** Free text (feature names and values, classes, error types, segments): stored with unsafe characters replaced. */
+export const text = (min: number, max: number) => z.string().min(min).max(max).transform(safeText);
+
+/** Names that must be stored exactly as sent (prediction ids, versions, declared names): unsafe characters are an error. */
+export const exactText = (min: number, max: number) =>
+  z.string().min(min).max(max).refine((s) => s === safeText(s), UNSAFE_MESSAGE);
+
 
 export const MODEL_ID_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 export const modelId = z
@@ -14,7 +42,7 @@ export const modelId = z
 
 /** Prediction ids: strings (or integers, stored as their decimal string) of 1–128 characters. */
 export const predictionId = z
-  .union([z.string().min(1).max(128), z.number().int().nonnegative()])
+  .union([exactText(1, 128), z.number().int().nonnegative()])
   .transform((v) => String(v));
 
 export const EARLIEST = Date.UTC(1990, 0, 1);
@@ -37,13 +65,13 @@ export const timestamp = z
     return new Date(ms);
   });
 
-/** Class labels and ground truth: a string, boolean or finite number. */
-export const classValue = z.union([z.string().min(1).max(256), z.boolean(), z.number()]);
-export const featureValue = z.union([z.number(), z.string().max(1024), z.boolean(), z.null()]);
+/** Class labels and ground truth: a string, boolean or number of magnitude up to MAX_MAGNITUDE. */
+export const classValue = z.union([text(1, 256), z.boolean(), z.number().min(-MAX_MAGNITUDE).max(MAX_MAGNITUDE)]);
+export const featureValue = z.union([z.number(), text(0, 1024), z.boolean(), z.null()]);
 
-const boundedRecord = <T extends z.ZodType>(value: T, maxKeys: number, keyMax: number) =>
+export const boundedRecord = <T extends z.ZodType>(value: T, maxKeys: number, keyMax: number) =>
   z
-    .record(z.string().min(1).max(keyMax), value)
+    .record(text(1, keyMax), value)
     .refine((r) => Object.keys(r).length <= maxKeys, `must have at most ${maxKeys} keys`);
 
 export const MAX_FEATURES = 1000;
@@ -52,7 +80,7 @@ export const predictionEvent = z
   .strictObject({
     id: predictionId.optional(),
     model: modelId,
-    version: z.string().min(1).max(64).optional(),
+    version: exactText(1, 64).optional(),
     timestamp: timestamp.optional(),
     features: boundedRecord(featureValue, MAX_FEATURES, 128),
     prediction: classValue.nullable().optional(),
@@ -60,9 +88,9 @@ export const predictionEvent = z
     confidence: z.number().min(0).max(1).optional(),
     latencyMs: z.number().min(0).max(86_400_000).optional(),
     error: z
-      .strictObject({ type: z.string().min(1).max(64), message: z.string().max(2048).optional() })
+      .strictObject({ type: text(1, 64), message: text(0, 2048).optional() })
       .optional(),
-    segments: boundedRecord(z.union([z.string().max(128), z.number(), z.boolean()]), 10, 64).optional(),
+    segments: boundedRecord(z.union([text(0, 128), z.number(), z.boolean()]), 10, 64).optional(),
     label: classValue.optional(),
   })
   .refine((e) => e.error !== undefined || (e.prediction !== undefined && e.prediction !== null), {

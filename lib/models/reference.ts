@@ -2,7 +2,7 @@ import { z } from "zod";
 import { getDb, Prisma } from "../db";
 import { ApiError, notFound, unprocessable, zodIssues } from "../errors";
 import type { RawItem } from "../ingest/body";
-import { classValue, featureValue, MAX_FEATURES, timestamp } from "../ingest/schemas";
+import { classValue, featureValue, MAX_FEATURES, text, timestamp } from "../ingest/schemas";
 import type { ReferenceProfile } from "../references/profile";
 import { profileBuilderFor, referenceChanged, saveProfile } from "../references/store";
 import { rebinFeatureRollups } from "../rollups/recount";
@@ -10,7 +10,7 @@ import { lockModels } from "../rollups/write";
 
 export const referenceRow = z.strictObject({
   features: z
-    .record(z.string().min(1).max(128), featureValue)
+    .record(text(1, 128), featureValue)
     .refine((r) => Object.keys(r).length <= MAX_FEATURES, `must have at most ${MAX_FEATURES} keys`),
   prediction: classValue.nullable().optional(),
   actual: classValue.nullable().optional(),

@@ -1,9 +1,11 @@
 import { z } from "zod";
+import { exactText, text } from "../ingest/schemas";
 
 export const TASKS = ["binary_classification", "multiclass_classification", "regression"] as const;
 export const DRIFT_METHODS = ["default", "psi", "js", "chi2", "ks", "wasserstein", "ztest", "hellinger", "evidently"] as const;
 
-const featureName = z.string().min(1).max(128);
+// Names events must match exactly (feature names, classes, allowed values) refuse what ingest would replace.
+const featureName = exactText(1, 128);
 const duration = z.string().regex(/^[1-9]\d{0,4}[mhd]$/, "must be a duration such as 15m, 24h or 7d");
 const methodSetting = z.strictObject({
   method: z.enum(DRIFT_METHODS),
@@ -16,7 +18,7 @@ export const featureDefinition = z
     type: z.enum(["numerical", "categorical"]),
     min: z.number().optional(),
     max: z.number().optional(),
-    allowed: z.array(z.union([z.string().max(1024), z.number(), z.boolean()])).min(1).max(10_000).optional(),
+    allowed: z.array(z.union([exactText(0, 1024), z.number(), z.boolean()])).min(1).max(10_000).optional(),
     importance: z.number().min(0).max(1e9).optional(),
   })
   .refine((f) => f.min === undefined || f.max === undefined || f.min <= f.max, {
@@ -34,11 +36,11 @@ export const featureDefinition = z
  */
 export const modelDefinition = z
   .strictObject({
-    name: z.string().min(1).max(200).optional(),
-    description: z.string().max(5000).optional(),
+    name: text(1, 200).optional(),
+    description: text(0, 5000).optional(),
     task: z.enum(TASKS).optional(),
-    positiveClass: z.union([z.string().min(1).max(256), z.number(), z.boolean()]).transform(String).optional(),
-    classes: z.array(z.union([z.string().min(1).max(256), z.number(), z.boolean()]).transform(String)).max(1000).optional(),
+    positiveClass: z.union([exactText(1, 256), z.number(), z.boolean()]).transform(String).optional(),
+    classes: z.array(z.union([exactText(1, 256), z.number(), z.boolean()]).transform(String)).max(1000).optional(),
     features: z
       .array(featureDefinition)
       .max(1000)

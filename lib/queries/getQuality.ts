@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb } from "../db";
 import { currentReference } from "../references/store";
-import { type Doc, key, OTHER_VALUE, SEP } from "../rollups/format";
+import { type Doc, key, maxKey, minKey, OTHER_VALUE, SEP } from "../rollups/format";
 import { singleWindowFeatureDoc } from "./featureWindow";
 import type { ReadQuery } from "./params";
 
@@ -57,7 +57,7 @@ export async function getQuality(modelId: string, q: ReadQuery): Promise<Quality
       const nn = get(f.name, "nn");
       const mean = nn > 0 ? get(f.name, "s") / nn : null;
       const variance = nn > 0 && mean !== null ? Math.max(0, get(f.name, "ss") / nn - mean * mean) : null;
-      summary = { kind: "numerical", count: nn, mean, std: variance === null ? null : Math.sqrt(variance), min: doc[key(f.name, "min")] ?? null, max: doc[key(f.name, "max")] ?? null };
+      summary = { kind: "numerical", count: nn, mean, std: variance === null ? null : Math.sqrt(variance), min: doc[minKey(f.name)] ?? null, max: doc[maxKey(f.name)] ?? null };
     } else {
       summary = { kind: "categorical", distinct: values.length, top: values.slice(0, TOP) };
     }

@@ -7,8 +7,11 @@ import {
   key,
   LATENCY_BOUNDS_MS,
   latencyBucket,
+  MAX_MAGNITUDE,
   MAX_VALUE_KEYS,
+  maxKey,
   mergeInto,
+  minKey,
   OTHER_VALUE,
   SCORE_BINS,
   SEP,
@@ -58,8 +61,8 @@ const LATENCY_KEYS = indexKeys("lb", LATENCY_BOUNDS_MS.length + 1);
 const CONFIDENCE_KEYS = indexKeys("cb", CONFIDENCE_BINS);
 const ERROR_KEYS = new Map<string, string>();
 const CLASS_KEYS = new Map<string, string>();
-const P_MIN = key("p", "min");
-const P_MAX = key("p", "max");
+const P_MIN = minKey("p");
+const P_MAX = maxKey("p");
 
 /** A feature's key strings (`key(name, …)`), kept as long as its context object lives. */
 type FeatureKeys = {
@@ -73,7 +76,7 @@ function featureKeys(f: FeatureContext): FeatureKeys {
     const name = f.name;
     k = {
       n: key(name, "n"), miss: key(name, "miss"), mis: key(name, "mis"), nn: key(name, "nn"), s: key(name, "s"),
-      ss: key(name, "ss"), min: key(name, "min"), max: key(name, "max"), oor: key(name, "oor"),
+      ss: key(name, "ss"), min: minKey(name), max: maxKey(name), oor: key(name, "oor"),
       bins: f.edges ? indexKeys(key(name, "b"), f.edges.length + 1) : [], values: new Map(), v: key(name, "v"),
       other: key(name, "v", OTHER_VALUE),
     };
@@ -317,7 +320,8 @@ class FeatureCounts {
         continue;
       }
       if (f.type === "numerical") {
-        if (typeof v !== "number" || !Number.isFinite(v)) {
+        // beyond ±MAX_MAGNITUDE a number would overflow the sums of squares: counted as of the wrong type
+        if (typeof v !== "number" || !(v >= -MAX_MAGNITUDE && v <= MAX_MAGNITUDE)) {
           slots[o + MIS]++;
           continue;
         }

@@ -1,6 +1,6 @@
 /**
  * The rollup documents: flat JSON maps from key to number, mergeable by adding values key by key, except keys
- * ending in SEP+"min" / SEP+"max", which merge by min / max. The database merges them with `dw_merge` (see the
+ * ending in MINMAX+"min" / MINMAX+"max" (minKey / maxKey), which merge by min / max. The database merges them with `dw_merge` (see the
  * rollups migration), reads merge them with `mergeInto`. Parts of a key are joined with SEP (U+001F), which no
  * class label, error type or feature name is expected to contain.
  *
@@ -9,7 +9,7 @@
  *   err, et·<type>         failed predictions, by error type
  *   lc, ls, lb·<i>         latency: count, sum (ms), count in LATENCY_BOUNDS_MS bucket i (non-cumulative; i = bounds.length is +Inf)
  *   pc·<class>             predicted class counts (classification)
- *   pn, ps, pss, p·min, p·max   predicted value count, sum, sum of squares, min, max (regression)
+ *   pn, ps, pss, p¦min, p¦max   predicted value count, sum, sum of squares, min, max (regression; ¦ is MINMAX)
  *   cc, cs, cb·<i>         confidence: count, sum, count in CONFIDENCE_BINS bin i
  *   ln                     labelled predictions (label joined)
  *   cm·<actual>·<pred>     confusion counts (classification)
@@ -22,7 +22,7 @@
  *   f·n      events counted            f·miss   value absent or null
  *   f·mis    wrong type for the feature (e.g. a string for a numerical feature)
  *   f·oor    numerical value outside the declared [min, max]
- *   f·nn, f·s, f·ss, f·min, f·max     numerical values: count, sum, sum of squares, min, max
+ *   f·nn, f·s, f·ss, f¦min, f¦max     numerical values: count, sum, sum of squares, min, max (¦ is MINMAX)
  *   f·b·<i>  count in the reference's numeric bin i (decile bins)
  *   f·v·<k>  count of value k (categoricals, booleans as "true"/"false", low-cardinality numericals); distinct
  *            keys per feature and document are capped at MAX_VALUE_KEYS, the rest counted under OTHER_VALUE.
@@ -31,6 +31,15 @@
  *            batched (the feature's totals stay exact). Below it, documents merge exactly.
  */
 export const SEP = "\u001f";
+/**
+ * What marks a key that merges by min or max: its name, MINMAX, then "min" or "max". No other key can end so:
+ * every string a key is made of (feature names and values, classes, error types) is stored with U+001C–U+001F
+ * replaced (lib/ingest/schemas.ts safeText), so a class or category named "max" stays a count. (Keys once ended
+ * in SEP + "min"/"max", which a class "max" matched; migration …_minmax_keys moved them.)
+ */
+export const MINMAX = "\u001e";
+export const minKey = (name: string) => name + MINMAX + "min";
+export const maxKey = (name: string) => name + MINMAX + "max";
 /** Overflow bucket for value keys beyond MAX_VALUE_KEYS (U+001F: Postgres text and jsonb cannot hold U+0000). */
 export const OTHER_VALUE = "\u001fother";
 export const MAX_VALUE_KEYS = 1000;
@@ -44,12 +53,22 @@ export const CONFIDENCE_BINS = 20;
 /** Positive-class score histogram for ROC AUC: 100 equal bins over [0, 1]. */
 export const SCORE_BINS = 100;
 
+/**
+ * The largest magnitude of a number summed into rollups (feature values, regression predictions and labels):
+ * sums of squares of 1e100 over billions of events stay finite, where 1e200 would overflow to Infinity (which
+ * JSON cannot hold). Feature values beyond it count as values of the wrong type; predictions and labels beyond
+ * it are rejected at ingest.
+ */
+export const MAX_MAGNITUDE = 1e100;
+
 export type Doc = Record<string, number>;
 
 export const key = (...parts: (string | number)[]) => parts.join(SEP);
 
-const isMin = (k: string) => k.endsWith(SEP + "min");
-const isMax = (k: string) => k.endsWith(SEP + "max");
+const MIN_END = MINMAX + "min";
+const MAX_END = MINMAX + "max";
+const isMin = (k: string) => k.endsWith(MIN_END);
+const isMax = (k: string) => k.endsWith(MAX_END);
 
 /** Adds `delta` into `doc` in place, with the min/max rule. */
 export function mergeInto(doc: Doc, delta: Doc): Doc {

@@ -6,7 +6,7 @@ import {
   type ClassificationMetrics,
   type RegressionMetrics,
 } from "../stats";
-import { CONFIDENCE_BINS, type Doc, LATENCY_BOUNDS_MS, SCORE_BINS, SEP, key } from "./format";
+import { CONFIDENCE_BINS, type Doc, LATENCY_BOUNDS_MS, SCORE_BINS, SEP, maxKey, minKey } from "./format";
 
 export type MetricsSummary = {
   requests: number;
@@ -136,7 +136,7 @@ export function summariseMetrics(doc: Doc, model: SummaryModel): MetricsSummary 
     const pn = doc.pn ?? 0;
     const mean = ratio(doc.ps ?? 0, pn);
     const variance = pn > 0 && mean !== null ? Math.max(0, (doc.pss ?? 0) / pn - mean * mean) : null;
-    predictions = { kind: "values", count: pn, mean, std: variance === null ? null : Math.sqrt(variance), min: doc[key("p", "min")] ?? null, max: doc[key("p", "max")] ?? null };
+    predictions = { kind: "values", count: pn, mean, std: variance === null ? null : Math.sqrt(variance), min: doc[minKey("p")] ?? null, max: doc[maxKey("p")] ?? null };
   } else {
     predictions = { kind: "classes", counts: p.classes };
   }

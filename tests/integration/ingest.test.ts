@@ -3,6 +3,7 @@ import { POST as postPredictions } from "@/app/api/v1/predictions/route";
 import { POST as postLabels } from "@/app/api/v1/labels/route";
 import { PUT as putReference } from "@/app/api/v1/models/[model]/reference/route";
 import { getDb, Prisma } from "@/lib/db";
+import { rollupDifferences } from "@/lib/rollups/recount";
 import { call, countEvents, makeEvents, uniqueModel } from "../helpers";
 
 const predictions = (body: unknown, extra: Parameters<typeof call>[1] = {}) =>
@@ -55,6 +56,37 @@ describe("POST /api/v1/predictions", () => {
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ accepted: 0, duplicates: 300 });
     expect(await countEvents(model)).toBe(300);
+  });
+
+  it("stores text PostgreSQL cannot hold with it replaced, on both write paths, and refuses such ids and versions", async () => {
+    // NUL, U+001C–U+001F and unpaired surrogates once made a whole batch fail with 500 (jsonb and text refuse
+    // them) or, in ids, made two events share one stored key.
+    const model = uniqueModel("text");
+    const events = [
+      { id: "ok-1", model, features: { "na\u0000me": "v\u0000", tier: "max\u001e", huge: 1e200 }, prediction: "a\ud800", probabilities: {} },
+      { id: "bad\u0000", model, features: { x: 1 }, prediction: "a" },
+      { id: "ok-2", model, version: "\ud800", features: { x: 1 }, prediction: "a" },
+      { id: "ok-3", model, features: { x: "\udc00" }, prediction: "b", error: { type: "t\u001f", message: "m\u0000" }, segments: { r: "e\u001cu" } },
+    ];
+    const first = await predictions(events);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ accepted: 2, duplicates: 0 });
+    expect(first.body.rejected.map((r: { index: number; errors: { path: string }[] }) => [r.index, r.errors[0].path])).toEqual([[1, "id"], [2, "version"]]);
+    const [row] = await getDb().$queryRaw<{ features: unknown; prediction: unknown; confidence: number | null }[]>(
+      Prisma.sql`SELECT features, prediction, confidence FROM prediction_events WHERE model_id = ${model} AND id = 'ok-1'`,
+    );
+    expect(row).toEqual({ features: { "na\ufffdme": "v\ufffd", tier: "max\ufffd", huge: 1e200 }, prediction: "a\ufffd", confidence: null });
+    // a resend, and a batch mixing a stored event with a new one, take the INSERT … ON CONFLICT path
+    expect((await predictions(events)).body).toMatchObject({ accepted: 0, duplicates: 2 });
+    const mixed = await predictions([events[0], { ...events[3], id: "ok-4" }]);
+    expect(mixed.status).toBe(200);
+    expect(mixed.body).toMatchObject({ accepted: 1, duplicates: 1 });
+    expect(await countEvents(model)).toBe(3);
+    expect((await rollupDifferences(model)).differences).toEqual([]);
+    const label = await labels([{ model, id: "ok-1", actual: "x\u0000" }, { model, id: "\ud800", actual: "a" }]);
+    expect(label.status).toBe(200);
+    expect(label.body).toMatchObject({ accepted: 1, matched: 1 });
+    expect(label.body.rejected[0]).toMatchObject({ index: 1, errors: [{ path: "id" }] });
   });
 
   it("stores 1,000 when two concurrent requests carry the same 1,000 ids", async () => {

@@ -1,10 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { POST as postPredictions } from "@/app/api/v1/predictions/route";
 import { POST as postLabels } from "@/app/api/v1/labels/route";
-import { PUT as putModel } from "@/app/api/v1/models/[model]/route";
+import { DELETE as deleteModelRoute, PUT as putModel } from "@/app/api/v1/models/[model]/route";
+import { GET as getMetricsRoute } from "@/app/api/v1/models/[model]/metrics/route";
 import { PUT as putReference } from "@/app/api/v1/models/[model]/reference/route";
 import { rollupDifferences, storedRollups } from "@/lib/rollups/recount";
+import { getDb, Prisma } from "@/lib/db";
 import { call, makeEvents, uniqueModel } from "../helpers";
+import fs from "node:fs";
+import path from "node:path";
 
 async function expectRollupsMatchRecount(model: string) {
   const { differences, rows } = await rollupDifferences(model);
@@ -91,5 +95,86 @@ describe("rollups", () => {
     const { metrics } = await storedRollups(model);
     const hour = [...metrics].find(([k]) => k.includes("\u001fh\u001f"));
     expect(hour).toBeDefined();
+  });
+
+  it("count classes, error types and categories named min or max as counts, beside the real min/max keys", async () => {
+    // Min/max keys once ended in SEP + "min"/"max", like the count of a class named "max": dw_merge kept the
+    // larger of two counts instead of adding them.
+    const model = uniqueModel("minmax");
+    await call(putModel, { method: "PUT", params: { model }, body: { task: "multiclass_classification", classes: ["min", "max", "mid"] } });
+    const start = Math.floor((Date.now() - 2 * 3600_000) / 60_000) * 60_000;
+    const events = Array.from({ length: 60 }, (_, i) => ({
+      id: `mm-${i}`,
+      model,
+      timestamp: new Date(start + i * 100).toISOString(), // one minute
+      features: { tier: ["min", "max", "mid"][i % 3], amount: i },
+      prediction: ["min", "max", "mid"][(i + 1) % 3],
+      ...(i % 10 === 0 ? { error: { type: i % 20 === 0 ? "max" : "min" } } : {}),
+    }));
+    for (let b = 0; b < 60; b += 15) expect((await call(postPredictions, { method: "POST", body: events.slice(b, b + 15) })).status).toBe(200);
+    await call(postLabels, { method: "POST", body: events.map((e, i) => ({ model, id: e.id, actual: ["min", "max", "mid"][i % 3] })) });
+    await expectRollupsMatchRecount(model);
+
+    const res = await call(getMetricsRoute, {
+      path: `/api/v1/models/${model}/metrics?window=single&from=${new Date(start).toISOString()}&to=${new Date(start + 60_000).toISOString()}`,
+      params: { model },
+    });
+    const bucket = res.body.buckets[0];
+    const ok = events.filter((e) => !("error" in e));
+    for (const c of ["min", "max", "mid"]) expect(bucket.predictions.counts[c]).toBe(ok.filter((e) => e.prediction === c).length);
+    expect(bucket.errors.byType).toEqual({ max: 3, min: 3 });
+    expect(bucket.performance.confusion.matrix.flat().reduce((a: number, b: number) => a + b, 0)).toBe(ok.length);
+  });
+
+  it("keep a regression model's prediction min and max across batches", async () => {
+    const model = uniqueModel("regminmax");
+    await call(putModel, { method: "PUT", params: { model }, body: { task: "regression" } });
+    const start = Math.floor((Date.now() - 2 * 3600_000) / 3600_000) * 3600_000;
+    const values = [5, -3, 12.5, 0, 7, -8.25, 3];
+    for (const [i, v] of values.entries()) {
+      await call(postPredictions, { method: "POST", body: { id: `r-${i}`, model, timestamp: start + i * 1000, features: { x: v }, prediction: v } });
+    }
+    const res = await call(getMetricsRoute, {
+      path: `/api/v1/models/${model}/metrics?window=single&from=${new Date(start).toISOString()}&to=${new Date(start + 3600_000).toISOString()}`,
+      params: { model },
+    });
+    expect(res.body.buckets[0].predictions).toMatchObject({ kind: "values", count: 7, min: -8.25, max: 12.5 });
+    await expectRollupsMatchRecount(model);
+  });
+
+  it("are deleted with their model, so events sent again after a delete count once", async () => {
+    const model = uniqueModel("deleted");
+    const events = makeEvents(model, 200);
+    expect((await call(postPredictions, { method: "POST", body: events })).body.accepted).toBe(200);
+    const del = await call(deleteModelRoute, { method: "DELETE", params: { model } });
+    expect(del.status).toBe(204);
+    const [{ n }] = await getDb().$queryRaw<{ n: number }[]>(
+      Prisma.sql`SELECT ((SELECT count(*) FROM rollups WHERE model_id = ${model}) + (SELECT count(*) FROM feature_rollups WHERE model_id = ${model}))::int AS n`,
+    );
+    expect(n).toBe(0);
+    expect((await call(postPredictions, { method: "POST", body: events })).body.accepted).toBe(200);
+    await expectRollupsMatchRecount(model);
+  });
+
+  it("migration minmax_keys moves stored min/max keys and leaves counts named min or max alone", async () => {
+    const model = uniqueModel("migrate");
+    const US = "\u001f";
+    const RS = "\u001e";
+    const metrics = { n: 4, [`p${US}min`]: -2, [`p${US}max`]: 9, [`pc${US}max`]: 3, [`pc${US}min`]: 1 };
+    const features = { [`x${US}n`]: 4, [`x${US}min`]: -2, [`x${US}max`]: 9, [`tier${US}v${US}max`]: 2, [`tier${US}v${US}min`]: 2 };
+    const bucket = new Date(Date.UTC(2020, 0, 1));
+    await getDb().$executeRaw(Prisma.sql`INSERT INTO rollups (model_id, level, bucket, version, segment, data, n)
+      VALUES (${model}, 'h', ${bucket}, 'v1', '', ${JSON.stringify(metrics)}::jsonb, 4)`);
+    await getDb().$executeRaw(Prisma.sql`INSERT INTO feature_rollups (model_id, reference_id, bucket, version, segment, data)
+      VALUES (${model}, 0, ${bucket}, 'v1', '', ${JSON.stringify(features)}::jsonb)`);
+    const dir = path.join(process.cwd(), "prisma", "migrations");
+    const sql = fs.readFileSync(path.join(dir, fs.readdirSync(dir).find((d) => d.endsWith("_minmax_keys"))!, "migration.sql"), "utf8");
+    // the data part only (the function was replaced when the migrations ran), run on this model's rows
+    for (const statement of sql.split(/;\s*\n/).filter((t) => /^\s*(--[^\n]*\n\s*)*UPDATE/.test(t))) {
+      await getDb().$executeRawUnsafe(statement.replace(/WHERE /, `WHERE model_id = '${model}' AND `));
+    }
+    const stored = await storedRollups(model);
+    expect([...stored.metrics.values()][0]).toEqual({ n: 4, [`p${RS}min`]: -2, [`p${RS}max`]: 9, [`pc${US}max`]: 3, [`pc${US}min`]: 1 });
+    expect([...stored.features.values()][0]).toEqual({ [`x${US}n`]: 4, [`x${RS}min`]: -2, [`x${RS}max`]: 9, [`tier${US}v${US}max`]: 2, [`tier${US}v${US}min`]: 2 });
   });
 });
