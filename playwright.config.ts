@@ -63,7 +63,9 @@ export default defineConfig({
       PORT: String(port),
       HOST: "127.0.0.1",
       DRIFTWATCH_DATA_DIR: dataDir,
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      // On PostgreSQL the app runs as `npm start` would with DRIFTWATCH_WORKERS=2 (two server processes on one
+      // port), so every end-to-end request may land on either process: the cluster mode is exercised in CI.
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl, DRIFTWATCH_WORKERS: "2" } : {}),
       DRIFTWATCH_ADMIN_TOKEN: E2E_ADMIN_TOKEN,
       NEXT_TELEMETRY_DISABLED: "1",
     },
