@@ -7,10 +7,15 @@ export const DRIFT_METHODS = ["default", "psi", "js", "chi2", "ks", "wasserstein
 // Names events must match exactly (feature names, classes, allowed values) refuse what ingest would replace.
 const featureName = exactText(1, 128);
 const duration = z.string().regex(/^[1-9]\d{0,4}[mhd]$/, "must be a duration such as 15m, 24h or 7d");
-const methodSetting = z.strictObject({
-  method: z.enum(DRIFT_METHODS),
-  threshold: z.number().positive().max(1e6).optional(),
-});
+const methodSetting = z
+  .strictObject({
+    method: z.enum(DRIFT_METHODS),
+    threshold: z.number().positive().max(1e6).optional(),
+  })
+  .refine((m) => m.method !== "default" || m.threshold === undefined, {
+    message: "the default verdict's thresholds are fixed; name a method (psi, js, ks, …) to set a threshold",
+    path: ["threshold"],
+  });
 
 export const featureDefinition = z
   .strictObject({

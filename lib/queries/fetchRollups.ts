@@ -1,6 +1,7 @@
 import "server-only";
 import { getDb, Prisma, rawQuery } from "../db";
-import { ALL_SEGMENTS, ALL_VERSIONS } from "../rollups/deltas";
+import { modelContexts } from "../rollups/context";
+import { ALL_SEGMENTS, ALL_VERSIONS, RollupBatch } from "../rollups/deltas";
 import type { Doc } from "../rollups/format";
 import { ceilMs, floorMs, type ReadQuery } from "./params";
 
@@ -20,14 +21,39 @@ export function rollupFilters(q: ReadQuery): Prisma.Sql {
   return parts.length ? Prisma.join(parts, " ") : Prisma.empty;
 }
 
+/** Version and segment filters on raw events (columns unqualified: `version`, `segments`). */
+export function eventFilters(q: ReadQuery): Prisma.Sql {
+  const parts: Prisma.Sql[] = [];
+  if (q.version !== null) parts.push(Prisma.sql`AND version = ${q.version}`);
+  for (const [k, v] of Object.entries(q.segments)) parts.push(Prisma.sql`AND (segments ->> ${k}) = ${v}`);
+  return parts.length ? Prisma.join(parts, " ") : Prisma.empty;
+}
+
 /**
- * The metrics rollup rows that cover [from, to) exactly once: hour rows where the range holds whole hours and
- * the query's buckets are whole hours, minute rows elsewhere. A single window is taken to the minute.
+ * The metrics rollup rows that cover the query's range exactly once. A series reads hour rows where its buckets
+ * are whole hours and minute rows elsewhere. A single window [from, to) is exact to the millisecond: hour rows for
+ * the whole hours inside it, minute rows for the whole minutes around them, and the raw events of the partial
+ * minutes at its edges counted by the write path's own code.
  */
 export async function fetchMetricRollups(model: string, q: ReadQuery): Promise<RollupRow[]> {
-  const from = floorMs(q.from.getTime(), MINUTE);
-  const to = ceilMs(q.to.getTime(), MINUTE);
-  const hourly = q.stepMs === null || q.stepMs % HOUR === 0;
+  if (q.stepMs !== null) {
+    const hourly = q.stepMs % HOUR === 0;
+    return storedMetricRows(model, q, floorMs(q.from.getTime(), MINUTE), ceilMs(q.to.getTime(), MINUTE), hourly);
+  }
+  const from = q.from.getTime();
+  const to = q.to.getTime();
+  const mFrom = ceilMs(from, MINUTE);
+  const mTo = floorMs(to, MINUTE);
+  if (mFrom >= mTo) return rawMetricRows(model, q, from, to);
+  return [
+    ...(await storedMetricRows(model, q, mFrom, mTo, true)),
+    ...(await rawMetricRows(model, q, from, mFrom)),
+    ...(await rawMetricRows(model, q, mTo, to)),
+  ];
+}
+
+/** Stored rows for the whole minutes [from, to): hour rows for its whole hours when `hourly`, minute rows elsewhere. */
+function storedMetricRows(model: string, q: ReadQuery, from: number, to: number, hourly: boolean): Promise<RollupRow[]> {
   const hFrom = hourly ? ceilMs(from, HOUR) : to;
   const hTo = hourly ? Math.max(hFrom, floorMs(to, HOUR)) : to;
   const d = (ms: number) => new Date(ms);
@@ -42,6 +68,56 @@ export async function fetchMetricRollups(model: string, q: ReadQuery): Promise<R
       (level = 'h' AND bucket >= ${d(hFrom)} AND bucket < ${d(hTo)} ${allRows})
       OR (level = 'm' AND ((bucket >= ${d(from)} AND bucket < ${d(Math.min(hFrom, to))}) OR (bucket >= ${d(Math.max(hTo, from))} AND bucket < ${d(to)})))
     ) ${rollupFilters(q)}`);
+}
+
+/**
+ * Minute rows (one per minute, version and segment) counted from the raw events in [from, to) that match the
+ * query's filters, with their labels, by the write path's own RollupBatch: what the stored minute rows would
+ * hold for events of exactly that span. Used for the partial minutes at a single window's edges.
+ */
+async function rawMetricRows(model: string, q: ReadQuery, from: number, to: number): Promise<RollupRow[]> {
+  if (from >= to) return [];
+  const ctx = (await modelContexts(getDb(), [model])).get(model);
+  if (!ctx) return [];
+  const rows = await rawQuery<{
+    version: string;
+    ts: Date;
+    prediction: string | number | boolean | null;
+    probabilities: Record<string, number> | null;
+    confidence: number | null;
+    latency_ms: number | null;
+    error_type: string | null;
+    segments: Record<string, string | number | boolean> | null;
+    actual: unknown;
+    has_label: boolean;
+  }>(Prisma.sql`
+    SELECT e.version, e.ts, e.prediction, e.probabilities, e.confidence, e.latency_ms, e.error_type, e.segments,
+           l.actual, l.prediction_id IS NOT NULL AS has_label
+    FROM prediction_events e LEFT JOIN labels l ON l.model_id = e.model_id AND l.prediction_id = e.id
+    WHERE e.model_id = ${model} AND e.ts >= ${new Date(from)} AND e.ts < ${new Date(to)} ${eventFilters(q)}`);
+  const batch = new RollupBatch();
+  for (const r of rows) {
+    // features are not read: only the metrics documents are kept
+    const e = {
+      model,
+      version: r.version,
+      ts: r.ts,
+      features: {},
+      prediction: r.prediction,
+      probabilities: r.probabilities,
+      confidence: r.confidence,
+      latencyMs: r.latency_ms,
+      errorType: r.error_type,
+      segments: r.segments,
+    };
+    batch.addEvent(e, ctx);
+    if (r.has_label) batch.addLabel(e, r.actual, ctx, 1);
+  }
+  const out: RollupRow[] = [];
+  for (const { key, doc } of batch.metrics.values()) {
+    if (key.level === "m") out.push({ bucket: new Date(key.bucket), version: key.version, data: doc });
+  }
+  return out;
 }
 
 /** Feature rollup rows (hourly) for [from, to) binned on `referenceId`. */

@@ -1,6 +1,5 @@
-import { z } from "zod";
 import { unprocessable, zodIssues } from "../errors";
-import { timestamp } from "../ingest/schemas";
+import { exactText, safeText, timestamp } from "../ingest/schemas";
 
 /**
  * The common query of every read endpoint: `from`, `to` (default: the last 24 hours), `step` (1m … 1d, default
@@ -23,6 +22,11 @@ const UNIT = { m: MINUTE, h: HOUR, d: DAY } as const;
 /** Steps offered when the caller gives none: the smallest that yields at most ~60 buckets. */
 const NICE_STEPS = [1, 5, 10, 15, 30].map((m) => m * MINUTE).concat([1, 2, 3, 6, 12, 24].map((h) => h * HOUR));
 const MAX_BUCKETS = 5_000;
+/**
+ * Longest series whose step is not a whole number of hours: such buckets are summed from per-minute rollup rows
+ * (one per minute and version × segment), so their cost grows with the range, not only with the buckets.
+ */
+export const MAX_MINUTE_SERIES_MS = 7 * DAY;
 
 export function parseStep(step: string): number {
   const m = /^([1-9]\d{0,3})([mhd])$/.exec(step);
@@ -67,12 +71,20 @@ export function parseReadQuery(params: URLSearchParams, { now = new Date(), minD
     from = new Date(floorMs(from.getTime(), stepMs));
     to = new Date(ceilMs(to.getTime(), stepMs));
     if ((to.getTime() - from.getTime()) / stepMs > MAX_BUCKETS) {
-      throw unprocessable("Invalid query.", [{ path: "step", message: `gives more than ${MAX_BUCKETS} buckets; use a larger step` }]);
+      throw unprocessable("Invalid query.", [
+        { path: stepParam ? "step" : "from", message: `gives more than ${MAX_BUCKETS} buckets; use a larger step or a shorter range` },
+      ]);
+    }
+    if (stepMs % HOUR !== 0 && to.getTime() - from.getTime() > MAX_MINUTE_SERIES_MS) {
+      throw unprocessable("Invalid query.", [
+        { path: "step", message: "a step that is not a whole number of hours covers at most 7 days; use 1h, 2h, … 1d for longer ranges" },
+      ]);
     }
   }
   const version = params.get("version");
-  if (version !== null && !z.string().min(1).max(64).safeParse(version).success) {
-    throw unprocessable("Invalid query.", [{ path: "version", message: "must be 1–64 characters" }]);
+  // Stored versions never hold NUL, U+001C–U+001F or unpaired surrogates (ingest refuses them).
+  if (version !== null && !exactText(1, 64).safeParse(version).success) {
+    throw unprocessable("Invalid query.", [{ path: "version", message: "must be 1–64 characters without NUL, U+001C–U+001F or unpaired surrogates" }]);
   }
   const segments: Record<string, string> = {};
   for (const [k, v] of params) {
@@ -81,7 +93,8 @@ export function parseReadQuery(params: URLSearchParams, { now = new Date(), minD
     if (!name || name.length > 64 || v.length > 128) {
       throw unprocessable("Invalid query.", [{ path: k, message: "segment filters are segment.<key>=<value>, key ≤ 64 and value ≤ 128 characters" }]);
     }
-    segments[name] = v;
+    // as ingest stored them: unsafe characters replaced (a NUL would not even reach the database)
+    segments[safeText(name)] = safeText(v);
   }
   return { from, to, stepMs, version, segments };
 }

@@ -89,6 +89,21 @@ describe("GET /api/v1/models/{model}/metrics", () => {
     expect(single.window).toBe("single");
     expectBucket(single.buckets[0], events.filter(inWindow));
 
+    // Edges inside minutes: the partial minutes come from raw events, exactly.
+    const sFrom = start + 17 * 60_000 + 17_500;
+    const sTo = start + 2 * HOUR + 43 * 60_000 + 12_345;
+    const inExact = (e: (typeof events)[number]) => Date.parse(e.timestamp) >= sFrom && Date.parse(e.timestamp) < sTo;
+    const exact = await query(`from=${new Date(sFrom).toISOString()}&to=${new Date(sTo).toISOString()}&window=single`);
+    expect(exact.from).toBe(new Date(sFrom).toISOString());
+    expectBucket(exact.buckets[0], events.filter(inExact));
+    // A window inside one minute: counts only (a handful of latencies is too few for the quantiles' bucket rule).
+    const within = await query(`from=${new Date(sFrom).toISOString()}&to=${new Date(sFrom + 20_000).toISOString()}&window=single&segment.region=us`);
+    const few = events.filter((e) => Date.parse(e.timestamp) >= sFrom && Date.parse(e.timestamp) < sFrom + 20_000 && e.segments.region === "us");
+    expect(few.length).toBeGreaterThan(2);
+    expect(within.buckets[0].requests).toBe(few.length);
+    expect(within.buckets[0].latency.count).toBe(few.length);
+    expect(within.buckets[0].labels.labelled).toBe(few.filter((e) => !("error" in e) && finalLabel.has(e.id)).length);
+
     // Version and segment filters, 5-minute steps (minute rows).
     const v2eu = await query(`from=${from}&to=${to}&window=single&version=v2&segment.region=eu`);
     expectBucket(v2eu.buckets[0], events.filter((e) => e.version === "v2" && e.segments.region === "eu"));
@@ -137,5 +152,15 @@ describe("GET /api/v1/models/{model}/metrics", () => {
     expect(bad.body.error.details[0].path).toBe("step");
     const unknown = await call(getMetricsRoute, { path: `/api/v1/models/nope-${model}/metrics`, params: { model: `nope-${model}` } });
     expect(unknown.status).toBe(404);
+    // Minute-row series are bounded (their cost follows the range): 5-minute steps over 8 days are refused.
+    const to = Date.now();
+    const long = await call(getMetricsRoute, { path: `/api/v1/models/${model}/metrics?step=5m&from=${to - 8 * 86_400_000}&to=${to}`, params: { model } });
+    expect(long.status).toBe(422);
+    expect(long.body.error.details[0].path).toBe("step");
+    expect((await call(getMetricsRoute, { path: `/api/v1/models/${model}/metrics?step=1h&from=${to - 100 * 86_400_000}&to=${to}`, params: { model } })).status).toBe(200);
+    // A NUL in a filter is a 422, not a database error.
+    const nul = await call(getMetricsRoute, { path: `/api/v1/models/${model}/metrics?version=%00`, params: { model } });
+    expect(nul.status).toBe(422);
+    expect((await call(getMetricsRoute, { path: `/api/v1/models/${model}/metrics?segment.r=a%00b`, params: { model } })).status).toBe(200);
   });
 });
