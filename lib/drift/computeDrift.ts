@@ -154,7 +154,7 @@ export function computeDrift(input: DriftInput): WindowDrift {
           drifted: "insufficient_data",
           decidedBy: "default",
           score: 0,
-          reason: "no binned predictions (regression rollups hold only moments): pass the raw predictions",
+          reason: "no predictions counted in this window",
         };
   }
   const driftedCount = features.filter((f) => f.drifted === true).length;

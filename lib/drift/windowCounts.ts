@@ -113,8 +113,8 @@ export function windowCounts(doc: Doc, profile: ReferenceProfile): Record<string
  * Current-window counts of the prediction from a merged metrics document: classification → `pc·<class>`
  * (classes as `categoryKey`, unseen classes as extra bins, OTHER_VALUE as overflow), missing = events without
  * a predicted class, i.e. max(0, n − err − Σpc) (failed predictions are errors, not missing). Regression → null:
- * the metrics document has only moments of the predicted values (`pn, ps, pss, p·min, p·max`), which cannot be
- * put on the reference's decile bins; pass the raw predictions to `computeDrift` instead (it bins them itself).
+ * the metrics document has only moments of the predicted values; their bins are in the feature documents, under
+ * PREDICTION_FEATURE (`windowFeatureCounts`).
  *
  * Cost: O(|doc|). Throws: nothing.
  *

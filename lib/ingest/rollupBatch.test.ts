@@ -9,11 +9,13 @@ import {
   type Doc,
   key,
   latencyBucket,
+  MAX_MAGNITUDE,
   MAX_VALUE_KEYS,
   maxKey,
   mergeInto,
   minKey,
   OTHER_VALUE,
+  PREDICTION_FEATURE,
   setMax,
   setMin,
   unitBin,
@@ -58,7 +60,7 @@ function naiveMetrics(doc: Doc, e: RollupEvent, ctx: ModelContext) {
   }
 }
 
-function naiveFeatures(doc: Doc, seen: Map<string, number>, features: Record<string, unknown>, ctx: ModelContext) {
+function naiveFeatures(doc: Doc, seen: Map<string, number>, e: RollupEvent, ctx: ModelContext) {
   const bumpValue = (feature: string, value: string) => {
     const k = key(feature, "v", value);
     if (doc[k] === undefined) {
@@ -68,16 +70,18 @@ function naiveFeatures(doc: Doc, seen: Map<string, number>, features: Record<str
     }
     bump(doc, k);
   };
-  for (const f of ctx.features) {
+  // the features, then a regression prediction that did not fail
+  const counted: [FeatureContext, unknown][] = ctx.features.map((f) => [f, e.features[f.name]]);
+  if (ctx.prediction && e.errorType === null) counted.push([ctx.prediction, e.prediction]);
+  for (const [f, v] of counted) {
     const name = f.name;
     bump(doc, key(name, "n"));
-    const v = features[name];
     if (v === undefined || v === null) {
       bump(doc, key(name, "miss"));
       continue;
     }
     if (f.type === "numerical") {
-      if (typeof v !== "number" || !Number.isFinite(v)) {
+      if (typeof v !== "number" || !(Math.abs(v) <= MAX_MAGNITUDE)) {
         bump(doc, key(name, "mis"));
         continue;
       }
@@ -118,7 +122,7 @@ function naiveBatch(events: RollupEvent[], ctx: ModelContext) {
       features.set(id, {});
       seen.set(id, new Map());
     }
-    naiveFeatures(features.get(id)!, seen.get(id)!, e.features, ctx);
+    naiveFeatures(features.get(id)!, seen.get(id)!, e, ctx);
   }
   return { metrics, features };
 }
@@ -166,6 +170,7 @@ describe("RollupBatch", () => {
         featureCtx("country", "categorical", null, false),
         featureCtx("flag", "categorical", null, false),
       ],
+      prediction: task === "regression" ? { ...featureCtx(PREDICTION_FEATURE, "numerical", [-1, 0, 1, 2], false), min: null, max: null } : null,
     };
     fc.assert(
       fc.property(fc.array(event, { maxLength: 60 }), (events) => {
@@ -188,6 +193,7 @@ describe("RollupBatch value cap", () => {
       positiveClass: "fraud",
       referenceId: 0n,
       features: [featureCtx("user", "categorical", null, false), featureCtx("n", "numerical", null, true)],
+      prediction: null,
     };
     const ts = new Date(1_700_000_000_000);
     const events: RollupEvent[] = Array.from({ length: MAX_VALUE_KEYS + 700 }, (_, i) => ({

@@ -3,28 +3,20 @@ import { getDb, Prisma } from "../db";
 import { modelContexts } from "../rollups/context";
 import { countFeaturesInto, floorTo } from "../rollups/deltas";
 import { type Doc, mergeInto } from "../rollups/format";
-import { rollupFilters } from "./fetchRollups";
+import { eventFilters, rollupFilters } from "./fetchRollups";
 import { ceilMs, type ReadQuery } from "./params";
 
 const HOUR = 3_600_000;
-
-/** Version and segment filters on raw events. */
-export function eventFilters(q: ReadQuery): Prisma.Sql {
-  const parts: Prisma.Sql[] = [];
-  if (q.version !== null) parts.push(Prisma.sql`AND version = ${q.version}`);
-  for (const [k, v] of Object.entries(q.segments)) parts.push(Prisma.sql`AND (segments ->> ${k}) = ${v}`);
-  return parts.length ? Prisma.join(parts, " ") : Prisma.empty;
-}
 
 /** Feature counts of the raw events in [from, to), through the write path's own code. */
 async function rawFeatureDoc(model: string, q: ReadQuery, from: number, to: number, doc: Doc) {
   if (from >= to) return;
   const ctx = (await modelContexts(getDb(), [model])).get(model);
   if (!ctx) return;
-  const rows = await getDb().$queryRaw<{ features: Record<string, unknown> }[]>(Prisma.sql`
-    SELECT features FROM prediction_events
+  const rows = await getDb().$queryRaw<{ features: Record<string, unknown>; prediction: unknown; error_type: string | null }[]>(Prisma.sql`
+    SELECT features, prediction, error_type FROM prediction_events
     WHERE model_id = ${model} AND ts >= ${new Date(from)} AND ts < ${new Date(to)} ${eventFilters(q)}`);
-  countFeaturesInto(doc, new Map(), rows.map((r) => r.features), ctx);
+  countFeaturesInto(doc, new Map(), rows, ctx);
 }
 
 /**

@@ -1,18 +1,21 @@
 import "server-only";
 import { computeDrift, DRIFT_METHODS, type DriftMethod, type DriftSettings, type WindowDrift } from "../drift/computeDrift";
-import { windowCounts, windowPredictionCounts } from "../drift/windowCounts";
+import { type WindowFeature, windowCounts, windowFeatureCounts, windowPredictionCounts } from "../drift/windowCounts";
+import type { FeatureProfile } from "../references/profile";
 import { getDb, Prisma } from "../db";
 import { ApiError, unprocessable } from "../errors";
 import { currentReference } from "../references/store";
-import { type Doc, mergeByKey } from "../rollups/format";
-import { eventFilters, singleWindowFeatureDoc } from "./featureWindow";
-import { fetchFeatureRollups, fetchMetricRollups } from "./fetchRollups";
+import { type Doc, mergeByKey, PREDICTION_FEATURE } from "../rollups/format";
+import { singleWindowFeatureDoc } from "./featureWindow";
+import { eventFilters, fetchFeatureRollups, fetchMetricRollups } from "./fetchRollups";
 import { bucketOf, bucketStarts, type ReadQuery } from "./params";
 
 const HOUR = 3_600_000;
 /** Raw values read per window for the raw-value methods; beyond it, a uniform sample of this size. */
 export const RAW_LIMIT = 100_000;
 const RAW_METHODS: DriftMethod[] = ["ks", "wasserstein", "evidently"];
+/** Most series windows a request with raw-value methods may have: each window reads its own raw events. */
+export const MAX_RAW_WINDOWS = 60;
 
 export type DriftResponse = {
   model: string;
@@ -52,6 +55,18 @@ function settings(raw: unknown): DriftSettings {
 
 type RawEvent = { features: Record<string, unknown>; prediction: unknown };
 
+/**
+ * The window's prediction counts on the reference's bins: a classifier's classes from the metrics document, a
+ * regression prediction from the feature document (PREDICTION_FEATURE). Null when the feature document holds
+ * none (rollups written before predictions were binned, until a reference is published again).
+ */
+function predictionWindow(featureDoc: Doc, metricDoc: Doc, profile: FeatureProfile | null): WindowFeature | null {
+  if (profile === null) return null;
+  if (profile.type !== "numerical") return windowPredictionCounts(metricDoc, profile);
+  const w = windowFeatureCounts(featureDoc, { ...profile, name: PREDICTION_FEATURE });
+  return w.count + w.missing > 0 ? w : null;
+}
+
 /** The window's events for the raw-value methods: all of them up to RAW_LIMIT, else a uniform sample (by hash of id). */
 async function rawEvents(model: string, q: ReadQuery, from: number, to: number): Promise<{ rows: RawEvent[]; count: number }> {
   const db = getDb();
@@ -78,7 +93,18 @@ export async function getDrift(modelId: string, q: ReadQuery, methods: DriftMeth
     throw unprocessable("Invalid query.", [{ path: "step", message: "drift windows are whole hours: use 1h or more (or window=single)" }]);
   }
   const single = q.stepMs === null;
-  const wantsRaw = methods.some((m) => RAW_METHODS.includes(m));
+  const thresholds = settings(model.driftSettings);
+  // raw values are read for the requested methods and for those the model's drift settings name
+  const configured = [thresholds.numerical, thresholds.categorical, ...Object.values(thresholds.features ?? {})].flatMap((m) => (m ? [m.method] : []));
+  const wantsRaw = [...methods, ...configured].some((m) => RAW_METHODS.includes(m));
+  if (wantsRaw && !single && (q.to.getTime() - q.from.getTime()) / q.stepMs! > MAX_RAW_WINDOWS) {
+    throw unprocessable("Invalid query.", [
+      {
+        path: "methods",
+        message: `ks, wasserstein and evidently read each window's raw events: at most ${MAX_RAW_WINDOWS} windows per request (use window=single, a larger step or a shorter range)`,
+      },
+    ]);
+  }
   const ref = await currentReference(modelId, wantsRaw);
   if (!ref) {
     throw new ApiError(409, "no_reference", `Model '${modelId}' has no reference yet; upload one with PUT /api/v1/models/${modelId}/reference.`);
@@ -90,7 +116,6 @@ export async function getDrift(modelId: string, q: ReadQuery, methods: DriftMeth
     : mergeByKey(await fetchFeatureRollups(modelId, ref.id, q), byBucket);
   const metricDocs = mergeByKey(await fetchMetricRollups(modelId, q), byBucket);
 
-  const thresholds = settings(model.driftSettings);
   const windows: DriftResponse["windows"] = [];
   for (const start of bucketStarts(q)) {
     const doc = featureDocs.get(start) ?? {};
@@ -118,7 +143,7 @@ export async function getDrift(modelId: string, q: ReadQuery, methods: DriftMeth
       profile: ref.profile,
       window: windowCounts(doc, ref.profile),
       ...(raw ? { raw } : {}),
-      prediction: { window: windowPredictionCounts(metricDocs.get(start) ?? {}, ref.profile.prediction), ...(predictionRaw ? { raw: predictionRaw } : {}) },
+      prediction: { window: predictionWindow(doc, metricDocs.get(start) ?? {}, ref.profile.prediction), ...(predictionRaw ? { raw: predictionRaw } : {}) },
       methods,
       thresholds,
     });

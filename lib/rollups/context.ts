@@ -1,5 +1,6 @@
 import type { Bins } from "../stats";
 import { Prisma, type Db } from "../db";
+import { PREDICTION_FEATURE } from "./format";
 
 type Tx = Prisma.TransactionClient | Db;
 
@@ -21,6 +22,11 @@ export type ModelContext = {
   /** the class whose probability is the ROC score of a binary classifier */
   positiveClass: string | null;
   features: FeatureContext[];
+  /**
+   * A regression model's prediction as a numerical feature named PREDICTION_FEATURE, on the reference's
+   * prediction bins; null for classifiers (their classes are counted in the metrics documents) or without them.
+   */
+  prediction: FeatureContext | null;
   /** the reference feature rollups are binned on; 0n without one */
   referenceId: bigint;
 };
@@ -38,7 +44,7 @@ export function invalidateModelContext(model?: string) {
   else cache.delete(model);
 }
 
-type ProfileBins = { features?: Record<string, { bins?: Bins }> } | null;
+type ProfileBins = { features?: Record<string, { bins?: Bins }>; prediction?: { bins?: Bins } | null } | null;
 
 /** The binary classifier's positive class: the declared one, else "true"/"1"/"yes" when present, else the last class. */
 export function positiveClassOf(task: string, declared: string | null, classes: string[]): string | null {
@@ -66,7 +72,8 @@ export async function modelContexts(tx: Tx, models: string[], now = Date.now()):
            (SELECT jsonb_agg(jsonb_build_object('name', f.name, 'type', f.type, 'min', f.min, 'max', f.max) ORDER BY f.position, f.name)
               FROM features f WHERE f.model_id = m.id) AS features,
            r.id AS ref_id,
-           (SELECT jsonb_build_object('features', jsonb_object_agg(k, jsonb_build_object('bins', v -> 'bins')))
+           (SELECT jsonb_build_object('features', jsonb_object_agg(k, jsonb_build_object('bins', v -> 'bins')),
+                                      'prediction', jsonb_build_object('bins', r.profile -> 'prediction' -> 'bins'))
               FROM jsonb_each(r.profile -> 'features') AS e(k, v)) AS bins
     FROM models m
     LEFT JOIN LATERAL (
@@ -77,6 +84,7 @@ export async function modelContexts(tx: Tx, models: string[], now = Date.now()):
     WHERE m.id = ANY(${missing}::text[])`);
   for (const r of rows) {
     const profile = r.bins;
+    const predictionBins = r.task === "regression" ? (profile?.prediction?.bins ?? null) : null;
     const ctx: ModelContext = {
       id: r.id,
       task: r.task as ModelContext["task"],
@@ -96,6 +104,16 @@ export async function modelContexts(tx: Tx, models: string[], now = Date.now()):
           edges: bins?.kind === "numeric" ? Float64Array.from(bins.edges) : null,
         };
       }),
+      prediction: predictionBins
+        ? {
+            name: PREDICTION_FEATURE,
+            type: "numerical",
+            min: null,
+            max: null,
+            bins: predictionBins,
+            edges: predictionBins.kind === "numeric" ? Float64Array.from(predictionBins.edges) : null,
+          }
+        : null,
     };
     if (invalidations === loadStarted) cache.set(r.id, { ctx, until: now + TTL_MS });
     out.set(r.id, ctx);

@@ -264,19 +264,23 @@ function bumpValue(doc: Doc, seen: Map<string, number>, fk: FeatureKeys, feature
  */
 const N = 0, MISS = 1, MIS = 2, NN = 3, SUM = 4, SQ = 5, MIN = 6, MAX = 7, OOR = 8, OTHER = 9, BINS = 10;
 
-/** Where each feature's slots start, and the key strings, of one context (kept as long as the context lives). */
-type FeatureLayout = { offsets: number[]; size: number; keys: FeatureKeys[] };
+/**
+ * The features a context counts (its features, then a regression prediction), where each one's slots start, and
+ * their key strings (kept as long as the context lives).
+ */
+type FeatureLayout = { features: FeatureContext[]; offsets: number[]; size: number; keys: FeatureKeys[] };
 const layoutCache = new WeakMap<ModelContext, FeatureLayout>();
 function featureLayout(ctx: ModelContext): FeatureLayout {
   let layout = layoutCache.get(ctx);
   if (!layout) {
+    const features = ctx.prediction ? [...ctx.features, ctx.prediction] : ctx.features;
     const offsets: number[] = [];
     let size = 0;
-    for (const f of ctx.features) {
+    for (const f of features) {
       offsets.push(size);
       size += BINS + (f.edges ? f.edges.length + 1 : 0);
     }
-    layout = { offsets, size, keys: ctx.features.map(featureKeys) };
+    layout = { features, offsets, size, keys: features.map(featureKeys) };
     layoutCache.set(ctx, layout);
   }
   return layout;
@@ -290,8 +294,8 @@ class FeatureCounts {
 
   constructor(readonly ctx: ModelContext, readonly layout: FeatureLayout) {
     this.slots = new Float64Array(layout.size);
-    this.values = new Array(ctx.features.length);
-    for (let i = 0; i < ctx.features.length; i++) {
+    this.values = new Array(layout.features.length);
+    for (let i = 0; i < layout.features.length; i++) {
       this.slots[layout.offsets[i] + MIN] = Infinity;
       this.slots[layout.offsets[i] + MAX] = -Infinity;
     }
@@ -306,50 +310,55 @@ class FeatureCounts {
     else this.slots[this.layout.offsets[i] + OTHER]++;
   }
 
-  /** One event's quality counts, moments and reference bins. */
-  add(features: Record<string, unknown>) {
-    const { slots, ctx } = this;
-    const { offsets } = this.layout;
-    for (let i = 0; i < ctx.features.length; i++) {
-      const f = ctx.features[i];
-      const o = offsets[i];
-      slots[o + N]++;
-      const v = features[f.name];
-      if (v === undefined || v === null) {
-        slots[o + MISS]++;
-        continue;
+  /**
+   * One event's quality counts, moments and reference bins, and those of its prediction when the context counts
+   * it (`failed`: the prediction failed, so its value, if any, is not counted).
+   */
+  add(features: Record<string, unknown>, prediction: unknown = undefined, failed = false) {
+    const n = this.ctx.features.length;
+    for (let i = 0; i < n; i++) this.count(i, features[this.layout.features[i].name]);
+    if (n < this.layout.features.length && !failed) this.count(n, prediction);
+  }
+
+  private count(i: number, v: unknown) {
+    const { slots } = this;
+    const f = this.layout.features[i];
+    const o = this.layout.offsets[i];
+    slots[o + N]++;
+    if (v === undefined || v === null) {
+      slots[o + MISS]++;
+      return;
+    }
+    if (f.type === "numerical") {
+      // beyond ±MAX_MAGNITUDE a number would overflow the sums of squares: counted as of the wrong type
+      if (typeof v !== "number" || !(v >= -MAX_MAGNITUDE && v <= MAX_MAGNITUDE)) {
+        slots[o + MIS]++;
+        return;
       }
-      if (f.type === "numerical") {
-        // beyond ±MAX_MAGNITUDE a number would overflow the sums of squares: counted as of the wrong type
-        if (typeof v !== "number" || !(v >= -MAX_MAGNITUDE && v <= MAX_MAGNITUDE)) {
-          slots[o + MIS]++;
-          continue;
-        }
-        slots[o + NN]++;
-        slots[o + SUM] += v;
-        slots[o + SQ] += v * v;
-        if (v < slots[o + MIN]) slots[o + MIN] = v;
-        if (v > slots[o + MAX]) slots[o + MAX] = v;
-        if ((f.min !== null && v < f.min) || (f.max !== null && v > f.max)) slots[o + OOR]++;
-        if (f.edges) slots[o + BINS + numericBinIndex(f.edges, v)]++;
-        else if (f.bins?.kind === "values") this.addValue(i, String(v));
-      } else {
-        const c = categoryKey(v);
-        if (c === null) slots[o + MIS]++;
-        else this.addValue(i, c);
-      }
+      slots[o + NN]++;
+      slots[o + SUM] += v;
+      slots[o + SQ] += v * v;
+      if (v < slots[o + MIN]) slots[o + MIN] = v;
+      if (v > slots[o + MAX]) slots[o + MAX] = v;
+      if ((f.min !== null && v < f.min) || (f.max !== null && v > f.max)) slots[o + OOR]++;
+      if (f.edges) slots[o + BINS + numericBinIndex(f.edges, v)]++;
+      else if (f.bins?.kind === "values") this.addValue(i, String(v));
+    } else {
+      const c = categoryKey(v);
+      if (c === null) slots[o + MIS]++;
+      else this.addValue(i, c);
     }
   }
 
   /** Adds the counts into `doc` (keys present only where a count was made, as counting key by key leaves them). */
   writeInto(doc: Doc, seen: Map<string, number>) {
-    const { slots, ctx } = this;
-    const { offsets, keys } = this.layout;
+    const { slots } = this;
+    const { features, offsets, keys } = this.layout;
     const add = (k: string, v: number) => {
       if (v !== 0) bump(doc, k, v);
     };
-    for (let i = 0; i < ctx.features.length; i++) {
-      const f = ctx.features[i];
+    for (let i = 0; i < features.length; i++) {
+      const f = features[i];
       const o = offsets[i];
       const k = keys[i];
       if (slots[o + N] === 0) continue;
@@ -373,9 +382,14 @@ class FeatureCounts {
 }
 
 /** The counts a set of events adds to a feature document: quality counts, moments and reference bins. */
-export function countFeaturesInto(doc: Doc, seen: Map<string, number>, events: Iterable<Record<string, unknown>>, ctx: ModelContext) {
+export function countFeaturesInto(
+  doc: Doc,
+  seen: Map<string, number>,
+  events: Iterable<{ features: Record<string, unknown>; prediction: unknown; error_type: string | null }>,
+  ctx: ModelContext,
+) {
   const counts = new FeatureCounts(ctx, featureLayout(ctx));
-  for (const features of events) counts.add(features);
+  for (const e of events) counts.add(e.features, e.prediction, e.error_type !== null);
   counts.writeInto(doc, seen);
 }
 
@@ -489,7 +503,7 @@ export class RollupBatch {
     const segment = segmentKey(e.segments);
     const ms = e.ts.getTime();
     this.metricCounts(e.model, floorTo(ms, MINUTE), e.version, segment).add(e, ctx);
-    this.featureCounts(e.model, floorTo(ms, HOUR), e.version, segment, ctx).add(e.features);
+    this.featureCounts(e.model, floorTo(ms, HOUR), e.version, segment, ctx).add(e.features, e.prediction, e.errorType !== null);
   }
 
   /** A label joined to (or taken back from) a stored prediction, counted in the prediction's buckets. */

@@ -24,6 +24,9 @@
  *   f·oor    numerical value outside the declared [min, max]
  *   f·nn, f·s, f·ss, f¦min, f¦max     numerical values: count, sum, sum of squares, min, max (¦ is MINMAX)
  *   f·b·<i>  count in the reference's numeric bin i (decile bins)
+ * A regression model's prediction is counted in the feature documents too, as a numerical feature named
+ * PREDICTION_FEATURE binned on the reference's prediction bins (failed predictions not counted), so its drift
+ * needs no raw values. (A classifier's predicted classes are the metrics documents' pc·<class>.)
  *   f·v·<k>  count of value k (categoricals, booleans as "true"/"false", low-cardinality numericals); distinct
  *            keys per feature and document are capped at MAX_VALUE_KEYS, the rest counted under OTHER_VALUE.
  *            The cap is a safety valve against unbounded cardinality (ids sent as features): it applies to each
@@ -31,6 +34,8 @@
  *            batched (the feature's totals stay exact). Below it, documents merge exactly.
  */
 export const SEP = "\u001f";
+/** The regression prediction's name in feature documents: no feature sent can start with U+001F (see MINMAX). */
+export const PREDICTION_FEATURE = "\u001fprediction";
 /**
  * What marks a key that merges by min or max: its name, MINMAX, then "min" or "max". No other key can end so:
  * every string a key is made of (feature names and values, classes, error types) is stored with U+001C–U+001F

@@ -113,6 +113,11 @@ describe("GET /api/v1/models/{model}/drift", () => {
     const bins = freezeBins(refX, "numerical");
     const a = alignCounts(bins, countIntoBins(bins, refX), countIntoBins(bins, xs));
     close(x.results.find((r: { method: string }) => r.method === "psi").statistic, psi(a.ref, a.cur));
+    // The regression prediction (= x, as in the reference) is binned in the rollups too: no raw values needed.
+    const prediction = res.body.windows[0].prediction;
+    expect(prediction.count).toBe(600);
+    close(prediction.results.find((r: { method: string }) => r.method === "psi").statistic, psi(a.ref, a.cur));
+    expect(prediction.drifted).toBe(true);
     // Without a step, a 6-hour range gives hourly windows (the heatmap's series path).
     const series = await call(getDriftRoute, { path: `/api/v1/models/${model}/drift?from=${from}&to=${new Date(hour + 6 * HOUR).toISOString()}`, params: { model } });
     expect(series.body.step).toBe("1h");
@@ -134,5 +139,22 @@ describe("GET /api/v1/models/{model}/drift", () => {
     expect(step.status).toBe(422);
     const bad = await call(getDriftRoute, { path: `/api/v1/models/${model}/drift?methods=psi,magic`, params: { model } });
     expect(bad.status).toBe(422);
+  });
+
+  it("bounds the raw-value methods to 60 windows, and refuses a threshold on the default verdict", async () => {
+    const model = uniqueModel("rawcap");
+    await call(putModel, { method: "PUT", params: { model }, body: { task: "regression", features: [{ name: "x", type: "numerical" }] } });
+    await call(postPredictions, { method: "POST", body: { model, features: { x: 1 }, prediction: 1 } });
+    await call(putReference, { method: "PUT", params: { model }, body: { rows: [{ features: { x: 1 }, prediction: 1 }] } });
+    const to = Math.floor(Date.now() / HOUR) * HOUR;
+    const many = await call(getDriftRoute, { path: `/api/v1/models/${model}/drift?methods=ks&step=1h&from=${to - 61 * HOUR}&to=${to}`, params: { model } });
+    expect(many.status).toBe(422);
+    expect(many.body.error.details[0].path).toBe("methods");
+    const ok = await call(getDriftRoute, { path: `/api/v1/models/${model}/drift?methods=ks&step=1h&from=${to - 60 * HOUR}&to=${to}`, params: { model } });
+    expect(ok.status).toBe(200);
+    expect(ok.body.windows).toHaveLength(60);
+    const setting = await call(putModel, { method: "PUT", params: { model }, body: { drift: { numerical: { method: "default", threshold: 0.2 } } } });
+    expect(setting.status).toBe(422);
+    expect(setting.body.error.details[0].path).toBe("drift.numerical.threshold");
   });
 });
