@@ -6,7 +6,8 @@ import { singleWindowFeatureDoc } from "./featureWindow";
 import type { ReadQuery } from "./params";
 
 type Numbers = { count: number; mean: number | null; std: number | null; min: number | null; max: number | null };
-type Categories = { distinct: number; top: { value: string; count: number }[] };
+/** `overflow`: values beyond the rollups' cap of 1,000 distinct values per feature and hour, counted together. */
+type Categories = { distinct: number; top: { value: string; count: number }[]; overflow?: number };
 
 export type FeatureQuality = {
   name: string;
@@ -46,12 +47,18 @@ export async function getQuality(modelId: string, q: ReadQuery): Promise<Quality
     const missing = get(f.name, "miss");
     const values: { value: string; count: number }[] = [];
     const prefix = f.name + SEP + "v" + SEP;
-    for (const k in doc) if (k.startsWith(prefix) && doc[k] !== 0) values.push({ value: k.slice(prefix.length), count: doc[k] });
+    let overflow = 0; // values beyond the rollups' per-document cap, counted together (never a value sent)
+    for (const k in doc) {
+      if (!k.startsWith(prefix) || doc[k] === 0) continue;
+      const value = k.slice(prefix.length);
+      if (value === OTHER_VALUE) overflow += doc[k];
+      else values.push({ value, count: doc[k] });
+    }
     values.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
     const refFeature = ref?.profile.features[f.name];
     const allowed = Array.isArray(f.allowed) ? new Set((f.allowed as unknown[]).map(String)) : null;
     const known = allowed ?? (refFeature?.bins.kind === "values" ? new Set(refFeature.bins.values.map(String)) : null);
-    const newCategories = f.type === "categorical" && known ? values.filter((v) => v.value !== OTHER_VALUE && !known.has(v.value)) : [];
+    const newCategories = f.type === "categorical" && known ? values.filter((v) => !known.has(v.value)) : [];
     let summary: FeatureQuality["summary"];
     if (f.type === "numerical") {
       const nn = get(f.name, "nn");
@@ -59,7 +66,7 @@ export async function getQuality(modelId: string, q: ReadQuery): Promise<Quality
       const variance = nn > 0 && mean !== null ? Math.max(0, get(f.name, "ss") / nn - mean * mean) : null;
       summary = { kind: "numerical", count: nn, mean, std: variance === null ? null : Math.sqrt(variance), min: doc[minKey(f.name)] ?? null, max: doc[maxKey(f.name)] ?? null };
     } else {
-      summary = { kind: "categorical", distinct: values.length, top: values.slice(0, TOP) };
+      summary = { kind: "categorical", distinct: values.length, top: values.slice(0, TOP), ...(overflow > 0 ? { overflow } : {}) };
     }
     let reference: FeatureQuality["reference"] = null;
     if (refFeature?.moments && refFeature.type === "numerical") {

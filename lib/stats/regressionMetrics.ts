@@ -59,13 +59,15 @@ export function mergeRegressionSums(a: RegressionSums, b: RegressionSums): Regre
 export function regressionMetrics(sums: RegressionSums): RegressionMetrics {
   const { n } = sums;
   if (!(n > 0)) throw new RangeError("regressionMetrics: no labelled example");
+  // Sums that label corrections subtracted from can end a rounding error below zero: never a negative square.
+  const sse = Math.max(0, sums.sumSqErr);
   const sst = sums.sumY2 - (sums.sumY * sums.sumY) / n;
   let r2: number;
-  if (sst <= 0) r2 = sums.sumSqErr === 0 ? 1 : 0;
-  else r2 = 1 - sums.sumSqErr / sst;
+  if (sst <= 0) r2 = sse === 0 ? 1 : 0;
+  else r2 = 1 - sse / sst;
   return {
-    mae: sums.sumAbsErr / n,
-    rmse: Math.sqrt(sums.sumSqErr / n),
+    mae: Math.max(0, sums.sumAbsErr) / n,
+    rmse: Math.sqrt(sse / n),
     mape: sums.nPct > 0 ? sums.sumAbsPctErr / sums.nPct : null,
     r2,
   };

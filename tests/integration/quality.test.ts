@@ -52,4 +52,26 @@ describe("GET /api/v1/models/{model}/quality", () => {
     expect(f("country").newCategories).toEqual([{ value: "US", count: us }, { value: "XX", count: xx }].sort((a, b) => b.count - a.count));
     expect(f("extra")).toMatchObject({ declared: false, count: 500, missing: 10 });
   });
+
+  it("reports values beyond the per-document cap as an overflow count, not as a value", async () => {
+    const model = uniqueModel("overflow");
+    const hour = Math.floor((Date.now() - 2 * 3600_000) / 3600_000) * 3600_000;
+    const events = Array.from({ length: 1200 }, (_, i) => ({
+      id: `o-${i}`,
+      model,
+      timestamp: new Date(hour + i * 1000).toISOString(),
+      features: { user: `u${i}` },
+      prediction: "a",
+    }));
+    await call(postPredictions, { method: "POST", body: events });
+    const res = await call(getQualityRoute, {
+      path: `/api/v1/models/${model}/quality?from=${new Date(hour).toISOString()}&to=${new Date(hour + 3600_000).toISOString()}`,
+      params: { model },
+    });
+    const user = res.body.features.find((f: { name: string }) => f.name === "user");
+    expect(user.count).toBe(1200);
+    expect(user.summary.distinct).toBe(1000);
+    expect(user.summary.overflow).toBe(200);
+    expect(user.summary.top.some((t: { value: string }) => t.value.startsWith("\u001f"))).toBe(false);
+  });
 });
