@@ -117,7 +117,8 @@ function sum(xs: readonly number[]): number {
 
 /**
  * Driftwatch's default drift verdict for one window (DESIGN.md §Drift): effect size AND significance.
- * - numerical: PSI ≥ 0.1 and chi-square homogeneity p (BH-adjusted) < 0.05, on the frozen bins;
+ * - numerical: PSI ≥ 0.02 (DESIGN.md says 0.1; see VerdictThresholds.psi) and chi-square homogeneity p
+ *   (BH-adjusted) < 0.05, on the frozen bins;
  * - categorical: JS distance (bits) ≥ 0.1 and chi-square p (BH) < 0.05, on reference ∪ current categories;
  * - binary: pooled two-proportion z-test p (BH) < 0.05 (and |Δp| ≥ `binaryDiff`, default 0); the
  *   second bin is the "success". A binary feature whose bins are not exactly 2 is judged as categorical.
