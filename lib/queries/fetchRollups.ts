@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb, Prisma, rawQuery } from "../db";
 import { modelContexts } from "../rollups/context";
-import { ALL_SEGMENTS, ALL_VERSIONS, RollupBatch } from "../rollups/deltas";
+import { ALL_SEGMENTS, ALL_VERSIONS, RollupBatch, rollupEvent, type StoredEvent } from "../rollups/deltas";
 import type { Doc } from "../rollups/format";
 import { ceilMs, floorMs, type ReadQuery } from "./params";
 
@@ -79,37 +79,15 @@ async function rawMetricRows(model: string, q: ReadQuery, from: number, to: numb
   if (from >= to) return [];
   const ctx = (await modelContexts(getDb(), [model])).get(model);
   if (!ctx) return [];
-  const rows = await rawQuery<{
-    version: string;
-    ts: Date;
-    prediction: string | number | boolean | null;
-    probabilities: Record<string, number> | null;
-    confidence: number | null;
-    latency_ms: number | null;
-    error_type: string | null;
-    segments: Record<string, string | number | boolean> | null;
-    actual: unknown;
-    has_label: boolean;
-  }>(Prisma.sql`
+  // features are not read: only the metrics documents are kept
+  const rows = await rawQuery<StoredEvent & { actual: unknown; has_label: boolean }>(Prisma.sql`
     SELECT e.version, e.ts, e.prediction, e.probabilities, e.confidence, e.latency_ms, e.error_type, e.segments,
            l.actual, l.prediction_id IS NOT NULL AS has_label
     FROM prediction_events e LEFT JOIN labels l ON l.model_id = e.model_id AND l.prediction_id = e.id
     WHERE e.model_id = ${model} AND e.ts >= ${new Date(from)} AND e.ts < ${new Date(to)} ${eventFilters(q)}`);
   const batch = new RollupBatch();
   for (const r of rows) {
-    // features are not read: only the metrics documents are kept
-    const e = {
-      model,
-      version: r.version,
-      ts: r.ts,
-      features: {},
-      prediction: r.prediction,
-      probabilities: r.probabilities,
-      confidence: r.confidence,
-      latencyMs: r.latency_ms,
-      errorType: r.error_type,
-      segments: r.segments,
-    };
+    const e = rollupEvent(model, r);
     batch.addEvent(e, ctx);
     if (r.has_label) batch.addLabel(e, r.actual, ctx, 1);
   }

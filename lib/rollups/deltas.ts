@@ -34,6 +34,35 @@ export type RollupEvent = {
   segments: Record<string, string | number | boolean> | null;
 };
 
+/** A `prediction_events` row as SQL returns it (snake_case columns; features may be left unread). */
+export type StoredEvent = {
+  version: string;
+  ts: Date;
+  features?: Record<string, unknown>;
+  prediction: string | number | boolean | null;
+  probabilities: Record<string, number> | null;
+  confidence: number | null;
+  latency_ms: number | null;
+  error_type: string | null;
+  segments: Record<string, string | number | boolean> | null;
+};
+
+/** A stored event of `model` as RollupBatch counts it (no features when they were not read). */
+export function rollupEvent(model: string, r: StoredEvent): RollupEvent {
+  return {
+    model,
+    version: r.version,
+    ts: r.ts,
+    features: r.features ?? {},
+    prediction: r.prediction,
+    probabilities: r.probabilities,
+    confidence: r.confidence,
+    latencyMs: r.latency_ms,
+    errorType: r.error_type,
+    segments: r.segments,
+  };
+}
+
 export type RollupKey = { model: string; level: "m" | "h"; bucket: number; version: string; segment: string };
 export type FeatureRollupKey = { model: string; referenceId: bigint; bucket: number; version: string; segment: string };
 

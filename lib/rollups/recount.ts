@@ -1,6 +1,6 @@
 import { getDb, Prisma, type Db } from "../db";
 import { invalidateModelContext, modelContexts } from "./context";
-import { RollupBatch } from "./deltas";
+import { RollupBatch, rollupEvent, type StoredEvent } from "./deltas";
 import type { Doc } from "./format";
 import { writeRollups } from "./write";
 
@@ -9,18 +9,7 @@ const CHUNK = 20_000;
 /** Whole hours [from, to): limits a recount, and the stored rows compared with it, to the buckets inside. */
 export type HourRange = { from: Date; to: Date };
 
-type RawEvent = {
-  id: string;
-  version: string;
-  ts: Date;
-  features: Record<string, unknown>;
-  prediction: string | number | boolean | null;
-  probabilities: Record<string, number> | null;
-  confidence: number | null;
-  latency_ms: number | null;
-  error_type: string | null;
-  segments: Record<string, string | number | boolean> | null;
-};
+type RawEvent = StoredEvent & { id: string };
 
 /**
  * Recomputes a model's rollups from its raw events and labels, through the same code the write path uses. The
@@ -53,18 +42,7 @@ export async function recountRollups(
       SELECT prediction_id, actual FROM labels WHERE model_id = ${model} AND prediction_id = ANY(${rows.map((r) => r.id)}::text[])`);
     const actual = new Map(labels.map((l) => [l.prediction_id, l.actual]));
     for (const r of rows) {
-      const e = {
-        model,
-        version: r.version,
-        ts: r.ts,
-        features: r.features,
-        prediction: r.prediction,
-        probabilities: r.probabilities,
-        confidence: r.confidence,
-        latencyMs: r.latency_ms,
-        errorType: r.error_type,
-        segments: r.segments,
-      };
+      const e = rollupEvent(model, r);
       batch.addEvent(e, ctx);
       if (actual.has(r.id)) batch.addLabel(e, actual.get(r.id), ctx, 1);
     }
