@@ -56,6 +56,7 @@ export async function upsertLabels(
     prediction: unknown;
     probabilities: Record<string, number> | null;
     error_type: string | null;
+    model_exists: boolean;
   }>(tx, Prisma.sql`
     WITH input AS (
       SELECT * FROM ROWS FROM (jsonb_to_recordset(${input}::text::jsonb) AS (m text, i text, a jsonb, t timestamptz))
@@ -69,7 +70,8 @@ export async function upsertLabels(
       RETURNING l.model_id, l.prediction_id, l.actual, l.prev_actual, l.revision > 0 AS was_stored
     )
     SELECT up.model_id, up.prediction_id, up.actual, up.prev_actual, up.was_stored, p.id IS NOT NULL AS matched,
-           p.version, p.ts, p.segments, p.prediction, p.probabilities, p.error_type
+           p.version, p.ts, p.segments, p.prediction, p.probabilities, p.error_type,
+           EXISTS (SELECT 1 FROM models m WHERE m.id = up.model_id) AS model_exists
     FROM up LEFT JOIN prediction_events p ON p.model_id = up.model_id AND p.id = up.prediction_id`);
 
   const joined = changed.filter((c) => c.matched);
@@ -82,9 +84,12 @@ export async function upsertLabels(
     }
     for (const c of joined) {
       const ctx = ctxs.get(c.model_id);
-      // The label met its prediction, so the model exists (and stays: we hold its lock). No context means the
-      // contexts were read before the model was registered by a concurrent first batch: read them again.
       if (!ctx) {
+        // An event of a model that no longer exists (deleted before this change made writers re-check): no
+        // rollups to count into.
+        if (!c.model_exists) continue;
+        // The model exists (and stays: we hold its lock), so the contexts were read before a concurrent first
+        // batch registered it: read them again.
         invalidateModelContext(c.model_id);
         throw new StaleContextError([c.model_id]);
       }

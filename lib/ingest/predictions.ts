@@ -190,7 +190,7 @@ async function afterInsert(
   rows: EventRow[],
   inserted: number[],
   models: string[],
-): Promise<{ waiting: [number, unknown][]; references: Record<string, string> }> {
+): Promise<{ waiting: [number, unknown][]; references: Record<string, string>; present: Set<string> }> {
   const firstSeen = new Map<string, { m: string; v: string; t: number }>();
   const keys: [string, string][] = new Array(inserted.length);
   for (let k = 0; k < inserted.length; k++) {
@@ -202,7 +202,7 @@ async function afterInsert(
     else if (r.ts.getTime() < seen.t) seen.t = r.ts.getTime();
   }
   const versions = [...firstSeen.values()].sort((a, b) => (a.m < b.m ? -1 : a.m > b.m ? 1 : a.v < b.v ? -1 : a.v > b.v ? 1 : 0));
-  const [res] = await tx.query<{ waiting: [number, unknown][] | null; refs: Record<string, string> | null }>(Prisma.sql`
+  const [res] = await tx.query<{ waiting: [number, unknown][] | null; refs: Record<string, string> | null; present: string[] | null }>(Prisma.sql`
     WITH stored AS (
       SELECT k ->> 0 AS m, k ->> 1 AS i, ord FROM jsonb_array_elements(${JSON.stringify(keys)}::text::jsonb) WITH ORDINALITY AS t(k, ord)
     ), first_seen AS (
@@ -210,7 +210,8 @@ async function afterInsert(
       FROM jsonb_to_recordset(${JSON.stringify(versions)}::text::jsonb) AS (m text, v text, t float8)
     ), new_versions AS (
       INSERT INTO model_versions (model_id, version, first_seen)
-      SELECT model_id, version, ts FROM first_seen
+      SELECT model_id, version, ts FROM first_seen f
+      WHERE EXISTS (SELECT 1 FROM models m WHERE m.id = f.model_id) -- a deleted model: the caller retries (present)
       ON CONFLICT (model_id, version) DO NOTHING
     ), earlier_versions AS (
       -- A backfill older than the recorded first sighting moves it back. A plain UPDATE whose WHERE fails takes
@@ -224,8 +225,14 @@ async function afterInsert(
            (SELECT json_object_agg(model_id, id::text) FROM (
               SELECT DISTINCT ON (model_id) model_id, id FROM reference_sets
               WHERE model_id = ANY(${models}::text[]) AND status = 'ready' AND profile IS NOT NULL
-              ORDER BY model_id, (version = '') DESC, created_at DESC) r) AS refs`);
-  return { waiting: (res.waiting ?? []).map(([k, actual]) => [inserted[k], actual]), references: res.refs ?? {} };
+              ORDER BY model_id, (version = '') DESC, created_at DESC) r) AS refs,
+           -- the models that still exist (a model deleted after this request registered it is registered again)
+           (SELECT json_agg(id) FROM models WHERE id = ANY(${models}::text[])) AS present`);
+  return {
+    waiting: (res.waiting ?? []).map(([k, actual]) => [inserted[k], actual]),
+    references: res.refs ?? {},
+    present: new Set(res.present ?? []),
+  };
 }
 
 /**
@@ -233,14 +240,25 @@ async function afterInsert(
  * rollups, the labels that were waiting for them, and inline labels. Returns how many events were new.
  * `unique` is the batch sorted by key with repeated keys dropped (the first of them is the one stored).
  */
-async function storeEvents(tx: SqlTx, unique: EventRow[], labels: LabelRow[], ctxs: Map<string, ModelContext>): Promise<number> {
+async function storeEvents(
+  tx: SqlTx,
+  unique: EventRow[],
+  labels: LabelRow[],
+  models: string[],
+  ctxs: Map<string, ModelContext>,
+): Promise<number> {
   const inserted = (await copyEvents(tx, unique)) ? unique.map((_, k) => k) : await insertNewEvents(tx, unique);
   // References of every model in the batch, not only of those with new events: a batch of nothing but retried
   // events must still find its contexts current (it once found no reference at all, and failed as stale).
-  const { waiting, references } = await afterInsert(tx, unique, inserted, [...ctxs.keys()]);
+  const { waiting, references, present } = await afterInsert(tx, unique, inserted, models);
   // A reference published after the contexts were loaded (it waited for our lock, so it committed before the
   // statement began) re-binned the rollups: counting on the old bins now would miss the new reference's rows.
-  const stale = [...ctxs.values()].filter((c) => String(c.referenceId) !== (references[c.id] ?? "0")).map((c) => c.id);
+  // A model deleted since this request registered it (the delete waited for no lock of ours then) must be
+  // registered again, or its events would be stored for no model.
+  const stale = models.filter((m) => {
+    const c = ctxs.get(m);
+    return !c || !present.has(m) || String(c.referenceId) !== (references[m] ?? "0");
+  });
   if (stale.length > 0) {
     for (const m of stale) invalidateModelContext(m);
     throw new StaleContextError(stale);
@@ -266,7 +284,6 @@ export async function ingestPredictions(items: RawItem[]): Promise<PredictionIng
   const receivedAt = new Date();
   const { rows, rejected } = validatePredictions(items, receivedAt);
   if (rows.length === 0) return { accepted: 0, duplicates: 0, rejected };
-  await withRetry(() => registerFromEvents(rawRunner, rows));
   const labels: LabelRow[] = [];
   for (const r of rows) if (r.label !== undefined) labels.push({ model: r.model, id: r.id, actual: r.label, ts: r.ts });
   // Sorted by key (stably: of two events sharing a key the first is kept, as ON CONFLICT would keep it).
@@ -280,9 +297,11 @@ export async function ingestPredictions(items: RawItem[]): Promise<PredictionIng
   // Inline labels may update labels of stored predictions: that needs the models' exclusive lock.
   const lock = lockModelsSql(models, labels.length > 0 ? "exclusive" : "shared");
   const accepted = await withRetry(async () => {
-    // Read before the transaction (usually from the cache): on PGlite a Prisma query cannot run inside it.
+    // Registered (again, on a retry: the model may have been deleted meanwhile), then the contexts read before
+    // the transaction (usually from the cache): on PGlite a Prisma query cannot run inside it.
+    await registerFromEvents(rawRunner, rows);
     const ctxs = await modelContexts(getDb(), models);
-    return rawTransaction((tx) => storeEvents(tx, unique, labels, ctxs), lock);
+    return rawTransaction((tx) => storeEvents(tx, unique, labels, models, ctxs), lock);
   });
   return { accepted, duplicates: rows.length - accepted, rejected };
 }

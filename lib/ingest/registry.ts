@@ -114,6 +114,7 @@ export async function registerFromEvents(tx: Tx, samples: RegistrySample[], now 
              coalesce((SELECT max(position) + 1 FROM features f WHERE f.model_id = t.model_id), 0)
                + (row_number() OVER (PARTITION BY t.model_id ORDER BY t.ord))::int - 1
       FROM unnest(${fModel}::text[], ${fName}::text[], ${fType}::text[]) WITH ORDINALITY AS t(model_id, name, type, ord)
+      WHERE EXISTS (SELECT 1 FROM models m WHERE m.id = t.model_id) -- deleted meanwhile: the write retries and registers it again
       ORDER BY t.model_id, t.name
       ON CONFLICT (model_id, name) DO NOTHING`);
   }

@@ -1,5 +1,7 @@
 /** Postgres errors after which the whole transaction may simply run again. */
-const RETRYABLE = new Set(["40001", "40P01"]); // serialization_failure, deadlock_detected
+// serialization_failure, deadlock_detected, and foreign_key_violation: in the write path only a model deleted
+// while its events were being registered or written raises it, and the retry registers the model again.
+const RETRYABLE = new Set(["40001", "40P01", "23503"]);
 
 function sqlState(err: unknown): string | undefined {
   for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
@@ -25,7 +27,7 @@ export class StaleContextError extends Error {
 
 /**
  * Runs a transaction, and again (up to 3 more times, with jitter) when Postgres reports a deadlock or conflict,
- * or the transaction found its model context stale.
+ * a model deleted under it, or the transaction found its model context stale.
  */
 export async function withRetry<T>(fn: () => Promise<T>, attempts = 4): Promise<T> {
   for (let i = 1; ; i++) {
