@@ -2,7 +2,7 @@ import { z } from "zod";
 import { getDb, Prisma } from "../db";
 import { ApiError, notFound, unprocessable, zodIssues } from "../errors";
 import type { RawItem } from "../ingest/body";
-import { classValue, featureValue, MAX_FEATURES, text, timestamp } from "../ingest/schemas";
+import { classValue, exactText, featureValue, MAX_FEATURES, text, timestamp } from "../ingest/schemas";
 import type { ReferenceProfile } from "../references/profile";
 import { profileBuilderFor, referenceChanged, saveProfile } from "../references/store";
 import { rebinFeatureRollups } from "../rollups/recount";
@@ -18,9 +18,9 @@ export const referenceRow = z.strictObject({
 
 export const fromWindowRequest = z.strictObject({
   fromWindow: z
-    .strictObject({ from: timestamp, to: timestamp, version: z.string().min(1).max(64).optional() })
+    .strictObject({ from: timestamp, to: timestamp, version: exactText(1, 64).optional() })
     .refine((w) => w.from < w.to, { message: "from must be before to", path: ["to"] }),
-  version: z.string().min(1).max(64).optional(),
+  version: exactText(1, 64).optional(),
 });
 
 export type ReferenceResult = {

@@ -5,7 +5,7 @@ import type { FeatureProfile } from "../references/profile";
 import { getDb, Prisma } from "../db";
 import { ApiError, unprocessable } from "../errors";
 import { currentReference } from "../references/store";
-import { type Doc, mergeByKey, PREDICTION_FEATURE } from "../rollups/format";
+import { type Doc, MAX_MAGNITUDE, mergeByKey, PREDICTION_FEATURE } from "../rollups/format";
 import { singleWindowFeatureDoc } from "./featureWindow";
 import { eventFilters, fetchFeatureRollups, fetchMetricRollups } from "./fetchRollups";
 import { bucketOf, bucketStarts, type ReadQuery } from "./params";
@@ -100,8 +100,8 @@ export async function getDrift(modelId: string, q: ReadQuery, methods: DriftMeth
   if (wantsRaw && !single && (q.to.getTime() - q.from.getTime()) / q.stepMs! > MAX_RAW_WINDOWS) {
     throw unprocessable("Invalid query.", [
       {
-        path: "methods",
-        message: `ks, wasserstein and evidently read each window's raw events: at most ${MAX_RAW_WINDOWS} windows per request (use window=single, a larger step or a shorter range)`,
+        path: methods.some((m) => RAW_METHODS.includes(m)) ? "methods" : "step",
+        message: `ks, wasserstein and evidently (asked for, or named by the model's drift settings) read each window's raw events: at most ${MAX_RAW_WINDOWS} windows per request (use window=single, a larger step or a shorter range)`,
       },
     ]);
   }
@@ -130,7 +130,7 @@ export async function getDrift(modelId: string, q: ReadQuery, methods: DriftMeth
       for (const [name, f] of Object.entries(ref.profile.features)) {
         const values = rows.map((r) => r.features[name]);
         raw[name] = f.type === "numerical"
-          ? values.filter((v): v is number => typeof v === "number" && Number.isFinite(v))
+          ? values.filter((v): v is number => typeof v === "number" && v >= -MAX_MAGNITUDE && v <= MAX_MAGNITUDE) // as rollups and profiles count them
           : values.flatMap((v) => (typeof v === "string" ? [v] : typeof v === "boolean" ? [String(v)] : typeof v === "number" ? [String(v)] : []));
       }
       if (ref.profile.prediction) {

@@ -67,7 +67,8 @@ export function parseReadQuery(params: URLSearchParams, { now = new Date(), minD
   const stepParam = params.get("step");
   let stepMs: number | null = null;
   if (window !== "single") {
-    stepMs = stepParam ? parseStep(stepParam) : Math.max(minDefaultStepMs, defaultStep(to.getTime() - from.getTime()));
+    const asked = to.getTime() - from.getTime();
+    stepMs = stepParam ? parseStep(stepParam) : Math.max(minDefaultStepMs, defaultStep(asked));
     from = new Date(floorMs(from.getTime(), stepMs));
     to = new Date(ceilMs(to.getTime(), stepMs));
     if ((to.getTime() - from.getTime()) / stepMs > MAX_BUCKETS) {
@@ -75,7 +76,7 @@ export function parseReadQuery(params: URLSearchParams, { now = new Date(), minD
         { path: stepParam ? "step" : "from", message: `gives more than ${MAX_BUCKETS} buckets; use a larger step or a shorter range` },
       ]);
     }
-    if (stepMs % HOUR !== 0 && to.getTime() - from.getTime() > MAX_MINUTE_SERIES_MS) {
+    if (stepMs % HOUR !== 0 && asked > MAX_MINUTE_SERIES_MS) {
       throw unprocessable("Invalid query.", [
         { path: "step", message: "a step that is not a whole number of hours covers at most 7 days; use 1h, 2h, … 1d for longer ranges" },
       ]);

@@ -249,9 +249,11 @@ export function addLabelMetrics(
     bump(doc, "rse", sign * e * e);
     bump(doc, "ry", sign * actual);
     bump(doc, "ryy", sign * actual * actual);
-    if (actual !== 0) {
+    // MAPE skips y = 0 and, alike, a y so small that |e / y| overflows (Infinity would be stored as null)
+    const ape = Math.abs(e / actual);
+    if (actual !== 0 && Number.isFinite(ape)) {
       bump(doc, "rapn", sign);
-      bump(doc, "rape", sign * Math.abs(e / actual));
+      bump(doc, "rape", sign * ape);
     }
     return;
   }

@@ -177,4 +177,39 @@ describe("rollups", () => {
     expect([...stored.metrics.values()][0]).toEqual({ n: 4, [`p${RS}min`]: -2, [`p${RS}max`]: 9, [`pc${US}max`]: 3, [`pc${US}min`]: 1 });
     expect([...stored.features.values()][0]).toEqual({ [`x${US}n`]: 4, [`x${RS}min`]: -2, [`x${RS}max`]: 9, [`tier${US}v${US}max`]: 2, [`tier${US}v${US}min`]: 2 });
   });
+
+  it("hold for a model deleted while its events are being written: the events re-create it, counted once", async () => {
+    const model = uniqueModel("racedelete");
+    for (let round = 0; round < 5; round++) {
+      const events = makeEvents(model, 300, `r${round}`);
+      const [post] = await Promise.all([
+        call(postPredictions, { method: "POST", body: events }),
+        call(deleteModelRoute, { method: "DELETE", params: { model } }),
+      ]);
+      expect(post.status).toBe(200);
+      const [{ events: stored, models }] = await getDb().$queryRaw<{ events: number; models: number }[]>(Prisma.sql`
+        SELECT (SELECT count(*) FROM prediction_events WHERE model_id = ${model})::int AS events,
+               (SELECT count(*) FROM models WHERE id = ${model})::int AS models`);
+      // whichever came first, no event is left without its model, and the rollups count what is stored
+      if (stored > 0) expect(models).toBe(1);
+      expect((await rollupDifferences(model)).differences).toEqual([]);
+    }
+  });
+
+  it("leave MAPE finite when a label is so close to zero that the relative error overflows", async () => {
+    const model = uniqueModel("tinylabel");
+    await call(putModel, { method: "PUT", params: { model }, body: { task: "regression" } });
+    const start = Math.floor((Date.now() - 2 * 3600_000) / 3600_000) * 3600_000;
+    await call(postPredictions, {
+      method: "POST",
+      body: [1, 2].map((p, i) => ({ id: `t-${i}`, model, timestamp: start + i, features: { x: p }, prediction: p })),
+    });
+    await call(postLabels, { method: "POST", body: [{ model, id: "t-0", actual: 1e-310 }, { model, id: "t-1", actual: 4 }] });
+    const res = await call(getMetricsRoute, {
+      path: `/api/v1/models/${model}/metrics?window=single&from=${new Date(start).toISOString()}&to=${new Date(start + 3600_000).toISOString()}`,
+      params: { model },
+    });
+    expect(res.body.buckets[0].performance).toMatchObject({ kind: "regression", mape: 0.5 });
+    await expectRollupsMatchRecount(model);
+  });
 });

@@ -2,14 +2,14 @@ import { authorize } from "@/lib/auth";
 import { config } from "@/lib/config";
 import { readJsonBody, route } from "@/lib/http";
 import { bodyKind, streamNdjson, type RawItem } from "@/lib/ingest/body";
-import { modelId } from "@/lib/ingest/schemas";
+import { exactText, modelId } from "@/lib/ingest/schemas";
 import { fromWindowRequest, referenceFromWindow, uploadReferenceRows } from "@/lib/models/reference";
 import { z } from "zod";
 
 export const dynamic = "force-dynamic";
 type Params = { model: string };
 
-const version = z.string().min(1).max(64).optional();
+const version = exactText(1, 64).optional();
 const jsonUpload = z.strictObject({ version, rows: z.array(z.unknown()) });
 
 /**
