@@ -2,12 +2,12 @@ import {
   EARLIEST,
   MAX_FEATURES,
   MAX_FUTURE_MS,
-  MAX_MAGNITUDE,
   MAYBE_UNSAFE_TEXT,
   MODEL_ID_PATTERN,
   type PredictionEventInput,
   RFC3339,
 } from "./schemas";
+import { isSummable } from "../rollups/format";
 
 /*
  * A hand-written check of the common, valid prediction event, in front of the zod schema (schemas.ts
@@ -30,8 +30,7 @@ const isText = (v: unknown, min: number, max: number): v is string =>
   typeof v === "string" && v.length >= min && v.length <= max && !MAYBE_UNSAFE_TEXT.test(v);
 
 /** string 1–256 | boolean | number within ±MAX_MAGNITUDE */
-const isClassValue = (v: unknown) =>
-  typeof v === "string" ? isText(v, 1, 256) : typeof v === "boolean" || (isNum(v) && v >= -MAX_MAGNITUDE && v <= MAX_MAGNITUDE);
+const isClassValue = (v: unknown) => (typeof v === "string" ? isText(v, 1, 256) : typeof v === "boolean" || isSummable(v));
 
 /**
  * A record of at most `maxKeys` keys of 1–`keyMax` characters whose values pass `ok`. "__proto__" is left to zod

@@ -85,8 +85,8 @@ export async function upsertLabels(
     for (const c of joined) {
       const ctx = ctxs.get(c.model_id);
       if (!ctx) {
-        // An event of a model that no longer exists (deleted before this change made writers re-check): no
-        // rollups to count into.
+        // An event left by a model deleted while it was written (stored before writes re-checked their model):
+        // no rollups to count into.
         if (!c.model_exists) continue;
         // The model exists (and stays: we hold its lock), so the contexts were read before a concurrent first
         // batch registered it: read them again.

@@ -2,8 +2,6 @@ import { z, type ZodError } from "zod";
 import { zodIssues } from "../errors";
 import { MAX_MAGNITUDE } from "../rollups/format";
 
-export { MAX_MAGNITUDE };
-
 /**
  * Ingest schemas, built from shared fragments with a bound on every field. They check structure only; values
  * that break a model's own schema (wrong type for a feature, out of range, unseen category) are accepted and

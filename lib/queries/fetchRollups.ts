@@ -77,9 +77,10 @@ function storedMetricRows(model: string, q: ReadQuery, from: number, to: number,
  */
 async function rawMetricRows(model: string, q: ReadQuery, from: number, to: number): Promise<RollupRow[]> {
   if (from >= to) return [];
-  const ctx = (await modelContexts(getDb(), [model])).get(model);
-  if (!ctx) return [];
-  // features are not read: only the metrics documents are kept
+  const modelCtx = (await modelContexts(getDb(), [model])).get(model);
+  if (!modelCtx) return [];
+  // only the metrics documents are kept: neither features are read nor feature documents counted
+  const ctx = { ...modelCtx, features: [], prediction: null };
   const rows = await rawQuery<StoredEvent & { actual: unknown; has_label: boolean }>(Prisma.sql`
     SELECT e.version, e.ts, e.prediction, e.probabilities, e.confidence, e.latency_ms, e.error_type, e.segments,
            l.actual, l.prediction_id IS NOT NULL AS has_label

@@ -5,7 +5,7 @@ import type { FeatureProfile } from "../references/profile";
 import { getDb, Prisma } from "../db";
 import { ApiError, unprocessable } from "../errors";
 import { currentReference } from "../references/store";
-import { type Doc, MAX_MAGNITUDE, mergeByKey, PREDICTION_FEATURE } from "../rollups/format";
+import { type Doc, isSummable, mergeByKey, PREDICTION_FEATURE } from "../rollups/format";
 import { singleWindowFeatureDoc } from "./featureWindow";
 import { eventFilters, fetchFeatureRollups, fetchMetricRollups } from "./fetchRollups";
 import { bucketOf, bucketStarts, type ReadQuery } from "./params";
@@ -130,7 +130,7 @@ export async function getDrift(modelId: string, q: ReadQuery, methods: DriftMeth
       for (const [name, f] of Object.entries(ref.profile.features)) {
         const values = rows.map((r) => r.features[name]);
         raw[name] = f.type === "numerical"
-          ? values.filter((v): v is number => typeof v === "number" && v >= -MAX_MAGNITUDE && v <= MAX_MAGNITUDE) // as rollups and profiles count them
+          ? values.filter(isSummable) // as rollups and profiles count them
           : values.flatMap((v) => (typeof v === "string" ? [v] : typeof v === "boolean" ? [String(v)] : typeof v === "number" ? [String(v)] : []));
       }
       if (ref.profile.prediction) {

@@ -1,4 +1,4 @@
-import { MAX_MAGNITUDE, MAX_VALUE_KEYS, OTHER_VALUE } from "../rollups/format";
+import { isSummable, MAX_VALUE_KEYS, OTHER_VALUE } from "../rollups/format";
 import { type Bins, type Moments, DECILE_MIN_DISTINCT, categoryKey, countIntoBins, freezeBins, freezeCategoricalBins, moments } from "../stats";
 import { createReservoir, featureSeed } from "./reservoir";
 
@@ -57,7 +57,7 @@ function newState(type: FeatureType, seed: number): State {
 /** Adds one raw value; anything that is not a value of the feature's type counts as missing (derived at the end). */
 function addValue(s: State, v: unknown): void {
   if (s.type === "numerical") {
-    if (typeof v !== "number" || !(v >= -MAX_MAGNITUDE && v <= MAX_MAGNITUDE)) return; // as the write path counts
+    if (!isSummable(v)) return; // as the write path counts
     if (s.n === s.values.length) {
       const grown = new Float64Array(s.values.length * 2);
       grown.set(s.values);

@@ -7,7 +7,7 @@ import {
   key,
   LATENCY_BOUNDS_MS,
   latencyBucket,
-  MAX_MAGNITUDE,
+  isSummable,
   MAX_VALUE_KEYS,
   maxKey,
   mergeInto,
@@ -362,7 +362,7 @@ class FeatureCounts {
     }
     if (f.type === "numerical") {
       // beyond ±MAX_MAGNITUDE a number would overflow the sums of squares: counted as of the wrong type
-      if (typeof v !== "number" || !(v >= -MAX_MAGNITUDE && v <= MAX_MAGNITUDE)) {
+      if (!isSummable(v)) {
         slots[o + MIS]++;
         return;
       }

@@ -66,6 +66,9 @@ export const SCORE_BINS = 100;
  */
 export const MAX_MAGNITUDE = 1e100;
 
+/** A number rollups can sum: within ±MAX_MAGNITUDE (so finite). The one rule for ingest, rollups, profiles and drift. */
+export const isSummable = (v: unknown): v is number => typeof v === "number" && v >= -MAX_MAGNITUDE && v <= MAX_MAGNITUDE;
+
 export type Doc = Record<string, number>;
 
 export const key = (...parts: (string | number)[]) => parts.join(SEP);
