@@ -1,6 +1,7 @@
 import { EmptyState } from "@/components/EmptyState";
 import { StatusBadge } from "@/components/StatusBadge";
-import { formatAgo, formatCount, formatMs, formatNumber, formatPercent, TASK_LABELS } from "@/lib/format";
+import { taskLabel } from "@/lib/domain/model";
+import { formatAgo, formatCount, formatMs, formatNumber, formatPercent } from "@/lib/format";
 import { listModels } from "@/lib/queries/listModels";
 
 export const dynamic = "force-dynamic";
@@ -45,7 +46,7 @@ export default async function OverviewPage() {
                     <div className="break-all font-medium text-slate-900 sm:break-normal">{m.name}</div>
                     <div className="text-xs text-slate-500">
                       {m.id !== m.name && <span className="font-mono">{m.id} · </span>}
-                      {TASK_LABELS[m.task] ?? m.task}
+                      {taskLabel(m.task)}
                       {m.autoRegistered && " · auto-registered"}
                     </div>
                   </td>

@@ -1,4 +1,4 @@
-import type { ModelStatus } from "@/lib/queries/listModels";
+import type { ModelStatus } from "@/lib/status/modelStatus";
 
 const STYLES: Record<ModelStatus, { label: string; className: string }> = {
   healthy: { label: "Healthy", className: "bg-emerald-50 text-emerald-800 ring-emerald-600/20" },

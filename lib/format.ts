@@ -18,12 +18,6 @@ export function formatAgo(iso: string | null, now: Date): string {
   return `${Math.floor(s / 86400)} d ago`;
 }
 
-export const TASK_LABELS: Record<string, string> = {
-  binary_classification: "Binary classification",
-  multiclass_classification: "Multiclass classification",
-  regression: "Regression",
-};
-
 /** 12.3456 → "12.3 ms"; 1534 → "1.53 s"; null → "—" */
 export function formatMs(ms: number | null): string {
   if (ms === null) return "—";

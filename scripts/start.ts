@@ -14,7 +14,7 @@ import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { config } from "../lib/config";
-import { DataDirLockedError, lockDataDir } from "../lib/dataDir";
+import { DataDirLockedError, lockDataDir } from "../lib/db/dataDir";
 
 const root = path.resolve(__dirname, "..");
 const dev = process.argv.includes("--dev");
@@ -71,9 +71,9 @@ async function main() {
     }
   }
 
-  const { migrate } = await import("../lib/migrate");
-  const { ensureAdminAccess } = await import("../lib/bootstrap");
-  const { closeDb } = await import("../lib/db");
+  const { migrate } = await import("../lib/db/migrate");
+  const { ensureAdminAccess } = await import("../lib/auth/bootstrap");
+  const { closeDb } = await import("../lib/db/client");
   const applied = await migrate();
   if (applied.length) console.log(`driftwatch: applied migrations ${applied.join(", ")}`);
   const tokenFile = await ensureAdminAccess();
@@ -87,7 +87,7 @@ async function main() {
 
 /** Serves the app on PORT from this process (the only one, or one of the workers). */
 async function serve() {
-  const { databaseKind } = await import("../lib/db");
+  const { databaseKind } = await import("../lib/db/client");
   const next = (await import("next")).default;
   const app = next({ dev, dir: root, hostname, port });
   await app.prepare();

@@ -1,4 +1,4 @@
-import { getDb, Prisma } from "@/lib/db";
+import { getDb, Prisma } from "@/lib/db/client";
 
 export const ADMIN = "test-admin-token-0123456789";
 

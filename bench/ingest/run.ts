@@ -28,11 +28,11 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { copyIn } from "../../lib/copy";
+import { copyIn } from "../../lib/db/copy";
 import { EVENT_COLUMNS, eventRow, eventsCopyText } from "../../lib/ingest/predictions";
-import { closeDb } from "../../lib/db";
-import { readMigrations } from "../../lib/migrate";
-import { rollupDifferences } from "../../lib/rollups/recount";
+import { closeDb } from "../../lib/db/client";
+import { readMigrations } from "../../lib/db/migrate";
+import { rollupDifferences } from "../../lib/rollups/store/recount";
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => {

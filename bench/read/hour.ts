@@ -4,8 +4,8 @@
  * hours can be generated in any order and in parallel (worker.ts) and still give the same data.
  */
 import type { ModelContext } from "../../lib/rollups/context";
-import { RollupBatch, type RollupEvent } from "../../lib/rollups/deltas";
-import { copyField } from "../../lib/copy";
+import { RollupBatch, type RollupEvent } from "../../lib/rollups/batch";
+import { copyField } from "../../lib/db/copy";
 import { eventId, makeEnvelope, makeFeatures, makeOutcome, MODELS, Rng, type ModelSpec } from "./generate";
 
 const HOUR = 3_600_000;

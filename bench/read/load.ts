@@ -7,14 +7,15 @@
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import pg from "pg";
-import { getDb } from "../../lib/db";
-import type { RawItem } from "../../lib/ingest/body";
+import { getDb } from "../../lib/db/client";
+import type { RawItem } from "../../lib/http/body";
 import { validatePredictions } from "../../lib/ingest/predictions";
 import { defineModel } from "../../lib/models/define";
-import { uploadReferenceRows } from "../../lib/models/reference";
-import { invalidateModelContext, modelContexts, type ModelContext } from "../../lib/rollups/context";
-import { writeRollups } from "../../lib/rollups/write";
-import { copyIn } from "../../lib/copy";
+import { uploadReferenceRows } from "../../lib/models/references/upload";
+import type { ModelContext } from "../../lib/rollups/context";
+import { invalidateModelContext, modelContexts } from "../../lib/rollups/store/contexts";
+import { writeRollups } from "../../lib/rollups/store/write";
+import { copyIn } from "../../lib/db/copy";
 import { FEATURES, makeFeatures, makeOutcome, MODELS, Rng } from "./generate";
 import { generateHour, HOURS, toBatch, type HourData, type LoadPlan } from "./hour";
 

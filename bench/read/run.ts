@@ -17,9 +17,9 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
-import { closeDb } from "../../lib/db";
-import { migrate } from "../../lib/migrate";
-import { invalidateModelContext } from "../../lib/rollups/context";
+import { closeDb } from "../../lib/db/client";
+import { migrate } from "../../lib/db/migrate";
+import { invalidateModelContext } from "../../lib/rollups/store/contexts";
 import { DRIFTING, MODELS } from "./generate";
 import { defineModelsAndReferences, DRIFT_HOURS, loadEvents, type LoadStats } from "./load";
 

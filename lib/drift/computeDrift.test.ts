@@ -1,6 +1,6 @@
 // computeDrift: every method equals lib/stats called directly on the same values; verdict rules and overrides.
 import { describe, expect, it } from "vitest";
-import { type FeatureProfile, createProfileBuilder } from "../references/profile";
+import { type FeatureProfile, createProfileBuilder } from "../models/references/profile";
 import {
   alignCounts,
   chi2Homogeneity,

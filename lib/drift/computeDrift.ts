@@ -1,9 +1,10 @@
-import type { FeatureProfile, FeatureType, ReferenceProfile } from "../references/profile";
+import type { FeatureType } from "../domain/model";
+import type { FeatureProfile, ReferenceProfile } from "../models/references/profile";
 import { type FeatureVerdict, type VerdictFeatureInput, categoryKey, defaultVerdict } from "../stats";
 import { type DriftMethod, type MethodResult, isDriftMethod, runMethod } from "./methods";
 import { type WindowFeature, windowFeatureFromValues } from "./windowCounts";
 
-export { DRIFT_METHODS, type DriftMethod, type MethodResult, DEFAULT_METHOD_THRESHOLDS, isDriftMethod } from "./methods";
+export { DRIFT_METHODS, type DriftMethod, type MethodResult, DEFAULT_METHOD_THRESHOLDS, isDriftMethod, RAW_METHODS } from "./methods";
 
 export type FeatureDrift = {
   feature: string;

@@ -1,8 +1,10 @@
-import type { FeatureProfile } from "../references/profile";
+import type { FeatureProfile } from "../models/references/profile";
 import { chi2Homogeneity, evidentlyDrift, hellinger, jsDistance, ks2samp, psi, twoProportionZTest, wassersteinNormed } from "../stats";
 
 export const DRIFT_METHODS = ["psi", "js", "chi2", "ks", "wasserstein", "ztest", "hellinger", "evidently"] as const;
 export type DriftMethod = (typeof DRIFT_METHODS)[number];
+/** The methods that need raw values (the reference sample and the window's events), not only bin counts. */
+export const RAW_METHODS: readonly DriftMethod[] = ["ks", "wasserstein", "evidently"];
 
 /**
  * One method's result for one feature and window. `drifted`: distance ≥ threshold (psi, js, hellinger,

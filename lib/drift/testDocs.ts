@@ -1,6 +1,6 @@
 // Test helper (imported only by *.test.ts): rollup documents as the write path would produce them from raw values.
-import type { FeatureProfile } from "../references/profile";
-import { type Doc, SEP, bump, key } from "../rollups/format";
+import type { FeatureProfile } from "../models/references/profile";
+import { type Doc, SEP, bump, key } from "../rollups/documents";
 import { categoryKey, numericBinIndex } from "../stats";
 
 /** Feature document entries for raw values: f·b·<i> on numeric bins, else f·v·<categoryKey>; f·miss (null) and f·mis (wrong type). */

@@ -1,7 +1,7 @@
 // Window counts from rollup documents: aligned to the reference's bins, unseen values and overflow appended.
 import { describe, expect, it } from "vitest";
-import { createProfileBuilder } from "../references/profile";
-import { OTHER_VALUE, SEP, key } from "../rollups/format";
+import { createProfileBuilder } from "../models/references/profile";
+import { OTHER_VALUE, SEP, key } from "../rollups/documents";
 import { alignCounts, countIntoBins, createRandom } from "../stats";
 import { featureDoc, predictionDoc } from "./testDocs";
 import { OVERFLOW_LABEL, windowCounts, windowFeatureCounts, windowFeatureFromValues, windowPredictionCounts } from "./windowCounts";

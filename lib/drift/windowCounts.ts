@@ -1,5 +1,5 @@
-import type { FeatureProfile, ReferenceProfile } from "../references/profile";
-import { type Doc, OTHER_VALUE, SEP, key } from "../rollups/format";
+import type { FeatureProfile, ReferenceProfile } from "../models/references/profile";
+import { type Doc, OTHER_VALUE, SEP, key } from "../rollups/documents";
 import { alignCounts, countIntoBins } from "../stats";
 
 /** Display label of the overflow bin (rollup keys with OTHER_VALUE, or a reference's pooled rare categories). */
@@ -76,7 +76,7 @@ function fromValueCounts(profile: FeatureProfile, values: Map<string, number>, m
 }
 
 /**
- * Current-window counts of one feature from a merged feature rollup document (lib/rollups/format.ts):
+ * Current-window counts of one feature from a merged feature rollup document (lib/rollups/documents.ts):
  * numeric (decile) bins from `f·b·<i>`, value bins from `f·v·<k>` (extra bins for values unseen in the
  * reference; the overflow key OTHER_VALUE becomes an "(other)" bin with reference count 0, or joins the
  * reference's own overflow bin when it has one); missing = `f·miss` + `f·mis`. Non-finite/out-of-range
@@ -114,7 +114,7 @@ export function windowCounts(doc: Doc, profile: ReferenceProfile): Record<string
  * (classes as `categoryKey`, unseen classes as extra bins, OTHER_VALUE as overflow), missing = events without
  * a predicted class, i.e. max(0, n − err − Σpc) (failed predictions are errors, not missing). Regression → null:
  * the metrics document has only moments of the predicted values; their bins are in the feature documents, under
- * PREDICTION_FEATURE (`windowFeatureCounts`).
+ * PREDICTION_KEY (`windowFeatureCounts`).
  *
  * Cost: O(|doc|). Throws: nothing.
  *

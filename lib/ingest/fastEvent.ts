@@ -1,13 +1,9 @@
-import {
-  EARLIEST,
-  MAX_FEATURES,
-  MAX_FUTURE_MS,
-  MAYBE_UNSAFE_TEXT,
-  MODEL_ID_PATTERN,
-  type PredictionEventInput,
-  RFC3339,
-} from "./schemas";
-import { isSummable } from "../rollups/format";
+import { MODEL_ID_PATTERN, VERSION_MAX_CHARS } from "../domain/ids";
+import { isSummable } from "../domain/numbers";
+import { MAYBE_UNSAFE_TEXT } from "../domain/text";
+import { EARLIEST, MAX_FUTURE_MS, RFC3339 } from "../domain/time";
+import { MAX_FEATURES } from "../domain/values";
+import type { PredictionEventInput } from "./schemas";
 
 /*
  * A hand-written check of the common, valid prediction event, in front of the zod schema (schemas.ts
@@ -79,7 +75,7 @@ export function fastPredictionEvent(value: unknown): PredictionEventInput | unde
     else return undefined;
   }
   if (version !== undefined) {
-    if (!isText(version, 1, 64)) return undefined;
+    if (!isText(version, 1, VERSION_MAX_CHARS)) return undefined;
     out.version = version;
   }
   if (timestamp !== undefined) {

@@ -1,8 +1,9 @@
-import { getDb, Prisma, rawTransaction } from "../db";
-import { invalidateModelContext, modelContexts, type ModelContext } from "../rollups/context";
-import { RollupBatch } from "../rollups/deltas";
-import { type AnyTx, lockModelsSql, runSql, writeRollups } from "../rollups/write";
-import type { RawItem } from "./body";
+import { type AnyTx, getDb, Prisma, rawTransaction, runSql } from "../db/client";
+import type { ModelContext } from "../rollups/context";
+import { invalidateModelContext, modelContexts } from "../rollups/store/contexts";
+import { RollupBatch } from "../rollups/batch";
+import { lockModelsSql, writeRollups } from "../rollups/store/write";
+import type { RawItem } from "../http/body";
 import { StaleContextError, withRetry } from "./retry";
 import { labelEvent, rejection, type Rejection } from "./schemas";
 import { compareKeys } from "./keys";

@@ -1,10 +1,11 @@
 import crypto from "node:crypto";
-import { getDb, Prisma, rawQuery, rawTransaction, type SqlTx } from "../db";
-import type { RawItem } from "./body";
-import { invalidateModelContext, modelContexts, type ModelContext } from "../rollups/context";
-import { RollupBatch } from "../rollups/deltas";
-import { lockModelsSql, writeRollups } from "../rollups/write";
-import { copyField } from "../copy";
+import { getDb, Prisma, rawQuery, rawTransaction, type SqlTx } from "../db/client";
+import type { RawItem } from "../http/body";
+import type { ModelContext } from "../rollups/context";
+import { invalidateModelContext, modelContexts } from "../rollups/store/contexts";
+import { RollupBatch } from "../rollups/batch";
+import { lockModelsSql, writeRollups } from "../rollups/store/write";
+import { copyField } from "../db/copy";
 import { upsertLabels, type LabelRow } from "./labels";
 import { registerFromEvents, type RegistrySample } from "./registry";
 import { StaleContextError, withRetry } from "./retry";
@@ -126,7 +127,7 @@ export function eventsCopyText(rows: EventRow[]): string {
 const isUniqueViolation = (err: unknown) => (err as { code?: unknown } | null)?.code === "23505";
 
 /**
- * Stores every row with one COPY, the cheapest way in for rows (see lib/copy.ts), or nothing at all when one of
+ * Stores every row with one COPY, the cheapest way in for rows (see lib/db/copy.ts), or nothing at all when one of
  * their keys is stored already: COPY cannot skip a row, so a batch holding a retried event fails its savepoint
  * and goes through insertNewEvents instead. Rows go in key order, so concurrent batches with overlapping keys
  * wait for each other in the same order and cannot deadlock. PostgreSQL only: false on the embedded database.
@@ -221,7 +222,7 @@ async function afterInsert(
     )
     SELECT (SELECT json_agg(json_build_array(s.ord - 1, l.actual) ORDER BY s.ord)
               FROM stored s JOIN labels l ON l.model_id = s.m AND l.prediction_id = s.i) AS waiting,
-           -- each model's current reference, by the rule of lib/rollups/context.ts, to check the context's bins
+           -- each model's current reference, by the rule of lib/rollups/store/contexts.ts, to check the context's bins
            (SELECT json_object_agg(model_id, id::text) FROM (
               SELECT DISTINCT ON (model_id) model_id, id FROM reference_sets
               WHERE model_id = ANY(${models}::text[]) AND status = 'ready' AND profile IS NOT NULL
@@ -249,7 +250,7 @@ async function storeEvents(
 ): Promise<number> {
   const inserted = (await copyEvents(tx, unique)) ? unique.map((_, k) => k) : await insertNewEvents(tx, unique);
   // References of every model in the batch, not only of those with new events: a batch of nothing but retried
-  // events must still find its contexts current (it once found no reference at all, and failed as stale).
+  // events must still find its contexts current.
   const { waiting, references, present } = await afterInsert(tx, unique, inserted, models);
   // A reference published after the contexts were loaded (it waited for our lock, so it committed before the
   // statement began) re-binned the rollups: counting on the old bins now would miss the new reference's rows.

@@ -1,9 +1,7 @@
-import { Prisma } from "../db";
-import { invalidateModelContext } from "../rollups/context";
-import { type AnyTx, runSql } from "../rollups/write";
+import { type AnyTx, Prisma, runSql } from "../db/client";
+import { type FeatureType, inferFeatureType, type Task } from "../domain/model";
+import { invalidateModelContext, knownFeatureNames, rememberFeatureNames } from "../rollups/store/contexts";
 
-export type Task = "binary_classification" | "multiclass_classification" | "regression";
-export type FeatureType = "numerical" | "categorical";
 type Tx = AnyTx;
 
 /** What ingest needs to know of an event to register its model. */
@@ -14,13 +12,6 @@ export type RegistrySample = {
   probabilities?: Record<string, number>;
   label?: string | number | boolean;
 };
-
-/** numbers are numerical; strings and booleans categorical; null says nothing yet. */
-export function inferFeatureType(value: unknown): FeatureType | null {
-  if (typeof value === "number") return "numerical";
-  if (typeof value === "string" || typeof value === "boolean") return "categorical";
-  return null;
-}
 
 /**
  * Guesses a model's task from its first events. Strings and booleans are class labels; numbers are classes when
@@ -41,16 +32,6 @@ export function inferTask(samples: RegistrySample[]): { task: Task; classes: str
   for (const s of samples) for (const k of Object.keys(s.probabilities ?? {})) distinct.add(k);
   const classes = [...distinct].sort();
   return { task: classes.length <= 2 ? "binary_classification" : "multiclass_classification", classes };
-}
-
-// Feature names already registered, per model, so steady-state ingest skips the feature upsert. Entries expire so
-// that a model deleted and re-created on another replica gets its features registered again.
-const knownFeatures = new Map<string, { names: Set<string>; until: number }>();
-const KNOWN_MS = 60_000;
-
-export function forgetModel(model: string) {
-  knownFeatures.delete(model);
-  invalidateModelContext(model);
 }
 
 /**
@@ -78,16 +59,16 @@ export async function registerFromEvents(tx: Tx, samples: RegistrySample[], now 
       ON CONFLICT (id) DO NOTHING`);
   }
 
-  for (const id of missing) knownFeatures.delete(id);
+  for (const id of missing) invalidateModelContext(id);
 
   const fModel: string[] = [];
   const fName: string[] = [];
   const fType: string[] = [];
   const refresh: string[] = [];
   for (const [model, list] of byModel) {
-    const known = knownFeatures.get(model);
-    const fresh = known !== undefined && known.until > now;
-    const names = fresh ? known.names : new Set<string>();
+    const known = knownFeatureNames(model, now);
+    const fresh = known !== undefined;
+    const names = known ?? new Set<string>();
     const types = new Map<string, FeatureType | null>();
     for (const s of list) {
       const features = s.features;
@@ -123,10 +104,11 @@ export async function registerFromEvents(tx: Tx, samples: RegistrySample[], now 
       tx,
       Prisma.sql`SELECT model_id, name FROM features WHERE model_id = ANY(${refresh}::text[])`,
     );
+    const names = new Map(refresh.map((model) => [model, new Set<string>()]));
+    for (const r of rows) names.get(r.model_id)!.add(r.name);
     for (const model of refresh) {
-      knownFeatures.set(model, { names: new Set(), until: now + KNOWN_MS });
       invalidateModelContext(model); // new features or a new model: the rollup context must see them
+      rememberFeatureNames(model, names.get(model)!, now);
     }
-    for (const r of rows) knownFeatures.get(r.model_id)!.names.add(r.name);
   }
 }

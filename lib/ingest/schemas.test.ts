@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { zodIssues } from "../errors";
-import { labelEvent, predictionEvent, safeText } from "./schemas";
+import { safeText } from "../domain/text";
+import { labelEvent, predictionEvent } from "./schemas";
 
 const issues = (r: ReturnType<typeof predictionEvent.safeParse>) => (r.success ? [] : zodIssues(r.error).map((i) => i.path));
 

@@ -1,7 +1,7 @@
-import { getDb, Prisma } from "../db";
+import { getDb, Prisma } from "../db/client";
 import { unprocessable } from "../errors";
-import { forgetModel } from "../ingest/registry";
-import { lockModels } from "../rollups/write";
+import { invalidateModelContext } from "../rollups/store/contexts";
+import { lockModels } from "../rollups/store/write";
 import type { ModelDefinition } from "./schemas";
 
 /** Creates or updates a model from its definition; returns whether it was created. */
@@ -51,7 +51,7 @@ export async function defineModel(id: string, def: ModelDefinition): Promise<{ c
     }
     return { created: !existing };
   });
-  forgetModel(id);
+  invalidateModelContext(id);
   return result;
 }
 
@@ -72,6 +72,6 @@ export async function deleteModel(id: string): Promise<boolean> {
     },
     { timeout: 600_000 },
   );
-  forgetModel(id);
+  invalidateModelContext(id);
   return deleted;
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { exactText, text } from "../ingest/schemas";
+import { TASKS } from "../domain/model";
+import { exactText, text } from "../domain/text";
 
-export const TASKS = ["binary_classification", "multiclass_classification", "regression"] as const;
 export const DRIFT_METHODS = ["default", "psi", "js", "chi2", "ks", "wasserstein", "ztest", "hellinger", "evidently"] as const;
 
 // Names events must match exactly (feature names, classes, allowed values) refuse what ingest would replace.

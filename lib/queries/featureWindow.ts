@@ -1,12 +1,12 @@
 import "server-only";
-import { getDb, Prisma } from "../db";
-import { modelContexts } from "../rollups/context";
-import { countFeaturesInto, floorTo } from "../rollups/deltas";
-import { type Doc, mergeInto } from "../rollups/format";
+import { getDb, Prisma } from "../db/client";
+import { modelContexts } from "../rollups/store/contexts";
+import { ceilMs, floorMs, HOUR } from "../domain/time";
+import { countFeaturesInto } from "../rollups/featureCounts";
+import { type Doc, mergeInto } from "../rollups/documents";
 import { eventFilters, rollupFilters } from "./fetchRollups";
-import { ceilMs, type ReadQuery } from "./params";
+import type { ReadQuery } from "./params";
 
-const HOUR = 3_600_000;
 
 /** Feature counts of the raw events in [from, to), through the write path's own code. */
 async function rawFeatureDoc(model: string, q: ReadQuery, from: number, to: number, doc: Doc) {
@@ -28,7 +28,7 @@ export async function singleWindowFeatureDoc(model: string, q: ReadQuery, refere
   const from = q.from.getTime();
   const to = q.to.getTime();
   const hFrom = ceilMs(from, HOUR);
-  const hTo = Math.max(hFrom, floorTo(to, HOUR));
+  const hTo = Math.max(hFrom, floorMs(to, HOUR));
   const doc: Doc = {};
   if (hFrom < hTo && hTo <= to) {
     const ref = referenceId === "any" ? Prisma.empty : Prisma.sql`AND reference_id = ${referenceId}`;

@@ -1,12 +1,11 @@
 import "server-only";
-import { getDb, Prisma, rawQuery } from "../db";
-import { modelContexts } from "../rollups/context";
-import { ALL_SEGMENTS, ALL_VERSIONS, RollupBatch, rollupEvent, type StoredEvent } from "../rollups/deltas";
-import type { Doc } from "../rollups/format";
-import { ceilMs, floorMs, type ReadQuery } from "./params";
+import { getDb, Prisma, rawQuery } from "../db/client";
+import { modelContexts } from "../rollups/store/contexts";
+import { ALL_SEGMENTS, ALL_VERSIONS, RollupBatch, rollupEvent, type StoredEvent } from "../rollups/batch";
+import type { Doc } from "../rollups/documents";
+import { ceilMs, floorMs, HOUR, MINUTE } from "../domain/time";
+import type { ReadQuery } from "./params";
 
-const MINUTE = 60_000;
-const HOUR = 3_600_000;
 
 export type RollupRow = { bucket: Date; version: string; data: Doc };
 

@@ -1,19 +1,17 @@
 import "server-only";
-import { computeDrift, DRIFT_METHODS, type DriftMethod, type DriftSettings, type WindowDrift } from "../drift/computeDrift";
-import { type WindowFeature, windowCounts, windowFeatureCounts, windowPredictionCounts } from "../drift/windowCounts";
-import type { FeatureProfile } from "../references/profile";
-import { getDb, Prisma } from "../db";
+import { getDb, Prisma } from "../db/client";
+import { HOUR } from "../domain/time";
+import { DRIFT_METHODS, type DriftMethod, RAW_METHODS, type WindowDrift } from "../drift/computeDrift";
+import { driftSettings, needsRawValues, type RawDriftEvent, windowDrift } from "../drift/windowDrift";
 import { ApiError, unprocessable } from "../errors";
-import { currentReference } from "../references/store";
-import { type Doc, isSummable, mergeByKey, PREDICTION_FEATURE } from "../rollups/format";
+import { currentReference } from "../models/references/store";
+import { type Doc, mergeByKey } from "../rollups/documents";
 import { singleWindowFeatureDoc } from "./featureWindow";
 import { eventFilters, fetchFeatureRollups, fetchMetricRollups } from "./fetchRollups";
 import { bucketOf, bucketStarts, type ReadQuery } from "./params";
 
-const HOUR = 3_600_000;
 /** Raw values read per window for the raw-value methods; beyond it, a uniform sample of this size. */
 export const RAW_LIMIT = 100_000;
-const RAW_METHODS: DriftMethod[] = ["ks", "wasserstein", "evidently"];
 /** Most series windows a request with raw-value methods may have: each window reads its own raw events. */
 export const MAX_RAW_WINDOWS = 60;
 
@@ -42,38 +40,13 @@ export function parseMethods(raw: string | null): DriftMethod[] {
   return [...new Set(out)];
 }
 
-/** Model drift settings without the "default" entries (the default verdict needs no setting). */
-function settings(raw: unknown): DriftSettings {
-  const s = (raw ?? {}) as { numerical?: { method: string; threshold?: number }; categorical?: { method: string; threshold?: number }; features?: Record<string, { method: string; threshold?: number }> };
-  const keep = (m?: { method: string; threshold?: number }) => (m && m.method !== "default" ? (m as DriftSettings["numerical"]) : undefined);
-  return {
-    numerical: keep(s.numerical),
-    categorical: keep(s.categorical),
-    features: Object.fromEntries(Object.entries(s.features ?? {}).flatMap(([k, v]) => (keep(v) ? [[k, keep(v)!]] : []))),
-  };
-}
-
-type RawEvent = { features: Record<string, unknown>; prediction: unknown };
-
-/**
- * The window's prediction counts on the reference's bins: a classifier's classes from the metrics document, a
- * regression prediction from the feature document (PREDICTION_FEATURE). Null when the feature document holds
- * none (rollups written before predictions were binned, until a reference is published again).
- */
-function predictionWindow(featureDoc: Doc, metricDoc: Doc, profile: FeatureProfile | null): WindowFeature | null {
-  if (profile === null) return null;
-  if (profile.type !== "numerical") return windowPredictionCounts(metricDoc, profile);
-  const w = windowFeatureCounts(featureDoc, { ...profile, name: PREDICTION_FEATURE });
-  return w.count + w.missing > 0 ? w : null;
-}
-
 /** The window's events for the raw-value methods: all of them up to RAW_LIMIT, else a uniform sample (by hash of id). */
-async function rawEvents(model: string, q: ReadQuery, from: number, to: number): Promise<{ rows: RawEvent[]; count: number }> {
+async function rawEvents(model: string, q: ReadQuery, from: number, to: number): Promise<{ rows: RawDriftEvent[]; count: number }> {
   const db = getDb();
   const where = Prisma.sql`model_id = ${model} AND ts >= ${new Date(from)} AND ts < ${new Date(to)} AND error_type IS NULL ${eventFilters(q)}`;
   const [{ n }] = await db.$queryRaw<{ n: number }[]>(Prisma.sql`SELECT count(*)::int AS n FROM prediction_events WHERE ${where}`);
   const order = n > RAW_LIMIT ? Prisma.sql`ORDER BY md5(id) LIMIT ${RAW_LIMIT}` : Prisma.empty;
-  const rows = await db.$queryRaw<RawEvent[]>(Prisma.sql`SELECT features, prediction FROM prediction_events WHERE ${where} ${order}`);
+  const rows = await db.$queryRaw<RawDriftEvent[]>(Prisma.sql`SELECT features, prediction FROM prediction_events WHERE ${where} ${order}`);
   return { rows, count: n };
 }
 
@@ -93,10 +66,8 @@ export async function getDrift(modelId: string, q: ReadQuery, methods: DriftMeth
     throw unprocessable("Invalid query.", [{ path: "step", message: "drift windows are whole hours: use 1h or more (or window=single)" }]);
   }
   const single = q.stepMs === null;
-  const thresholds = settings(model.driftSettings);
-  // raw values are read for the requested methods and for those the model's drift settings name
-  const configured = [thresholds.numerical, thresholds.categorical, ...Object.values(thresholds.features ?? {})].flatMap((m) => (m ? [m.method] : []));
-  const wantsRaw = [...methods, ...configured].some((m) => RAW_METHODS.includes(m));
+  const settings = driftSettings(model.driftSettings);
+  const wantsRaw = needsRawValues(methods, settings);
   if (wantsRaw && !single && (q.to.getTime() - q.from.getTime()) / q.stepMs! > MAX_RAW_WINDOWS) {
     throw unprocessable("Invalid query.", [
       {
@@ -118,39 +89,21 @@ export async function getDrift(modelId: string, q: ReadQuery, methods: DriftMeth
 
   const windows: DriftResponse["windows"] = [];
   for (const start of bucketStarts(q)) {
-    const doc = featureDocs.get(start) ?? {};
-    let raw: Record<string, number[] | string[]> | undefined;
-    let predictionRaw: number[] | string[] | undefined;
-    let rawValues: { count: number; sampled: boolean } | undefined;
-    if (wantsRaw) {
-      const end = single ? q.to.getTime() : start + q.stepMs!;
-      const { rows, count } = await rawEvents(modelId, q, start, end);
-      rawValues = { count, sampled: count > RAW_LIMIT };
-      raw = {};
-      for (const [name, f] of Object.entries(ref.profile.features)) {
-        const values = rows.map((r) => r.features[name]);
-        raw[name] = f.type === "numerical"
-          ? values.filter(isSummable) // as rollups and profiles count them
-          : values.flatMap((v) => (typeof v === "string" ? [v] : typeof v === "boolean" ? [String(v)] : typeof v === "number" ? [String(v)] : []));
-      }
-      if (ref.profile.prediction) {
-        predictionRaw = ref.profile.prediction.type === "numerical"
-          ? rows.map((r) => r.prediction).filter((v): v is number => typeof v === "number")
-          : rows.flatMap((r) => (r.prediction === null || r.prediction === undefined ? [] : [String(r.prediction)]));
-      }
-    }
-    const drift = computeDrift({
+    const end = single ? q.to.getTime() : start + q.stepMs!;
+    // raw events are read one window at a time, so at most RAW_LIMIT of them are held at once
+    const raw = wantsRaw ? await rawEvents(modelId, q, start, end) : undefined;
+    const drift = windowDrift({
       profile: ref.profile,
-      window: windowCounts(doc, ref.profile),
-      ...(raw ? { raw } : {}),
-      prediction: { window: predictionWindow(doc, metricDocs.get(start) ?? {}, ref.profile.prediction), ...(predictionRaw ? { raw: predictionRaw } : {}) },
+      featureDoc: featureDocs.get(start) ?? {},
+      metricDoc: metricDocs.get(start) ?? {},
+      ...(raw ? { rawEvents: raw.rows } : {}),
       methods,
-      thresholds,
+      settings,
     });
     windows.push({
       start: new Date(start).toISOString(),
-      end: new Date(single ? q.to.getTime() : start + q.stepMs!).toISOString(),
-      ...(rawValues ? { rawValues } : {}),
+      end: new Date(end).toISOString(),
+      ...(raw ? { rawValues: { count: raw.count, sampled: raw.count > RAW_LIMIT } } : {}),
       ...drift,
     });
   }

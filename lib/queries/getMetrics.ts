@@ -1,7 +1,7 @@
 import "server-only";
-import { getDb } from "../db";
+import { getDb } from "../db/client";
 import { positiveClassOf } from "../rollups/context";
-import { mergeByKey } from "../rollups/format";
+import { mergeByKey } from "../rollups/documents";
 import { type MetricsSummary, summariseMetrics } from "../rollups/summarise";
 import { fetchMetricRollups } from "./fetchRollups";
 import { bucketOf, bucketStarts, type ReadQuery } from "./params";

@@ -1,5 +1,5 @@
 import "server-only";
-import { getDb, Prisma } from "../db";
+import { getDb, Prisma } from "../db/client";
 import { storedEventsSql } from "./fetchRollups";
 
 export type ModelDetail = {

@@ -1,12 +1,11 @@
 import "server-only";
-import { getDb, Prisma } from "../db";
+import { getDb, Prisma } from "../db/client";
 import { positiveClassOf } from "../rollups/context";
-import { ALL_SEGMENTS, ALL_VERSIONS } from "../rollups/deltas";
-import { type Doc, mergeByKey } from "../rollups/format";
+import { ALL_SEGMENTS, ALL_VERSIONS } from "../rollups/batch";
+import { type Doc, mergeByKey } from "../rollups/documents";
 import { summariseMetrics } from "../rollups/summarise";
+import { type ModelStatus, statusOf } from "../status/modelStatus";
 import { storedEventsSql } from "./fetchRollups";
-
-export type ModelStatus = "healthy" | "warning" | "critical" | "no_data";
 
 export type ModelSummary = {
   id: string;
@@ -35,28 +34,6 @@ export type ModelSummary = {
     mae: number | null;
   };
 };
-
-/**
- * Until alert rules decide it: no traffic in 24 h → no_data; error rate > 5 % → critical; error rate > 1 % or
- * p99 latency > 500 ms → warning (the thresholds of DESIGN.md's default rules); otherwise healthy.
- */
-export function statusOf(h: ModelSummary["last24h"]): { status: ModelStatus; reasons: string[] } {
-  if (h.requests === 0) return { status: "no_data", reasons: ["no requests in 24 h"] };
-  const reasons: string[] = [];
-  let status: ModelStatus = "healthy";
-  if (h.errorRate !== null && h.errorRate > 0.05) {
-    status = "critical";
-    reasons.push("error rate above 5 %");
-  } else if (h.errorRate !== null && h.errorRate > 0.01) {
-    status = "warning";
-    reasons.push("error rate above 1 %");
-  }
-  if (h.latencyP99Ms !== null && h.latencyP99Ms > 500) {
-    if (status === "healthy") status = "warning";
-    reasons.push("p99 latency above 500 ms");
-  }
-  return { status, reasons };
-}
 
 /** Every model with its headline numbers, from rollups: the cost follows the number of hours, not of events. */
 export async function listModels(now = new Date()): Promise<ModelSummary[]> {

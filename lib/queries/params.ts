@@ -1,5 +1,7 @@
 import { unprocessable, zodIssues } from "../errors";
-import { exactText, safeText, timestamp } from "../ingest/schemas";
+import { versionName } from "../domain/ids";
+import { safeText } from "../domain/text";
+import { ceilMs, DAY, floorMs, HOUR, MINUTE, timestamp } from "../domain/time";
 
 /**
  * The common query of every read endpoint: `from`, `to` (default: the last 24 hours), `step` (1m … 1d, default
@@ -15,9 +17,6 @@ export type ReadQuery = {
   segments: Record<string, string>;
 };
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 const UNIT = { m: MINUTE, h: HOUR, d: DAY } as const;
 /** Steps offered when the caller gives none: the smallest that yields at most ~60 buckets. */
 const NICE_STEPS = [1, 5, 10, 15, 30].map((m) => m * MINUTE).concat([1, 2, 3, 6, 12, 24].map((h) => h * HOUR));
@@ -39,9 +38,6 @@ export function parseStep(step: string): number {
 export function defaultStep(spanMs: number): number {
   return NICE_STEPS.find((s) => spanMs / s <= 60) ?? DAY;
 }
-
-export const floorMs = (t: number, unit: number) => Math.floor(t / unit) * unit;
-export const ceilMs = (t: number, unit: number) => Math.ceil(t / unit) * unit;
 
 const optionalTime = timestamp.optional();
 
@@ -84,7 +80,7 @@ export function parseReadQuery(params: URLSearchParams, { now = new Date(), minD
   }
   const version = params.get("version");
   // Stored versions never hold NUL, U+001C–U+001F or unpaired surrogates (ingest refuses them).
-  if (version !== null && !exactText(1, 64).safeParse(version).success) {
+  if (version !== null && !versionName.safeParse(version).success) {
     throw unprocessable("Invalid query.", [{ path: "version", message: "must be 1–64 characters without NUL, U+001C–U+001F or unpaired surrogates" }]);
   }
   const segments: Record<string, string> = {};

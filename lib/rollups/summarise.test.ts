@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { histogramQuantile, rocAucFromHistogram } from "../stats";
-import { CONFIDENCE_BINS, type Doc, key, LATENCY_BOUNDS_MS, SCORE_BINS } from "./format";
+import { CONFIDENCE_BINS, type Doc, key, LATENCY_BOUNDS_MS, SCORE_BINS } from "./documents";
 import { summariseMetrics } from "./summarise";
 
 /*

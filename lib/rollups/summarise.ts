@@ -1,12 +1,13 @@
 import {
   classificationMetrics,
   histogramQuantile,
+  meanStdFromSums,
   regressionMetrics,
   rocAucFromHistogram,
   type ClassificationMetrics,
   type RegressionMetrics,
 } from "../stats";
-import { CONFIDENCE_BINS, type Doc, LATENCY_BOUNDS_MS, SCORE_BINS, SEP, maxKey, minKey } from "./format";
+import { CONFIDENCE_BINS, type Doc, LATENCY_BOUNDS_MS, SCORE_BINS, SEP, maxKey, minKey } from "./documents";
 
 export type MetricsSummary = {
   requests: number;
@@ -134,9 +135,8 @@ export function summariseMetrics(doc: Doc, model: SummaryModel): MetricsSummary 
   let predictions: MetricsSummary["predictions"];
   if (model.task === "regression") {
     const pn = doc.pn ?? 0;
-    const mean = ratio(doc.ps ?? 0, pn);
-    const variance = pn > 0 && mean !== null ? Math.max(0, (doc.pss ?? 0) / pn - mean * mean) : null;
-    predictions = { kind: "values", count: pn, mean, std: variance === null ? null : Math.sqrt(variance), min: doc[minKey("p")] ?? null, max: doc[maxKey("p")] ?? null };
+    const ms = pn > 0 ? meanStdFromSums(pn, doc.ps ?? 0, doc.pss ?? 0) : null;
+    predictions = { kind: "values", count: pn, mean: ms?.mean ?? null, std: ms?.std ?? null, min: doc[minKey("p")] ?? null, max: doc[maxKey("p")] ?? null };
   } else {
     predictions = { kind: "classes", counts: p.classes };
   }

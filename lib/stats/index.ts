@@ -4,6 +4,7 @@ export { freezeBins, freezeCategoricalBins } from "./freezeBins";
 export { type BinCounts, type AlignedCounts, countIntoBins, countNumericInto, numericBinIndex, mergeBinCounts, alignCounts } from "./countIntoBins";
 export { type CleanNumeric, cleanNumeric } from "./cleanNumeric";
 export { type Moments, moments, mergeMoments, momentsVariance } from "./moments";
+export { meanStdFromSums } from "./meanStdFromSums";
 export { quantile, quantileSorted } from "./quantile";
 export { type CumulativeBucket, histogramQuantile } from "./histogramQuantile";
 export { psi } from "./psi";

@@ -1,6 +1,6 @@
 /** `npm run db:migrate` — applies pending migrations to DATABASE_URL, or to the embedded database in .data/. */
-import { closeDb } from "../../lib/db";
-import { migrate } from "../../lib/migrate";
+import { closeDb } from "../../lib/db/client";
+import { migrate } from "../../lib/db/migrate";
 
 migrate()
   .then(async (applied) => {

@@ -17,7 +17,7 @@ import {
   wassersteinNormed,
 } from "@/lib/stats";
 import { GET as getQualityRoute } from "@/app/api/v1/models/[model]/quality/route";
-import { rollupDifferences } from "@/lib/rollups/recount";
+import { rollupDifferences } from "@/lib/rollups/store/recount";
 import { call, uniqueModel } from "../helpers";
 
 const HOUR = 3_600_000;

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { POST as postPredictions } from "@/app/api/v1/predictions/route";
 import { POST as postLabels } from "@/app/api/v1/labels/route";
 import { PUT as putReference } from "@/app/api/v1/models/[model]/reference/route";
-import { getDb, Prisma } from "@/lib/db";
-import { rollupDifferences } from "@/lib/rollups/recount";
+import { getDb, Prisma } from "@/lib/db/client";
+import { rollupDifferences } from "@/lib/rollups/store/recount";
 import { call, countEvents, makeEvents, uniqueModel } from "../helpers";
 
 const predictions = (body: unknown, extra: Parameters<typeof call>[1] = {}) =>
@@ -41,7 +41,7 @@ describe("POST /api/v1/predictions", () => {
   });
 
   it("answers a resend of a stored batch with duplicates when the model has a reference", async () => {
-    // A batch with no new event once found no current reference for its model and failed as "stale" (500).
+    // A batch with no new event must still find its model's current reference (else it retries as stale, then 500s).
     const model = uniqueModel("resend-ref");
     const events = makeEvents(model, 300);
     expect((await predictions({ events: events.slice(0, 1) })).status).toBe(200); // registers the model

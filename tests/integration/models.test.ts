@@ -7,8 +7,8 @@ import { POST as postLabels } from "@/app/api/v1/labels/route";
 import { DELETE as revokeKeyRoute } from "@/app/api/v1/api-keys/[id]/route";
 import { GET as listKeysRoute, POST as createKeyRoute } from "@/app/api/v1/api-keys/route";
 import { GET as healthRoute } from "@/app/api/health/route";
-import { clearAuthCache } from "@/lib/auth";
-import { getDb, Prisma } from "@/lib/db";
+import { clearAuthCache } from "@/lib/auth/authorize";
+import { getDb, Prisma } from "@/lib/db/client";
 import { call, countEvents, makeEvents, uniqueModel } from "../helpers";
 
 const getModel = (model: string, token?: string | null) =>

@@ -4,8 +4,8 @@ import { POST as postLabels } from "@/app/api/v1/labels/route";
 import { DELETE as deleteModelRoute, PUT as putModel } from "@/app/api/v1/models/[model]/route";
 import { GET as getMetricsRoute } from "@/app/api/v1/models/[model]/metrics/route";
 import { PUT as putReference } from "@/app/api/v1/models/[model]/reference/route";
-import { rollupDifferences, storedRollups } from "@/lib/rollups/recount";
-import { getDb, Prisma } from "@/lib/db";
+import { rollupDifferences, storedRollups } from "@/lib/rollups/store/recount";
+import { getDb, Prisma } from "@/lib/db/client";
 import { call, makeEvents, uniqueModel } from "../helpers";
 import fs from "node:fs";
 import path from "node:path";
@@ -98,8 +98,7 @@ describe("rollups", () => {
   });
 
   it("count classes, error types and categories named min or max as counts, beside the real min/max keys", async () => {
-    // Min/max keys once ended in SEP + "min"/"max", like the count of a class named "max": dw_merge kept the
-    // larger of two counts instead of adding them.
+    // A count key that ended like a min/max key would be merged by dw_merge as a max instead of being added.
     const model = uniqueModel("minmax");
     await call(putModel, { method: "PUT", params: { model }, body: { task: "multiclass_classification", classes: ["min", "max", "mid"] } });
     const start = Math.floor((Date.now() - 2 * 3600_000) / 60_000) * 60_000;

@@ -18,8 +18,8 @@ export default async function setup() {
     await client.query("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;");
     await client.end();
   }
-  const { migrate } = await import("../../lib/migrate");
-  const { closeDb } = await import("../../lib/db");
+  const { migrate } = await import("../../lib/db/migrate");
+  const { closeDb } = await import("../../lib/db/client");
   await migrate();
   await closeDb();
 }

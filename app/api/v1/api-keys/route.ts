@@ -1,6 +1,6 @@
-import { createApiKey, createApiKeyRequest, listApiKeys } from "@/lib/apiKeys";
-import { authorize } from "@/lib/auth";
-import { readJsonBody, route } from "@/lib/http";
+import { createApiKey, createApiKeyRequest, listApiKeys } from "@/lib/auth/apiKeys";
+import { authorize } from "@/lib/auth/authorize";
+import { readJsonBody, route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
-import { authorize } from "@/lib/auth";
+import { authorize } from "@/lib/auth/authorize";
 import { config } from "@/lib/config";
-import { route } from "@/lib/http";
-import { bodyKind, parseBatch, readBodyText } from "@/lib/ingest/body";
+import { route } from "@/lib/http/route";
+import { bodyKind, parseBatch, readBodyText } from "@/lib/http/body";
 import { ingestLabels } from "@/lib/ingest/labels";
 
 export const dynamic = "force-dynamic";

@@ -1,5 +1,5 @@
-import { authorize } from "@/lib/auth";
-import { route } from "@/lib/http";
+import { authorize } from "@/lib/auth/authorize";
+import { route } from "@/lib/http/route";
 import { listModels } from "@/lib/queries/listModels";
 
 export const dynamic = "force-dynamic";

@@ -1,7 +1,7 @@
-import { revokeApiKey } from "@/lib/apiKeys";
-import { authorize } from "@/lib/auth";
+import { revokeApiKey } from "@/lib/auth/apiKeys";
+import { authorize } from "@/lib/auth/authorize";
 import { notFound } from "@/lib/errors";
-import { route } from "@/lib/http";
+import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 

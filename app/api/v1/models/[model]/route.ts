@@ -1,7 +1,7 @@
-import { authorize } from "@/lib/auth";
+import { authorize } from "@/lib/auth/authorize";
 import { notFound } from "@/lib/errors";
-import { readJsonBody, route } from "@/lib/http";
-import { modelId } from "@/lib/ingest/schemas";
+import { readJsonBody, route } from "@/lib/http/route";
+import { modelId } from "@/lib/domain/ids";
 import { defineModel, deleteModel } from "@/lib/models/define";
 import { modelDefinition } from "@/lib/models/schemas";
 import { getModel } from "@/lib/queries/getModel";

@@ -1,6 +1,6 @@
-import { authorize } from "@/lib/auth";
+import { authorize } from "@/lib/auth/authorize";
 import { notFound } from "@/lib/errors";
-import { route } from "@/lib/http";
+import { route } from "@/lib/http/route";
 import { getDrift, parseMethods } from "@/lib/queries/getDrift";
 import { parseReadQuery } from "@/lib/queries/params";
 

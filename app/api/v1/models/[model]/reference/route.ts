@@ -1,15 +1,15 @@
-import { authorize } from "@/lib/auth";
+import { authorize } from "@/lib/auth/authorize";
 import { config } from "@/lib/config";
-import { readJsonBody, route } from "@/lib/http";
-import { bodyKind, streamNdjson, type RawItem } from "@/lib/ingest/body";
-import { exactText, modelId } from "@/lib/ingest/schemas";
-import { fromWindowRequest, referenceFromWindow, uploadReferenceRows } from "@/lib/models/reference";
+import { readJsonBody, route } from "@/lib/http/route";
+import { bodyKind, streamNdjson, type RawItem } from "@/lib/http/body";
+import { modelId, versionName } from "@/lib/domain/ids";
+import { fromWindowRequest, referenceFromWindow, uploadReferenceRows } from "@/lib/models/references/upload";
 import { z } from "zod";
 
 export const dynamic = "force-dynamic";
 type Params = { model: string };
 
-const version = exactText(1, 64).optional();
+const version = versionName.optional();
 const jsonUpload = z.strictObject({ version, rows: z.array(z.unknown()) });
 
 /**

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
-import { ApiError } from "./errors";
-import { config } from "./config";
-import { getDb } from "./db";
+import { ApiError } from "../errors";
+import { config } from "../config";
+import { getDb } from "../db/client";
 
 export const SCOPES = ["ingest", "read", "admin"] as const;
 export type Scope = (typeof SCOPES)[number];

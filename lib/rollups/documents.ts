@@ -25,7 +25,7 @@
  *   f·nn, f·s, f·ss, f¦min, f¦max     numerical values: count, sum, sum of squares, min, max (¦ is MINMAX)
  *   f·b·<i>  count in the reference's numeric bin i (decile bins)
  * A regression model's prediction is counted in the feature documents too, as a numerical feature named
- * PREDICTION_FEATURE binned on the reference's prediction bins (failed predictions not counted), so its drift
+ * PREDICTION_KEY (lib/domain/model.ts) binned on the reference's prediction bins (failed predictions not counted), so its drift
  * needs no raw values. (A classifier's predicted classes are the metrics documents' pc·<class>.)
  *   f·v·<k>  count of value k (categoricals, booleans as "true"/"false", low-cardinality numericals); distinct
  *            keys per feature and document are capped at MAX_VALUE_KEYS, the rest counted under OTHER_VALUE.
@@ -34,13 +34,10 @@
  *            batched (the feature's totals stay exact). Below it, documents merge exactly.
  */
 export const SEP = "\u001f";
-/** The regression prediction's name in feature documents: no feature sent can start with U+001F (see MINMAX). */
-export const PREDICTION_FEATURE = "\u001fprediction";
 /**
  * What marks a key that merges by min or max: its name, MINMAX, then "min" or "max". No other key can end so:
  * every string a key is made of (feature names and values, classes, error types) is stored with U+001C–U+001F
- * replaced (lib/ingest/schemas.ts safeText), so a class or category named "max" stays a count. (Keys once ended
- * in SEP + "min"/"max", which a class "max" matched; migration …_minmax_keys moved them.)
+ * replaced (lib/domain/text.ts safeText), so a class or category named "max" stays a count.
  */
 export const MINMAX = "\u001e";
 export const minKey = (name: string) => name + MINMAX + "min";
@@ -57,17 +54,6 @@ export const LATENCY_BOUNDS_MS = [
 export const CONFIDENCE_BINS = 20;
 /** Positive-class score histogram for ROC AUC: 100 equal bins over [0, 1]. */
 export const SCORE_BINS = 100;
-
-/**
- * The largest magnitude of a number summed into rollups (feature values, regression predictions and labels):
- * sums of squares of 1e100 over billions of events stay finite, where 1e200 would overflow to Infinity (which
- * JSON cannot hold). Feature values beyond it count as values of the wrong type; predictions and labels beyond
- * it are rejected at ingest.
- */
-export const MAX_MAGNITUDE = 1e100;
-
-/** A number rollups can sum: within ±MAX_MAGNITUDE (so finite). The one rule for ingest, rollups, profiles and drift. */
-export const isSummable = (v: unknown): v is number => typeof v === "number" && v >= -MAX_MAGNITUDE && v <= MAX_MAGNITUDE;
 
 export type Doc = Record<string, number>;
 
@@ -132,3 +118,21 @@ export function latencyBucket(ms: number): number {
 export function unitBin(x: number, bins: number): number {
   return Math.min(bins - 1, Math.max(0, Math.floor(x * bins)));
 }
+
+/*
+ * Key strings are built once and reused: joining parts per event was the write path's largest rollup cost, and a
+ * reused (internalised) string is also a faster property key. The keys are exactly `key(...)`'s.
+ */
+const MAX_CACHED_VALUES = 4096;
+
+/** `key(prefix, part)` from a bounded per-prefix cache. */
+export function cachedKey(cache: Map<string, string>, prefix: string, part: string): string {
+  let k = cache.get(part);
+  if (k === undefined) {
+    k = prefix + SEP + part;
+    if (cache.size < MAX_CACHED_VALUES) cache.set(part, k);
+  }
+  return k;
+}
+/** `key(prefix, 0)` … `key(prefix, n − 1)`. */
+export const indexKeys = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => key(prefix, i));

@@ -1,13 +1,5 @@
-import { type Db, Prisma, type SqlTx } from "../db";
-import type { RollupBatch } from "./deltas";
-
-/** A Prisma client or transaction, or the raw executor (lib/db.ts rawTransaction / rawQuery). */
-export type AnyTx = Prisma.TransactionClient | Db | SqlTx;
-
-/** Runs one statement on either kind of transaction. */
-export function runSql<T>(tx: AnyTx, sql: Prisma.Sql): Promise<T[]> {
-  return "$queryRaw" in tx ? tx.$queryRaw<T[]>(sql) : tx.query<T>(sql);
-}
+import { type AnyTx, Prisma, runSql } from "../../db/client";
+import type { RollupBatch } from "../batch";
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

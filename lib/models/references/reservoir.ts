@@ -1,4 +1,4 @@
-import { type Random, createRandom } from "../stats";
+import { type Random, createRandom } from "../../stats";
 
 /**
  * A seeded uniform reservoir sample of a stream (Li's Algorithm L): after `offer`ing n items it

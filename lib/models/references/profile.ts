@@ -1,9 +1,9 @@
-import { isSummable, MAX_VALUE_KEYS, OTHER_VALUE } from "../rollups/format";
-import { type Bins, type Moments, DECILE_MIN_DISTINCT, categoryKey, countIntoBins, freezeBins, freezeCategoricalBins, moments } from "../stats";
+import { type FeatureType, inferFeatureType, type Task } from "../../domain/model";
+import { isSummable } from "../../domain/numbers";
+import { MAX_VALUE_KEYS, OTHER_VALUE } from "../../rollups/documents";
+import { type Bins, type Moments, DECILE_MIN_DISTINCT, categoryKey, countIntoBins, freezeBins, freezeCategoricalBins, moments } from "../../stats";
 import { createReservoir, featureSeed } from "./reservoir";
 
-export type FeatureType = "numerical" | "categorical";
-export type ModelTask = "binary_classification" | "multiclass_classification" | "regression";
 
 /** Raw-value sample bound per feature (the reference side of ks / wasserstein / evidently). */
 export const SAMPLE_MAX = 100_000;
@@ -116,13 +116,6 @@ function finishState(name: string, s: State, rows: number): FeatureProfile {
   return s.type === "numerical" ? finishNumerical(name, s, rows) : finishCategorical(name, s, rows);
 }
 
-/** The type of a feature not declared in featureTypes, from its first non-null value (null while unknown). */
-function inferType(v: unknown): FeatureType | null {
-  if (typeof v === "number") return "numerical";
-  if (typeof v === "string" || typeof v === "boolean") return "categorical";
-  return null;
-}
-
 /**
  * Streams reference rows into a `ReferenceProfile`: per feature the frozen bins (lib/stats `freezeBins` /
  * `freezeCategoricalBins`) and counts, moments, missing count, the most frequent categories and a seeded
@@ -141,7 +134,7 @@ function inferType(v: unknown): FeatureType | null {
  *
  * @example const b = createProfileBuilder({ featureTypes: { age: "numerical" }, task: "regression" }); b.add({ features: { age: 31 }, prediction: 0.4 }); b.finish().rows // 1
  */
-export function createProfileBuilder(opts: { featureTypes: Record<string, FeatureType>; task: ModelTask; seed?: number }): {
+export function createProfileBuilder(opts: { featureTypes: Record<string, FeatureType>; task: Task; seed?: number }): {
   add(row: { features: Record<string, unknown>; prediction?: unknown }): void;
   finish(): ReferenceProfile;
 } {
@@ -159,7 +152,7 @@ export function createProfileBuilder(opts: { featureTypes: Record<string, Featur
         const v = row.features[name];
         let s = states.get(name);
         if (!s) {
-          const type = inferType(v);
+          const type = inferFeatureType(v);
           s = type === null ? null : newState(type, featureSeed(seed, name));
           states.set(name, s);
         }

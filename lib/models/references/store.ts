@@ -1,16 +1,15 @@
-import { getDb, Prisma } from "../db";
-import { invalidateModelContext } from "../rollups/context";
-import type { FeatureProfile, FeatureType, ModelTask, ReferenceProfile } from "./profile";
+import { getDb, Prisma } from "../../db/client";
+import { invalidateModelContext } from "../../rollups/store/contexts";
+import { type FeatureType, PREDICTION_KEY, type Task } from "../../domain/model";
+import type { FeatureProfile, ReferenceProfile } from "./profile";
 import { createProfileBuilder } from "./profile";
 
-/** Sample row name of the prediction (U+001F cannot clash with a feature name a client sends). */
-export const PREDICTION_SAMPLE = "\u001fprediction";
 
 /** A profile builder typed by the model's own features and task. */
 export async function profileBuilderFor(modelId: string) {
   const model = await getDb().model.findUniqueOrThrow({ where: { id: modelId }, select: { task: true, features: { select: { name: true, type: true } } } });
   const featureTypes: Record<string, FeatureType> = Object.fromEntries(model.features.map((f) => [f.name, f.type as FeatureType]));
-  return createProfileBuilder({ featureTypes, task: model.task as ModelTask });
+  return createProfileBuilder({ featureTypes, task: model.task as Task });
 }
 
 /**
@@ -27,7 +26,7 @@ export async function saveProfile(tx: Prisma.TransactionClient, referenceId: big
   await tx.referenceSet.update({ where: { id: referenceId }, data: { profile: slim as unknown as Prisma.InputJsonValue } });
   const samples = [
     ...Object.entries(profile.features).map(([name, f]) => ({ name, values: f.sample })),
-    ...(profile.prediction ? [{ name: PREDICTION_SAMPLE, values: profile.prediction.sample }] : []),
+    ...(profile.prediction ? [{ name: PREDICTION_KEY, values: profile.prediction.sample }] : []),
   ];
   if (samples.length > 0) {
     await tx.referenceSample.createMany({
@@ -52,7 +51,7 @@ export async function currentReference(modelId: string, withSamples: boolean): P
   if (withSamples) {
     const rows = await db.referenceSample.findMany({ where: { referenceId: set.id } });
     for (const r of rows) {
-      const target = r.name === PREDICTION_SAMPLE ? profile.prediction : profile.features[r.name];
+      const target = r.name === PREDICTION_KEY ? profile.prediction : profile.features[r.name];
       if (target) target.sample = r.values as number[] | string[];
     }
   }

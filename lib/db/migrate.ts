@@ -2,8 +2,8 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { config } from "./config";
-import { embeddedDatabase } from "./db";
+import { config } from "../config";
+import { embeddedDatabase } from "./client";
 
 /**
  * Applies the committed migrations in prisma/migrations, in name order, recording each in Prisma's own

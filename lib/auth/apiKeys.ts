@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { z } from "zod";
-import { clearAuthCache, newApiKeyToken, SCOPES } from "./auth";
-import { getDb } from "./db";
+import { clearAuthCache, newApiKeyToken, SCOPES } from "./authorize";
+import { getDb } from "../db/client";
 
 export const createApiKeyRequest = z.strictObject({
   name: z.string().min(1).max(100),

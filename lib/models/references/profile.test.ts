@@ -1,7 +1,7 @@
 // Reference profile: the same bins and counts as lib/stats called directly, types, missing values, the sample.
 import { describe, expect, it } from "vitest";
-import { OTHER_VALUE } from "../rollups/format";
-import { countIntoBins, createRandom, freezeBins, freezeCategoricalBins, moments } from "../stats";
+import { OTHER_VALUE } from "../../rollups/documents";
+import { countIntoBins, createRandom, freezeBins, freezeCategoricalBins, moments } from "../../stats";
 import { MAX_CATEGORY_BINS, SAMPLE_MAX, TOP_MAX, createProfileBuilder } from "./profile";
 import { createReservoir } from "./reservoir";
 

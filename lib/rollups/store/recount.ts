@@ -1,7 +1,7 @@
-import { getDb, Prisma, type Db } from "../db";
-import { invalidateModelContext, modelContexts } from "./context";
-import { RollupBatch, rollupEvent, type StoredEvent } from "./deltas";
-import type { Doc } from "./format";
+import { getDb, Prisma, type Db } from "../../db/client";
+import { invalidateModelContext, modelContexts } from "./contexts";
+import { RollupBatch, rollupEvent, type StoredEvent } from "../batch";
+import type { Doc } from "../documents";
 import { writeRollups } from "./write";
 
 const CHUNK = 20_000;

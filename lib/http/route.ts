@@ -1,5 +1,5 @@
-import { ApiError, toErrorResponse } from "./errors";
-import { bodyKind, readBodyText } from "./ingest/body";
+import { ApiError, toErrorResponse } from "../errors";
+import { bodyKind, readBodyText } from "./body";
 
 /** Route params as Next.js passes them (a promise since Next 15). */
 export type RouteContext<P extends Record<string, string> = Record<string, string>> = { params: Promise<P> };

@@ -1,26 +1,26 @@
 import { z } from "zod";
-import { getDb, Prisma } from "../db";
-import { ApiError, notFound, unprocessable, zodIssues } from "../errors";
-import type { RawItem } from "../ingest/body";
-import { classValue, exactText, featureValue, MAX_FEATURES, text, timestamp } from "../ingest/schemas";
-import type { ReferenceProfile } from "../references/profile";
-import { profileBuilderFor, referenceChanged, saveProfile } from "../references/store";
-import { rebinFeatureRollups } from "../rollups/recount";
-import { lockModels } from "../rollups/write";
+import { getDb, Prisma } from "../../db/client";
+import { ApiError, notFound, unprocessable, zodIssues } from "../../errors";
+import type { RawItem } from "../../http/body";
+import { versionName } from "../../domain/ids";
+import { timestamp } from "../../domain/time";
+import { classValue, featureValues } from "../../domain/values";
+import type { ReferenceProfile } from "./profile";
+import { profileBuilderFor, referenceChanged, saveProfile } from "./store";
+import { rebinFeatureRollups } from "../../rollups/store/recount";
+import { lockModels } from "../../rollups/store/write";
 
 export const referenceRow = z.strictObject({
-  features: z
-    .record(text(1, 128), featureValue)
-    .refine((r) => Object.keys(r).length <= MAX_FEATURES, `must have at most ${MAX_FEATURES} keys`),
+  features: featureValues,
   prediction: classValue.nullable().optional(),
   actual: classValue.nullable().optional(),
 });
 
 export const fromWindowRequest = z.strictObject({
   fromWindow: z
-    .strictObject({ from: timestamp, to: timestamp, version: exactText(1, 64).optional() })
+    .strictObject({ from: timestamp, to: timestamp, version: versionName.optional() })
     .refine((w) => w.from < w.to, { message: "from must be before to", path: ["to"] }),
-  version: exactText(1, 64).optional(),
+  version: versionName.optional(),
 });
 
 export type ReferenceResult = {

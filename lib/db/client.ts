@@ -3,14 +3,14 @@ import { PGlite, type Transaction as PGliteTransaction } from "@electric-sql/pgl
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "./generated/prisma/client";
-import { config } from "./config";
+import { PrismaClient } from "../generated/prisma/client";
+import { config } from "../config";
 import { copyIn } from "./copy";
 import { lockDataDir } from "./dataDir";
 
 export { DataDirLockedError } from "./dataDir";
 
-import { Prisma } from "./generated/prisma/client";
+import { Prisma } from "../generated/prisma/client";
 export { Prisma };
 export type Db = PrismaClient;
 
@@ -68,7 +68,7 @@ export function getDb(): PrismaClient {
  */
 export interface SqlTx {
   query<T = Record<string, unknown>>(sql: Prisma.Sql | string): Promise<T[]>;
-  /** `COPY … FROM STDIN` of COPY text (lib/copy.ts); only on PostgreSQL, absent on the embedded database. */
+  /** `COPY … FROM STDIN` of COPY text (lib/db/copy.ts); only on PostgreSQL, absent on the embedded database. */
   copyFrom?(sql: string, text: string): Promise<void>;
 }
 
@@ -133,6 +133,14 @@ export async function rawTransaction<T>(fn: (tx: SqlTx) => Promise<T>, first?: s
   } finally {
     client.release(broken);
   }
+}
+
+/** A Prisma client or transaction, or the raw executor (rawTransaction / rawQuery). */
+export type AnyTx = Prisma.TransactionClient | Db | SqlTx;
+
+/** Runs one statement on either kind of transaction. */
+export function runSql<T>(tx: AnyTx, sql: Prisma.Sql): Promise<T[]> {
+  return "$queryRaw" in tx ? tx.$queryRaw<T[]>(sql) : tx.query<T>(sql);
 }
 
 /**

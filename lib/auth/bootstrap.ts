@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { createApiKey } from "./apiKeys";
-import { config } from "./config";
-import { getDb } from "./db";
+import { config } from "../config";
+import { getDb } from "../db/client";
 
 /**
  * Makes sure someone can administer a fresh install. Without DRIFTWATCH_ADMIN_TOKEN and without any active admin

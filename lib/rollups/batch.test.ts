@@ -1,31 +1,33 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { categoryKey, numericBinIndex } from "../stats";
-import type { FeatureContext, ModelContext } from "../rollups/context";
-import { type RollupEvent, RollupBatch, floorTo, segmentKey } from "../rollups/deltas";
+import type { FeatureContext, ModelContext } from "./context";
+import { PREDICTION_KEY } from "../domain/model";
+import { MAX_MAGNITUDE } from "../domain/numbers";
+import { floorMs } from "../domain/time";
+import { type RollupEvent, RollupBatch, segmentKey } from "./batch";
 import {
   bump,
   CONFIDENCE_BINS,
   type Doc,
   key,
   latencyBucket,
-  MAX_MAGNITUDE,
   MAX_VALUE_KEYS,
   maxKey,
   mergeInto,
   minKey,
   OTHER_VALUE,
-  PREDICTION_FEATURE,
   setMax,
   setMin,
   unitBin,
-} from "../rollups/format";
+} from "./documents";
 
 /*
  * The write path's RollupBatch counts into typed slots (per group of events and per document) and writes the
- * document keys once, when the documents are read. This checks it against the plain formulation it replaced — every key built with `key(...)`, each event's metrics as a
- * one-event delta merged into the minute and hour documents — on arbitrary events. The naive functions here are
- * copies of deltas.ts's counting rules as of the optimisation: a change of what is counted must change both.
+ * document keys once, when the documents are read. This checks it against the plain formulation — every key
+ * built with `key(...)`, each event's metrics as a one-event delta merged into the minute and hour documents — on
+ * arbitrary events. The naive functions here restate the counting rules of metricCounts.ts and featureCounts.ts:
+ * a change of what is counted must change both.
  */
 function naiveMetrics(doc: Doc, e: RollupEvent, ctx: ModelContext) {
   bump(doc, "n");
@@ -114,10 +116,10 @@ function naiveBatch(events: RollupEvent[], ctx: ModelContext) {
     naiveMetrics(delta, e, ctx);
     // minute and hour rows of the event's version and segment, and the hour row of all versions and segments
     for (const [level, unit, version, seg] of [["m", 60_000, e.version, segment], ["h", 3_600_000, e.version, segment], ["h", 3_600_000, "", "*"]] as const) {
-      const id = `${e.model}\u001f${level}\u001f${floorTo(e.ts.getTime(), unit)}\u001f${version}\u001f${seg}`;
+      const id = `${e.model}\u001f${level}\u001f${floorMs(e.ts.getTime(), unit)}\u001f${version}\u001f${seg}`;
       mergeInto(metrics.get(id) ?? metrics.set(id, {}).get(id)!, delta);
     }
-    const id = `${e.model}\u001f${ctx.referenceId}\u001f${floorTo(e.ts.getTime(), 3_600_000)}\u001f${e.version}\u001f${segment}`;
+    const id = `${e.model}\u001f${ctx.referenceId}\u001f${floorMs(e.ts.getTime(), 3_600_000)}\u001f${e.version}\u001f${segment}`;
     if (!features.has(id)) {
       features.set(id, {});
       seen.set(id, new Map());
@@ -170,7 +172,7 @@ describe("RollupBatch", () => {
         featureCtx("country", "categorical", null, false),
         featureCtx("flag", "categorical", null, false),
       ],
-      prediction: task === "regression" ? { ...featureCtx(PREDICTION_FEATURE, "numerical", [-1, 0, 1, 2], false), min: null, max: null } : null,
+      prediction: task === "regression" ? { ...featureCtx(PREDICTION_KEY, "numerical", [-1, 0, 1, 2], false), min: null, max: null } : null,
     };
     fc.assert(
       fc.property(fc.array(event, { maxLength: 60 }), (events) => {

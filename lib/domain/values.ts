@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { MAX_MAGNITUDE } from "./numbers";
+import { text } from "./text";
+
+/** Class labels and ground truth: a string, boolean or number of magnitude up to MAX_MAGNITUDE. */
+export const classValue = z.union([text(1, 256), z.boolean(), z.number().min(-MAX_MAGNITUDE).max(MAX_MAGNITUDE)]);
+/** One feature's value in an event or reference row; null is a missing value. */
+export const featureValue = z.union([z.number(), text(0, 1024), z.boolean(), z.null()]);
+
+export const boundedRecord = <T extends z.ZodType>(value: T, maxKeys: number, keyMax: number) =>
+  z
+    .record(text(1, keyMax), value)
+    .refine((r) => Object.keys(r).length <= maxKeys, `must have at most ${maxKeys} keys`);
+
+/** Most features in one event or reference row. */
+export const MAX_FEATURES = 1000;
+export const featureValues = boundedRecord(featureValue, MAX_FEATURES, 128);
