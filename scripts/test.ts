@@ -1,6 +1,6 @@
 /**
  * `npm test` — the whole suite, in the order that fails fastest:
- * type-check, migrations-match-schema, unit + integration (vitest; real PostgreSQL when DATABASE_URL is set,
+ * type-check, lint (with the import boundaries), migrations-match-schema, unit + integration (vitest; real PostgreSQL when DATABASE_URL is set,
  * else a fresh embedded database), production build, end-to-end in Chromium (Playwright).
  * Ends with one line `test: N passed, N failed[, N skipped]` summed over vitest and Playwright.
  */
@@ -42,6 +42,7 @@ const run = (ok: boolean) => {
 
 run(step("prisma client", "npx", ["prisma", "generate"]));
 run(step("type-check", "npx", ["tsc", "--noEmit"]));
+run(step("lint", "npx", ["eslint", ".", "--max-warnings", "0"]));
 run(step("migrations match schema", "npx", ["tsx", "scripts/db/create-migration.ts", "--check"]));
 run(step("unit + integration", "npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]));
 if (run(step("build", "npx", ["next", "build"]))) {

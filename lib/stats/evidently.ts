@@ -1,5 +1,4 @@
 import { categoryKey, compareKeys } from "./bins";
-import { cleanNumeric } from "./cleanNumeric";
 import { chiSquareSf } from "./distributions/chiSquareSf";
 import { normalCdf } from "./distributions/normal";
 import { ks2samp } from "./ks2samp";

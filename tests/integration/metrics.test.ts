@@ -3,9 +3,10 @@ import { POST as postPredictions } from "@/app/api/v1/predictions/route";
 import { POST as postLabels } from "@/app/api/v1/labels/route";
 import { PUT as putModel } from "@/app/api/v1/models/[model]/route";
 import { GET as getMetricsRoute } from "@/app/api/v1/models/[model]/metrics/route";
-import { LATENCY_BOUNDS_MS } from "@/lib/rollups/format";
+import { LATENCY_BOUNDS_MS } from "@/lib/rollups/documents";
 import { classificationMetrics, quantile } from "@/lib/stats";
 import { call, uniqueModel } from "../helpers";
+import type { MetricsBucket } from "@/lib/queries/getMetrics";
 
 const HOUR = 3_600_000;
 
@@ -48,7 +49,7 @@ describe("GET /api/v1/models/{model}/metrics", () => {
       expect(res.status).toBe(200);
       return res.body;
     };
-    const expectBucket = (bucket: any, subset: typeof events) => {
+    const expectBucket = (bucket: MetricsBucket, subset: typeof events) => {
       const ok = subset.filter((e) => !("error" in e));
       expect(bucket.requests).toBe(subset.length);
       expect(bucket.errors.total).toBe(subset.length - ok.length);
@@ -65,12 +66,15 @@ describe("GET /api/v1/models/{model}/metrics", () => {
       const matrix = [[0, 0], [0, 0]];
       for (const e of pairs) matrix[classes.indexOf(finalLabel.get(e.id)!)][classes.indexOf(e.prediction)]++;
       const expected = classificationMetrics(matrix, classes, "yes");
-      expect(bucket.performance.accuracy).toBeCloseTo(expected.accuracy, 12);
-      expect(bucket.performance.macro.f1).toBeCloseTo(expected.macro.f1, 12);
-      expect(bucket.performance.positive.f1).toBeCloseTo(expected.positive!.f1, 12);
-      expect(bucket.performance.confusion.matrix).toEqual(matrix);
+      const perf = bucket.performance;
+      if (perf?.kind !== "classification") throw new Error(`expected classification performance, got ${perf?.kind}`);
+      expect(perf.accuracy).toBeCloseTo(expected.accuracy, 12);
+      expect(perf.macro.f1).toBeCloseTo(expected.macro.f1, 12);
+      expect(perf.positive!.f1).toBeCloseTo(expected.positive!.f1, 12);
+      expect(perf.confusion.matrix).toEqual(matrix);
       const ll = pairs.reduce((s, e) => s - Math.log(Math.min(Math.max(e.probabilities[finalLabel.get(e.id) as "yes" | "no"], 1e-15), 1 - 1e-15)), 0) / pairs.length;
-      expect(bucket.performance.logLoss).toBeCloseTo(ll, 9);
+      expect(perf.logLoss).toBeCloseTo(ll, 9);
+      if (bucket.predictions.kind !== "classes") throw new Error("expected predicted classes");
       expect(bucket.predictions.counts.yes ?? 0).toBe(ok.filter((e) => e.prediction === "yes").length);
     };
 
@@ -79,7 +83,7 @@ describe("GET /api/v1/models/{model}/metrics", () => {
     const to = new Date(start + 3 * HOUR).toISOString();
     const hourly = await query(`from=${from}&to=${to}&step=1h`);
     expect(hourly.buckets).toHaveLength(3);
-    hourly.buckets.forEach((b: any, h: number) => expectBucket(b, events.filter((e) => Date.parse(e.timestamp) >= start + h * HOUR && Date.parse(e.timestamp) < start + (h + 1) * HOUR)));
+    hourly.buckets.forEach((b: MetricsBucket, h: number) => expectBucket(b, events.filter((e) => Date.parse(e.timestamp) >= start + h * HOUR && Date.parse(e.timestamp) < start + (h + 1) * HOUR)));
 
     // One window, minute-aligned and not hour-aligned (hour rows inside, minute rows at the edges).
     const wFrom = start + 17 * 60_000;
@@ -109,8 +113,8 @@ describe("GET /api/v1/models/{model}/metrics", () => {
     expectBucket(v2eu.buckets[0], events.filter((e) => e.version === "v2" && e.segments.region === "eu"));
     const fiveMin = await query(`from=${from}&to=${to}&step=5m&version=v1`);
     expect(fiveMin.buckets).toHaveLength(36);
-    expect(fiveMin.buckets.reduce((s: number, b: any) => s + b.requests, 0)).toBe(events.filter((e) => e.version === "v1").length);
-    expect(hourly.versions.map((v: any) => v.version).sort()).toEqual(["v1", "v2"]);
+    expect(fiveMin.buckets.reduce((s: number, b: MetricsBucket) => s + b.requests, 0)).toBe(events.filter((e) => e.version === "v1").length);
+    expect(hourly.versions.map((v: { version: string }) => v.version).sort()).toEqual(["v1", "v2"]);
   });
 
   it("computes MAE, RMSE, MAPE and R² of a regression model exactly, after a corrected label", async () => {
