@@ -114,9 +114,11 @@ function naiveBatch(events: RollupEvent[], ctx: ModelContext) {
     const segment = segmentKey(e.segments);
     const delta: Doc = {};
     naiveMetrics(delta, e, ctx);
-    // minute and hour rows of the event's version and segment, and the hour row of all versions and segments
-    for (const [level, unit, version, seg] of [["m", 60_000, e.version, segment], ["h", 3_600_000, e.version, segment], ["h", 3_600_000, "", "*"]] as const) {
-      const id = `${e.model}\u001f${level}\u001f${floorMs(e.ts.getTime(), unit)}\u001f${version}\u001f${seg}`;
+    // minute and hour rows of the event's version and segment, the hour row of all versions and segments, and the
+    // version's all-time total (bucket 0)
+    for (const [level, unit, version, seg] of [["m", 60_000, e.version, segment], ["h", 3_600_000, e.version, segment], ["h", 3_600_000, "", "*"], ["t", Infinity, e.version, "*"]] as const) {
+      const bucket = unit === Infinity ? 0 : floorMs(e.ts.getTime(), unit);
+      const id = `${e.model}\u001f${level}\u001f${bucket}\u001f${version}\u001f${seg}`;
       mergeInto(metrics.get(id) ?? metrics.set(id, {}).get(id)!, delta);
     }
     const id = `${e.model}\u001f${ctx.referenceId}\u001f${floorMs(e.ts.getTime(), 3_600_000)}\u001f${e.version}\u001f${segment}`;

@@ -47,7 +47,14 @@ export function rollupEvent(model: string, r: StoredEvent): RollupEvent {
   };
 }
 
-export type RollupKey = { model: string; level: "m" | "h"; bucket: number; version: string; segment: string };
+/**
+ * Rollup levels: "m" per minute and "h" per hour (per version and segment, plus the hour of all versions and
+ * segments); "t" the all-time total of a version (bucket 0, segment ALL_SEGMENTS), which Prometheus counters read
+ * in one row per version instead of summing every hour; "r" the label contributions corrections took back from
+ * a version (positive counts, bucket 0), so counters can count what was added and never go down.
+ */
+export type RollupLevel = "m" | "h" | "t" | "r";
+export type RollupKey = { model: string; level: RollupLevel; bucket: number; version: string; segment: string };
 export type FeatureRollupKey = { model: string; referenceId: bigint; bucket: number; version: string; segment: string };
 
 /** Segments as canonical JSON (keys sorted), "" for none: the rollup key part that segment filters match. */
@@ -95,7 +102,7 @@ export class RollupBatch {
     return this.featureEntries;
   }
 
-  private metricDoc(model: string, level: "m" | "h", bucket: number, version: string, segment: string): Doc {
+  private metricDoc(model: string, level: RollupLevel, bucket: number, version: string, segment: string): Doc {
     const id = `${model}\u001f${level}\u001f${bucket}\u001f${version}\u001f${segment}`;
     let entry = this.metricEntries.get(id);
     if (!entry) {
@@ -105,13 +112,17 @@ export class RollupBatch {
     return entry.doc;
   }
 
-  /** The rows an event or label counts into: its minute and hour, and the hour of all versions and segments. */
+  /**
+   * The rows an event or label counts into: its minute and hour, the hour of all versions and segments, and its
+   * version's all-time total.
+   */
   private metricDocs(model: string, minute: number, version: string, segment: string): Doc[] {
     const hour = floorMs(minute, HOUR);
     return [
       this.metricDoc(model, "m", minute, version, segment),
       this.metricDoc(model, "h", hour, version, segment),
       this.metricDoc(model, "h", hour, ALL_VERSIONS, ALL_SEGMENTS),
+      this.metricDoc(model, "t", 0, version, ALL_SEGMENTS),
     ];
   }
 
@@ -182,6 +193,11 @@ export class RollupBatch {
     addLabelMetrics(delta, p, actual, ctx, sign);
     if (Object.keys(delta).length === 0) return;
     for (const doc of this.metricDocs(p.model, floorMs(p.ts.getTime(), MINUTE), p.version, segmentKey(p.segments))) mergeInto(doc, delta);
+    if (sign === -1) {
+      const taken: Doc = {};
+      for (const k in delta) taken[k] = -delta[k];
+      mergeInto(this.metricDoc(p.model, "r", 0, p.version, ALL_SEGMENTS), taken);
+    }
   }
 }
 
