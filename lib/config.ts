@@ -26,6 +26,10 @@ export function config() {
     maxReferenceJsonBytes: intFromEnv("DRIFTWATCH_MAX_REFERENCE_JSON_BYTES", 512 * 1024 * 1024),
     maxReferenceRows: intFromEnv("DRIFTWATCH_MAX_REFERENCE_ROWS", 10_000_000),
     metricsPublic: process.env.METRICS_PUBLIC === "true",
+    /** Most series of model data one /metrics scrape exports; the rest are dropped and counted. */
+    metricsMaxSeries: intFromEnv("DRIFTWATCH_METRICS_MAX_SERIES", 100_000),
+    /** Most predicted classes and error types /metrics exports per model version; the rest are dropped and counted. */
+    metricsMaxLabelValues: intFromEnv("DRIFTWATCH_METRICS_MAX_LABEL_VALUES", 100),
     /** Server processes `npm start` runs on one port (PostgreSQL only: the embedded database has one owner). */
     workers: intFromEnv("DRIFTWATCH_WORKERS", 1),
   };

@@ -17,8 +17,13 @@ export type FeatureDrift = {
   decidedBy: "default" | DriftMethod;
   /** the default verdict's effect size (PSI, JS bits, or |Δp| for binary), for the heatmap colour; 0 when not tested */
   score: number;
+  /** which effect size `score` is and the threshold the default verdict holds it to (absent when not tested) */
+  scoreMethod?: "psi" | "js" | "proportion_diff";
+  scoreThreshold?: number;
   /** BH-adjusted p-value of the default verdict's test (absent when not tested) */
   pValue?: number;
+  /** the default verdict's test behind `pValue` (absent when not tested) */
+  pValueMethod?: "chi2" | "ztest";
   /** why the default verdict is insufficient_data */
   reason?: string;
 };
@@ -95,7 +100,8 @@ function featureDrift(p: Prepared, verdict: FeatureVerdict, methods: readonly Dr
     drifted: override ? override.drifted : verdict.drifted,
     decidedBy: override ? override.method : "default",
     score: verdict.effect?.value ?? 0,
-    ...(verdict.test ? { pValue: verdict.test.pAdjusted } : {}),
+    ...(verdict.effect ? { scoreMethod: verdict.effect.method, scoreThreshold: verdict.effect.threshold } : {}),
+    ...(verdict.test ? { pValue: verdict.test.pAdjusted, pValueMethod: verdict.test.method } : {}),
     ...(verdict.reason ? { reason: verdict.reason } : {}),
   };
 }
