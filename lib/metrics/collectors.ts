@@ -1,10 +1,10 @@
 import "server-only";
 import { counterFamilies } from "./counters";
 import type { MetricFamily } from "./exposition";
-import { gaugeFamilies, modelGauges } from "./gauges";
+import { gaugeFamilies, type ModelGauges, modelGauges } from "./gauges";
 import type { Drop } from "./limits";
 import { readTotals } from "./totals";
-import { readWindows } from "./windows";
+import { readWindowDocs, readWindowModels } from "./windows";
 
 const HOUR = 3_600_000;
 
@@ -30,13 +30,29 @@ export const countersCollector: Collector = {
   },
 };
 
-/** Window gauges per model: performance and drift over whole hours ending at the last full hour (lib/metrics/gauges.ts). */
+// Each model's gauges with the stamp of their inputs, per process: recomputed only when a stamp changes (a write
+// into the window, a new hour, a definition or reference change), so a steady scrape reads no document at all.
+const g = globalThis as typeof globalThis & { __driftwatchGauges?: Map<string, { stamp: string; gauges: ModelGauges }> };
+
+/**
+ * Window gauges per model: performance and drift over whole hours ending at the last full hour
+ * (lib/metrics/gauges.ts), computed again only for models whose inputs changed since the previous scrape.
+ */
 export const gaugesCollector: Collector = {
   name: "gauges",
   async collect(ctx) {
     const end = Math.floor(ctx.now / HOUR) * HOUR;
-    const windows = await readWindows(end);
-    return { families: gaugeFamilies(windows.map(({ model, docs }) => modelGauges(model, docs, end))) };
+    const cache = (g.__driftwatchGauges ??= new Map());
+    const models = await readWindowModels(end);
+    const stale = models.filter((m) => cache.get(m.model.id)?.stamp !== m.stamp);
+    const docs = await readWindowDocs(stale, end);
+    for (const m of stale) {
+      const { docs: d, profile } = docs.get(m.model.id)!;
+      cache.set(m.model.id, { stamp: m.stamp, gauges: modelGauges({ ...m.model, profile }, d, end) });
+    }
+    const current = new Set(models.map((m) => m.model.id));
+    for (const id of cache.keys()) if (!current.has(id)) cache.delete(id);
+    return { families: gaugeFamilies(models.map((m) => cache.get(m.model.id)!.gauges)) };
   },
 };
 

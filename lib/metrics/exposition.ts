@@ -93,18 +93,27 @@ export function canonicalFloat(v: number): string {
   return /[.e]/.test(out) ? out : `${out}.0`;
 }
 
-const escapeLabel = (v: string) => v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
+const NEEDS_ESCAPE = /[\\\n"]/;
+const escapeLabel = (v: string) => (NEEDS_ESCAPE.test(v) ? v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"') : v);
 const escapeHelp = (format: Format, v: string) => {
   const s = v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n");
   return format === "openmetrics" ? s.replace(/"/g, '\\"') : s;
 };
 
-function labelText(labels: Labels, extra?: [string, string]): string {
+/** `a="x",b="y"` (no braces), escaped. */
+function labelPairs(labels: Labels): string {
   let out = "";
   for (const k in labels) out += `${out ? "," : ""}${k}="${escapeLabel(labels[k])}"`;
-  if (extra) out += `${out ? "," : ""}${extra[0]}="${extra[1]}"`;
-  return out ? `{${out}}` : "";
+  return out;
 }
+
+// bucket bounds repeat across every histogram sample: their canonical text is worked out once
+const leText = new Map<number, string>();
+const canonicalLe = (le: number) => {
+  let t = leText.get(le);
+  if (t === undefined) leText.set(le, (t = canonicalFloat(le)));
+  return t;
+};
 
 /** Throws on a family Prometheus would reject: bad names, reserved labels, a unit the name does not end in. */
 export function checkFamily(f: MetricFamily): void {
@@ -119,26 +128,31 @@ export function checkFamily(f: MetricFamily): void {
   }
 }
 
-/** Renders families in one format; the caller passes families with distinct names. */
+/** Renders families in one format; the caller passes families with distinct names. Cost O(samples). */
 export function render(families: readonly MetricFamily[], format: Format): string {
-  const out: string[] = [];
+  const om = format === "openmetrics";
+  let out = "";
   for (const f of families) {
-    const om = format === "openmetrics";
     const described = f.type === "counter" && !om ? `${f.name}_total` : f.name;
-    out.push(`# TYPE ${described} ${f.type}`);
-    if (om && f.unit) out.push(`# UNIT ${f.name} ${f.unit}`);
-    out.push(`# HELP ${described} ${escapeHelp(format, f.help)}`);
+    out += `# TYPE ${described} ${f.type}\n`;
+    if (om && f.unit) out += `# UNIT ${f.name} ${f.unit}\n`;
+    out += `# HELP ${described} ${escapeHelp(format, f.help)}\n`;
     if (f.type === "histogram") {
       for (const s of f.samples) {
-        for (const b of s.buckets) out.push(`${f.name}_bucket${labelText(s.labels, ["le", canonicalFloat(b.le)])} ${formatValue(b.count)}`);
-        out.push(`${f.name}_sum${labelText(s.labels)} ${formatValue(s.sum)}`);
-        out.push(`${f.name}_count${labelText(s.labels)} ${formatValue(s.count)}`);
+        const pairs = labelPairs(s.labels);
+        const bucket = `${f.name}_bucket{${pairs}${pairs ? "," : ""}le="`;
+        const braces = pairs ? `{${pairs}}` : "";
+        for (const b of s.buckets) out += `${bucket}${canonicalLe(b.le)}"} ${formatValue(b.count)}\n`;
+        out += `${f.name}_sum${braces} ${formatValue(s.sum)}\n${f.name}_count${braces} ${formatValue(s.count)}\n`;
       }
     } else {
       const name = f.type === "counter" ? `${f.name}_total` : f.name;
-      for (const s of f.samples) out.push(`${name}${labelText(s.labels)} ${formatValue(s.value)}`);
+      for (const s of f.samples) {
+        const pairs = labelPairs(s.labels);
+        out += `${name}${pairs ? `{${pairs}}` : ""} ${formatValue(s.value)}\n`;
+      }
     }
   }
-  if (format === "openmetrics") out.push("# EOF");
-  return out.join("\n") + "\n";
+  if (om) out += "# EOF\n";
+  return out;
 }

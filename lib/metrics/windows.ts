@@ -58,15 +58,25 @@ async function loadProfiles(refs: { id: string; created: Date }[]): Promise<Map<
   return out;
 }
 
+/** A model as the gauges see it, its window specification, and a stamp that changes whenever any of its inputs does. */
+export type WindowModel = {
+  model: Omit<GaugeModel, "profile">;
+  ref: { id: string; created: Date } | null;
+  /** start of the performance and of the drift window (ms); both end at `end` */
+  performanceFrom: number;
+  driftFrom: number;
+  stamp: string;
+};
+
 /**
- * Every model with its windows ending at `end` (a whole hour) and their merged documents: the all-versions
- * metrics hours of the performance and drift windows, and the feature hours of the drift window binned on the
- * current reference (the rows every feature rollup of the model is binned on: publishing re-bins them all).
- * Three queries, whatever the number of models; rows are read by primary key ranges.
+ * Every model with its windows ending at `end` (a whole hour) and a stamp of everything its gauges are computed
+ * from: its definition (row version), features, current reference, window bounds, and the physical versions
+ * (ctid, xmin) of the rollup rows inside its windows — PostgreSQL writes a new row version for every update, so
+ * the stamp changes whenever a write touches the window. Two queries; no document is read.
  */
-export async function readWindows(end: number): Promise<{ model: GaugeModel; docs: WindowDocs }[]> {
-  const models = await getDb().$queryRaw<ModelRow[]>(Prisma.sql`
-    SELECT m.id, m.task, m.classes, m.positive_class, m.drift_settings, m.windows,
+export async function readWindowModels(end: number): Promise<WindowModel[]> {
+  const models = await getDb().$queryRaw<(ModelRow & { version: string })[]>(Prisma.sql`
+    SELECT m.id, m.task, m.classes, m.positive_class, m.drift_settings, m.windows, m.xmin::text AS version,
            (SELECT array_agg(f.name ORDER BY f.inferred, f.position, f.name) FROM features f WHERE f.model_id = m.id) AS features,
            r.id::text AS ref_id, r.created_at AS ref_created
     FROM models m
@@ -77,40 +87,24 @@ export async function readWindows(end: number): Promise<{ model: GaugeModel; doc
     ) r ON true
     ORDER BY m.id`);
   if (models.length === 0) return [];
-  const refs = await loadProfiles(models.flatMap((m) => (m.ref_id && m.ref_created ? [{ id: m.ref_id, created: m.ref_created }] : [])));
-
   const specs = models.map((m) => {
     const performanceHours = windowHours(m.windows?.performance);
     const driftHours = windowHours(m.windows?.drift);
-    return { m, performanceHours, driftHours, since: end - Math.max(performanceHours, driftHours) * HOUR };
+    return { m, performanceHours, driftHours, performanceFrom: end - performanceHours * HOUR, driftFrom: end - driftHours * HOUR };
   });
-  const windowsJson = JSON.stringify(specs.map((s) => ({ m: s.m.id, s: s.since, d: end - s.driftHours * HOUR, r: s.m.ref_id ?? "0" })));
-  const w = Prisma.sql`jsonb_to_recordset(${windowsJson}::text::jsonb) AS w(m text, s float8, d float8, r text)`;
-  const [metricRows, featureRows] = await Promise.all([
-    rawQuery<{ model_id: string; bucket: Date; data: Doc }>(Prisma.sql`
-      SELECT r.model_id, r.bucket, r.data FROM ${w}
-      JOIN rollups r ON r.model_id = w.m AND r.level = 'h' AND r.bucket >= to_timestamp(w.s / 1000.0) AND r.bucket < ${new Date(end)}
-        AND r.version = ${ALL_VERSIONS} AND r.segment = ${ALL_SEGMENTS}`),
-    rawQuery<{ model_id: string; data: Doc }>(Prisma.sql`
-      SELECT f.model_id, f.data FROM ${w}
-      JOIN feature_rollups f ON f.model_id = w.m AND f.reference_id = w.r::bigint
-        AND f.bucket >= to_timestamp(w.d / 1000.0) AND f.bucket < ${new Date(end)}`),
-  ]);
-
-  const docs = new Map<string, WindowDocs>(models.map((m) => [m.id, { performance: {}, driftMetrics: {}, features: {} }]));
-  const spec = new Map(specs.map((s) => [s.m.id, s]));
-  for (const r of metricRows) {
-    const s = spec.get(r.model_id)!;
-    const d = docs.get(r.model_id)!;
-    const t = r.bucket.getTime();
-    // merged into copies: a row may count in both windows
-    if (t >= end - s.performanceHours * HOUR) mergeInto(d.performance, r.data);
-    if (t >= end - s.driftHours * HOUR) mergeInto(d.driftMetrics, r.data);
-  }
-  for (const r of featureRows) mergeInto(docs.get(r.model_id)!.features, r.data);
-
-  return specs.map(({ m, performanceHours, driftHours }) => {
+  const rows = await rawQuery<{ m: string; stamp: string | null }>(Prisma.sql`
+    SELECT w.m, md5(concat_ws('|',
+      (SELECT string_agg(x.ctid::text || x.xmin::text, ',' ORDER BY x.bucket) FROM rollups x
+        WHERE x.model_id = w.m AND x.level = 'h' AND x.version = ${ALL_VERSIONS} AND x.segment = ${ALL_SEGMENTS}
+          AND x.bucket >= to_timestamp(least(w.p, w.d) / 1000.0) AND x.bucket < ${new Date(end)}),
+      (SELECT string_agg(y.ctid::text || y.xmin::text, ',' ORDER BY y.bucket, y.version, y.segment) FROM feature_rollups y
+        WHERE y.model_id = w.m AND y.reference_id = w.r::bigint AND y.bucket >= to_timestamp(w.d / 1000.0) AND y.bucket < ${new Date(end)})
+    )) AS stamp
+    FROM ${windowsRecordset(specs.map((s) => ({ id: s.m.id, performanceFrom: s.performanceFrom, driftFrom: s.driftFrom, ref: s.m.ref_id })))}`);
+  const stamps = new Map(rows.map((r) => [r.m, r.stamp ?? ""]));
+  return specs.map(({ m, performanceHours, driftHours, performanceFrom, driftFrom }) => {
     const classes = m.classes ?? [];
+    const ref = m.ref_id && m.ref_created ? { id: m.ref_id, created: m.ref_created } : null;
     return {
       model: {
         id: m.id,
@@ -121,9 +115,52 @@ export async function readWindows(end: number): Promise<{ model: GaugeModel; doc
         driftSettings: driftSettingsOf(m.drift_settings),
         performanceHours,
         driftHours,
-        profile: m.ref_id ? (refs.get(m.ref_id) ?? null) : null,
       },
-      docs: docs.get(m.id)!,
+      ref,
+      performanceFrom,
+      driftFrom,
+      stamp: JSON.stringify([m.version, m.features, ref?.id, ref?.created.getTime(), end, performanceHours, driftHours, stamps.get(m.id)]),
     };
   });
+}
+
+/** The models' windows as a recordset `w(m, p, d, r)`: id, performance and drift window starts (ms), reference id. */
+function windowsRecordset(windows: { id: string; performanceFrom: number; driftFrom: number; ref: string | null }[]): Prisma.Sql {
+  const json = JSON.stringify(windows.map((w) => ({ m: w.id, p: w.performanceFrom, d: w.driftFrom, r: w.ref ?? "0" })));
+  return Prisma.sql`jsonb_to_recordset(${json}::text::jsonb) AS w(m text, p float8, d float8, r text)`;
+}
+
+/**
+ * The merged documents of the given models' windows ending at `end`: the all-versions metrics hours of the
+ * performance and drift windows, and the feature hours of the drift window binned on the current reference (the
+ * rows every feature rollup of the model is binned on: publishing re-bins them all); and their references'
+ * profiles. Two queries, rows read by primary-key ranges.
+ */
+export async function readWindowDocs(models: readonly WindowModel[], end: number): Promise<Map<string, { docs: WindowDocs; profile: ReferenceProfile | null }>> {
+  const out = new Map<string, { docs: WindowDocs; profile: ReferenceProfile | null }>();
+  if (models.length === 0) return out;
+  const refs = await loadProfiles(models.flatMap((m) => (m.ref ? [m.ref] : [])));
+  const w = windowsRecordset(models.map((m) => ({ id: m.model.id, performanceFrom: m.performanceFrom, driftFrom: m.driftFrom, ref: m.ref?.id ?? null })));
+  const [metricRows, featureRows] = await Promise.all([
+    rawQuery<{ model_id: string; bucket: Date; data: Doc }>(Prisma.sql`
+      SELECT r.model_id, r.bucket, r.data FROM ${w}
+      JOIN rollups r ON r.model_id = w.m AND r.level = 'h' AND r.bucket >= to_timestamp(least(w.p, w.d) / 1000.0) AND r.bucket < ${new Date(end)}
+        AND r.version = ${ALL_VERSIONS} AND r.segment = ${ALL_SEGMENTS}`),
+    rawQuery<{ model_id: string; data: Doc }>(Prisma.sql`
+      SELECT f.model_id, f.data FROM ${w}
+      JOIN feature_rollups f ON f.model_id = w.m AND f.reference_id = w.r::bigint
+        AND f.bucket >= to_timestamp(w.d / 1000.0) AND f.bucket < ${new Date(end)}`),
+  ]);
+  const byId = new Map(models.map((m) => [m.model.id, m]));
+  for (const m of models) out.set(m.model.id, { docs: { performance: {}, driftMetrics: {}, features: {} }, profile: m.ref ? (refs.get(m.ref.id) ?? null) : null });
+  for (const r of metricRows) {
+    const m = byId.get(r.model_id)!;
+    const d = out.get(r.model_id)!.docs;
+    const t = r.bucket.getTime();
+    // merged into each window's own document: a row may count in both
+    if (t >= m.performanceFrom) mergeInto(d.performance, r.data);
+    if (t >= m.driftFrom) mergeInto(d.driftMetrics, r.data);
+  }
+  for (const r of featureRows) mergeInto(out.get(r.model_id)!.docs.features, r.data);
+  return out;
 }
