@@ -26,6 +26,8 @@ export function config() {
     maxReferenceJsonBytes: intFromEnv("DRIFTWATCH_MAX_REFERENCE_JSON_BYTES", 512 * 1024 * 1024),
     maxReferenceRows: intFromEnv("DRIFTWATCH_MAX_REFERENCE_ROWS", 10_000_000),
     metricsPublic: process.env.METRICS_PUBLIC === "true",
+    /** Driftwatch's address as its users reach it (links in the Prometheus rules); unset: the request's own origin. */
+    publicUrl: process.env.DRIFTWATCH_PUBLIC_URL || undefined,
     /** Most series of model data one /metrics scrape exports; the rest are dropped and counted. */
     metricsMaxSeries: intFromEnv("DRIFTWATCH_METRICS_MAX_SERIES", 100_000),
     /** Most predicted classes and error types /metrics exports per model version; the rest are dropped and counted. */
