@@ -142,7 +142,7 @@ export function makeOutcome(r: Rng, m: ModelSpec, f: Features, drift: boolean): 
   }
   if (m.task === "multiclass_classification") {
     const bias = [0.8, 0.5, 0, -0.3];
-    const e = m.classes.map((_, k) => Math.exp(bias[k] + 1.2 * r.normal()));
+    const e = m.classes.map((_, k) => Math.exp((bias[k] ?? -0.6) + 1.2 * r.normal()));
     const sum = e.reduce((a, b) => a + b, 0);
     const probabilities: Record<string, number> = {};
     let best = 0;

@@ -18,7 +18,8 @@ const DEPLOY_DAY = 18;
 export const DRIFT_HOURS = 36;
 const LABEL_SHARE = 0.3;
 
-export type LoadPlan = { events: number; end: number; seed: number };
+/** `models`: the models events go to, round-robin (default: bench/read's five). */
+export type LoadPlan = { events: number; end: number; seed: number; models?: ModelSpec[] };
 
 /** What a worker hands back for one hour (structured-clone friendly: no class instances). */
 export type HourData = {
@@ -38,6 +39,7 @@ export type HourData = {
 /** Events are spread evenly over [end − 30 d, end) and round-robin over the models, in time order. */
 export function generateHour(plan: LoadPlan, ctxs: Map<string, ModelContext>, h: number): HourData {
   const r = new Rng((plan.seed * 1_000_003 + h * 7919) >>> 0);
+  const models = plan.models ?? MODELS;
   const start = plan.end - SPAN_DAYS * DAY;
   const deployAt = start + DEPLOY_DAY * DAY;
   const driftFrom = plan.end - DRIFT_HOURS * HOUR;
@@ -52,7 +54,7 @@ export function generateHour(plan: LoadPlan, ctxs: Map<string, ModelContext>, h:
   for (let k = 0; k < n; k++) {
     const seq = first + k;
     const ms = hourStart + Math.floor(((k + 0.5) * HOUR) / n);
-    const m: ModelSpec = MODELS[seq % MODELS.length];
+    const m: ModelSpec = models[seq % models.length];
     const ctx = ctxs.get(m.id)!;
     const drift = ms >= driftFrom;
     const env = makeEnvelope(r, ms, deployAt);

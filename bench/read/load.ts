@@ -16,7 +16,7 @@ import type { ModelContext } from "../../lib/rollups/context";
 import { invalidateModelContext, modelContexts } from "../../lib/rollups/store/contexts";
 import { writeRollups } from "../../lib/rollups/store/write";
 import { copyIn } from "../../lib/db/copy";
-import { FEATURES, makeFeatures, makeOutcome, MODELS, Rng } from "./generate";
+import { FEATURES, makeFeatures, makeOutcome, MODELS, Rng, type ModelSpec } from "./generate";
 import { generateHour, HOURS, toBatch, type HourData, type LoadPlan } from "./hour";
 
 export { DRIFT_HOURS, type LoadPlan } from "./hour";
@@ -41,10 +41,13 @@ export type LoadStats = {
 const EVENT_COLS = "model_id, id, version, ts, received_at, features, prediction, probabilities, confidence, latency_ms, error_type, segments";
 const LABEL_COLS = "model_id, prediction_id, actual, ts";
 
-/** Defines the five models with their 20 features and uploads a 20,000-row reference to each (no drift in it). */
-export async function defineModelsAndReferences(seed: number): Promise<void> {
+/**
+ * Defines the models (default: the five) with their 20 features and uploads a reference of `referenceRows` rows
+ * (default 20,000) to each, without drift.
+ */
+export async function defineModelsAndReferences(seed: number, models: ModelSpec[] = MODELS, referenceRows = REFERENCE_ROWS): Promise<void> {
   const r = new Rng(seed ^ 0x5eed);
-  for (const m of MODELS) {
+  for (const m of models) {
     await defineModel(m.id, {
       task: m.task,
       ...(m.classes.length ? { classes: m.classes } : {}),
@@ -52,11 +55,11 @@ export async function defineModelsAndReferences(seed: number): Promise<void> {
       features: FEATURES,
     });
     const rows: RawItem[] = [];
-    for (let i = 0; i < REFERENCE_ROWS; i++) {
+    for (let i = 0; i < referenceRows; i++) {
       const features = makeFeatures(r, false);
       rows.push({ index: i, value: { features, prediction: makeOutcome(r, m, features, false).prediction } });
     }
-    await uploadReferenceRows(m.id, undefined, rows, REFERENCE_ROWS);
+    await uploadReferenceRows(m.id, undefined, rows, referenceRows);
   }
   invalidateModelContext();
 }
@@ -113,8 +116,9 @@ function hourSource(plan: LoadPlan, ctxs: Map<string, ModelContext>, threads: nu
  * the current one; each hour's rollups are written once, with the server's own upsert.
  */
 export async function loadEvents(dbUrl: string, plan: LoadPlan, threads: number, log: (s: string) => void): Promise<LoadStats> {
-  const ctxs = await modelContexts(getDb(), MODELS.map((m) => m.id));
-  for (const m of MODELS) if (!ctxs.get(m.id)?.referenceId) throw new Error(`model ${m.id} has no reference`);
+  const models = plan.models ?? MODELS;
+  const ctxs = await modelContexts(getDb(), models.map((m) => m.id));
+  for (const m of models) if (!ctxs.get(m.id)?.referenceId) throw new Error(`model ${m.id} has no reference`);
   const source = hourSource(plan, ctxs, threads);
   const client = new pg.Client({ connectionString: dbUrl });
   await client.connect();
