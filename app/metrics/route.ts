@@ -1,6 +1,6 @@
-import { authorize } from "@/lib/auth";
+import { authorize } from "@/lib/auth/authorize";
 import { config } from "@/lib/config";
-import { route } from "@/lib/http";
+import { route } from "@/lib/http/route";
 import { metricsResponse } from "@/lib/metrics/respond";
 
 export const dynamic = "force-dynamic";

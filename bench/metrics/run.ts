@@ -17,9 +17,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { closeDb } from "../../lib/db";
-import { migrate } from "../../lib/migrate";
-import { invalidateModelContext } from "../../lib/rollups/context";
+import { closeDb } from "../../lib/db/client";
+import { migrate } from "../../lib/db/migrate";
+import { invalidateModelContext } from "../../lib/rollups/store/contexts";
 import type { ModelSpec } from "../read/generate";
 import { defineModelsAndReferences, loadEvents } from "../read/load";
 

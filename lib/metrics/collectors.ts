@@ -1,4 +1,5 @@
 import "server-only";
+import { floorMs, HOUR } from "../domain/time";
 import { counterFamilies } from "./counters";
 import type { MetricFamily } from "./exposition";
 import { gaugeFamilies, type ModelGauges, modelGauges } from "./gauges";
@@ -6,7 +7,6 @@ import type { Drop } from "./limits";
 import { readTotals } from "./totals";
 import { readWindowDocs, readWindowModels } from "./windows";
 
-const HOUR = 3_600_000;
 
 /** What a collector is given: the scrape's time and the operator's limits. */
 export type CollectContext = { now: number; maxLabelValues: number };
@@ -41,7 +41,7 @@ const g = globalThis as typeof globalThis & { __driftwatchGauges?: Map<string, {
 export const gaugesCollector: Collector = {
   name: "gauges",
   async collect(ctx) {
-    const end = Math.floor(ctx.now / HOUR) * HOUR;
+    const end = floorMs(ctx.now, HOUR);
     const cache = (g.__driftwatchGauges ??= new Map());
     const models = await readWindowModels(end);
     const stale = models.filter((m) => cache.get(m.model.id)?.stamp !== m.stamp);

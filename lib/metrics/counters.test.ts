@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { key, LATENCY_BOUNDS_MS } from "../rollups/format";
+import { key, LATENCY_BOUNDS_MS } from "../rollups/documents";
 import { counterFamilies, type TotalsRow } from "./counters";
 import type { HistogramSample, MetricFamily, Sample } from "./exposition";
 import { applySeriesLimit } from "./limits";

@@ -1,4 +1,4 @@
-import { CONFIDENCE_BINS, type Doc, LATENCY_BOUNDS_MS, SEP } from "../rollups/format";
+import { CONFIDENCE_BINS, type Doc, LATENCY_BOUNDS_MS, SEP } from "../rollups/documents";
 import type { HistogramSample, MetricFamily, Sample } from "./exposition";
 import { F } from "./families";
 import type { Drop } from "./limits";

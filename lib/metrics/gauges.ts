@@ -1,13 +1,13 @@
-import { computeDrift, type DriftSettings, type FeatureDrift, RAW_METHODS } from "../drift/computeDrift";
-import { predictionWindow, windowCounts } from "../drift/windowCounts";
-import type { ReferenceProfile } from "../references/profile";
-import { type Doc, key } from "../rollups/format";
+import { type DriftSettings, type FeatureDrift, RAW_METHODS } from "../drift/computeDrift";
+import { windowDrift } from "../drift/windowDrift";
+import { HOUR } from "../domain/time";
+import type { ReferenceProfile } from "../models/references/profile";
+import { type Doc, key } from "../rollups/documents";
 import { summariseMetrics } from "../rollups/summarise";
 import { DEFAULT_VERDICT_THRESHOLDS } from "../stats";
 import type { MetricFamily, Sample } from "./exposition";
 import { F } from "./families";
 
-const HOUR = 3_600_000;
 
 /** What the gauges need to know of a model. */
 export type GaugeModel = {
@@ -79,7 +79,7 @@ const OUTPUT = { score: F.predictionDriftScore.name, threshold: F.predictionDrif
 
 /**
  * Every gauge of one model for its windows ending at `end` (pure). Performance comes from summariseMetrics on the
- * window's merged metrics hours, drift from computeDrift on the window's feature hours against the reference —
+ * window's merged metrics hours, drift from windowDrift on the window's feature hours against the reference —
  * the functions behind GET /models/{m}/metrics and /drift with window=single over the same hours, so the numbers
  * are theirs. Missing ratios are the quality endpoint's (absent or null over events).
  */
@@ -111,13 +111,7 @@ export function modelGauges(m: GaugeModel, docs: WindowDocs, end: number): Model
   }
 
   if (m.profile) {
-    const drift = computeDrift({
-      profile: m.profile,
-      window: windowCounts(docs.features, m.profile),
-      prediction: { window: predictionWindow(docs.features, docs.driftMetrics, m.profile.prediction) },
-      methods: [],
-      thresholds: m.driftSettings,
-    });
+    const drift = windowDrift({ profile: m.profile, featureDoc: docs.features, metricDoc: docs.driftMetrics, methods: [], settings: m.driftSettings });
     const settings = m.driftSettings;
     let anyRaw = false;
     for (const d of drift.features) {

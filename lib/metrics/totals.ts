@@ -1,5 +1,5 @@
 import "server-only";
-import { Prisma, rawQuery } from "../db";
+import { Prisma, rawQuery } from "../db/client";
 import type { TotalsModel, TotalsRow } from "./counters";
 
 /**

@@ -1,13 +1,13 @@
 import "server-only";
-import { getDb, Prisma, rawQuery } from "../db";
-import { driftSettingsOf } from "../drift/computeDrift";
-import type { ReferenceProfile } from "../references/profile";
+import { getDb, Prisma, rawQuery } from "../db/client";
+import { driftSettings } from "../drift/windowDrift";
+import { DAY, HOUR, MINUTE } from "../domain/time";
+import type { ReferenceProfile } from "../models/references/profile";
 import { positiveClassOf } from "../rollups/context";
-import { ALL_SEGMENTS, ALL_VERSIONS } from "../rollups/deltas";
-import { type Doc, mergeInto } from "../rollups/format";
+import { ALL_SEGMENTS, ALL_VERSIONS } from "../rollups/batch";
+import { type Doc, mergeInto } from "../rollups/documents";
 import type { GaugeModel, WindowDocs } from "./gauges";
 
-const HOUR = 3_600_000;
 /** Longest window the gauges read (in hours): each scrape merges every hour of every model's windows. */
 export const MAX_WINDOW_HOURS = 168;
 
@@ -18,7 +18,7 @@ export const MAX_WINDOW_HOURS = 168;
 export function windowHours(setting: unknown): number {
   const m = typeof setting === "string" ? /^([1-9]\d{0,4})([mhd])$/.exec(setting) : null;
   if (!m) return 1;
-  const ms = Number(m[1]) * { m: 60_000, h: HOUR, d: 24 * HOUR }[m[2] as "m" | "h" | "d"];
+  const ms = Number(m[1]) * { m: MINUTE, h: HOUR, d: DAY }[m[2] as "m" | "h" | "d"];
   return Math.min(MAX_WINDOW_HOURS, Math.max(1, Math.ceil(ms / HOUR)));
 }
 
@@ -112,7 +112,7 @@ export async function readWindowModels(end: number): Promise<WindowModel[]> {
         classes,
         positiveClass: positiveClassOf(m.task, m.positive_class, classes),
         features: m.features ?? [],
-        driftSettings: driftSettingsOf(m.drift_settings),
+        driftSettings: driftSettings(m.drift_settings),
         performanceHours,
         driftHours,
       },

@@ -8,10 +8,10 @@ import { DELETE as deleteModelRoute, PUT as putModel } from "@/app/api/v1/models
 import { PUT as putReference } from "@/app/api/v1/models/[model]/reference/route";
 import { POST as postPredictions } from "@/app/api/v1/predictions/route";
 import { GET as getMetricsEndpoint } from "@/app/metrics/route";
-import { createApiKey } from "@/lib/apiKeys";
-import { getDb, Prisma } from "@/lib/db";
+import { createApiKey } from "@/lib/auth/apiKeys";
+import { getDb, Prisma } from "@/lib/db/client";
 import { scrape } from "@/lib/metrics/scrape";
-import { type Doc, key, LATENCY_BOUNDS_MS, mergeInto, SEP } from "@/lib/rollups/format";
+import { type Doc, key, LATENCY_BOUNDS_MS, mergeInto, SEP } from "@/lib/rollups/documents";
 import { createRandom } from "@/lib/stats";
 import { type ParsedSample, parseExposition, select, seriesId, valueOf } from "../exposition";
 import { ADMIN, call, makeEvents, uniqueModel } from "../helpers";

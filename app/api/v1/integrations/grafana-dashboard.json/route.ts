@@ -1,5 +1,5 @@
-import { authorize } from "@/lib/auth";
-import { route } from "@/lib/http";
+import { authorize } from "@/lib/auth/authorize";
+import { route } from "@/lib/http/route";
 import { dashboardResponse } from "@/lib/metrics/integrations";
 
 export const dynamic = "force-dynamic";
