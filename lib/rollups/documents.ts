@@ -4,7 +4,7 @@
  * rollups migration), reads merge them with `mergeInto`. Parts of a key are joined with SEP (U+001F), which no
  * class label, error type or feature name is expected to contain.
  *
- * Metrics documents (table `rollups`, per model, level m|h, bucket, version, segment):
+ * Metrics documents (table `rollups`, per model, level m|h|t|r, bucket, version, segment; levels in batch.ts):
  *   n                      requests (events)
  *   err, et·<type>         failed predictions, by error type
  *   lc, ls, lb·<i>         latency: count, sum (ms), count in LATENCY_BOUNDS_MS bucket i (non-cumulative; i = bounds.length is +Inf)
