@@ -217,7 +217,10 @@ export function grafanaDashboard(flavour: DashboardFlavour): Record<string, unkn
     type: "query",
     datasource: ds,
     definition: query,
-    query: { query, refId: `${name}-query` },
+    // Grafana 10's Prometheus variable editor: qryType 1 is label_values (older Grafanas read `definition`)
+    query: { qryType: 1, query, refId: "PrometheusVariableQueryEditor-VariableQuery" },
+    regex: "",
+    skipUrlSync: false,
     refresh: 2,
     multi: true,
     includeAll: true,
