@@ -1,4 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { POST as postLabels } from "@/app/api/v1/labels/route";
 import { GET as getDriftRoute } from "@/app/api/v1/models/[model]/drift/route";
@@ -11,6 +13,7 @@ import { GET as getMetricsEndpoint } from "@/app/metrics/route";
 import { createApiKey } from "@/lib/auth/apiKeys";
 import { getDb, Prisma } from "@/lib/db/client";
 import { scrape } from "@/lib/metrics/scrape";
+import { diffDocs } from "@/lib/rollups/store/recount";
 import { type Doc, key, LATENCY_BOUNDS_MS, mergeInto, SEP } from "@/lib/rollups/documents";
 import { createRandom } from "@/lib/stats";
 import { type ParsedSample, parseExposition, select, seriesId, valueOf } from "../exposition";
@@ -310,6 +313,23 @@ describe("GET /metrics", () => {
     expect(select(samples, "ml_metrics_dropped_series_total", { reason: "series_limit" }).length).toBeGreaterThan(0);
     // the first family survives: series are kept in export order
     expect(data[0].name).toBe("ml_prediction_requests_total");
+  });
+
+  it("migration version_totals gives a history written before it its totals, the sum of its hour rows per version", async () => {
+    const model = uniqueModel("prommig");
+    await call(postPredictions, { method: "POST", body: makeEvents(model, 500, "e", Date.now() - 3 * HOUR).map((e, i) => ({ ...e, segments: { region: i % 3 ? "eu" : "us" } })) });
+    const expected = await hourSums(model);
+    // as a database migrated before the totals existed: no t rows
+    await getDb().$executeRaw(Prisma.sql`DELETE FROM rollups WHERE model_id = ${model} AND level = 't'`);
+    const dir = path.join(process.cwd(), "prisma", "migrations");
+    const sql = fs.readFileSync(path.join(dir, fs.readdirSync(dir).find((d) => d.endsWith("_version_totals"))!, "migration.sql"), "utf8");
+    await getDb().$executeRawUnsafe(sql.replace(`WHERE "level" = 'h'`, `WHERE "model_id" = '${model}' AND "level" = 'h'`));
+    const rows = await getDb().$queryRaw<{ version: string; data: Doc; n: bigint }[]>(Prisma.sql`
+      SELECT version, data, n FROM rollups WHERE model_id = ${model} AND level = 't' AND bucket = to_timestamp(0) AND segment = '*'`);
+    // float sums added in another order: equal to 1e-9 relative
+    expect(diffDocs(expected, new Map(rows.map((r) => [r.version, r.data])))).toEqual([]);
+    expect(rows.map((r) => r.version).sort()).toEqual(["v1", "v2"]);
+    for (const r of rows) expect(Number(r.n)).toBe(expected.get(r.version)!.n);
   });
 
   it("passes promtool check metrics, process metrics included", () => {
