@@ -26,6 +26,8 @@ export type FeatureDrift = {
   pValueMethod?: "chi2" | "ztest";
   /** why the default verdict is insufficient_data */
   reason?: string;
+  /** only with `withBins`: the bins every binned method compared, reference and window counts aligned with `labels` */
+  bins?: { labels: string[]; reference: number[]; current: number[] };
 };
 
 export type WindowDrift = {
@@ -54,6 +56,8 @@ export type DriftInput = {
   /** methods to report besides the default verdict */
   methods: DriftMethod[];
   thresholds?: DriftSettings;
+  /** also return each feature's aligned bins (`FeatureDrift.bins`), e.g. for a histogram of reference vs window */
+  withBins?: boolean;
 };
 
 /** The current raw values the raw-value tests see: finite numbers, or category keys. */
@@ -84,7 +88,13 @@ function prepare(profile: FeatureProfile, window: WindowFeature | undefined, raw
   };
 }
 
-function featureDrift(p: Prepared, verdict: FeatureVerdict, methods: readonly DriftMethod[], setting: MethodSetting | undefined): FeatureDrift {
+function featureDrift(
+  p: Prepared,
+  verdict: FeatureVerdict,
+  methods: readonly DriftMethod[],
+  setting: MethodSetting | undefined,
+  withBins = false,
+): FeatureDrift {
   const input = { profile: p.profile, ref: p.ref, cur: p.window.counts, ...(p.raw ? { raw: p.raw } : {}) };
   const wanted = setting && !methods.includes(setting.method) ? [...methods, setting.method] : methods;
   const results = wanted.map((m) => runMethod(m, input, setting?.method === m ? setting.threshold : undefined));
@@ -103,7 +113,15 @@ function featureDrift(p: Prepared, verdict: FeatureVerdict, methods: readonly Dr
     ...(verdict.effect ? { scoreMethod: verdict.effect.method, scoreThreshold: verdict.effect.threshold } : {}),
     ...(verdict.test ? { pValue: verdict.test.pAdjusted, pValueMethod: verdict.test.method } : {}),
     ...(verdict.reason ? { reason: verdict.reason } : {}),
+    ...(withBins ? { bins: { labels: binLabels(p), reference: p.ref, current: [...p.window.counts] } } : {}),
   };
+}
+
+/** Labels for the aligned bins: the window's labels, or the reference's values when the window carries none. */
+function binLabels(p: Prepared): string[] {
+  const labels = [...p.window.binsLabels];
+  for (let i = labels.length; i < p.ref.length; i++) labels.push(`bin ${i + 1}`);
+  return labels;
 }
 
 function uniqueMethods(methods: readonly string[]): DriftMethod[] {
@@ -144,14 +162,14 @@ export function computeDrift(input: DriftInput): WindowDrift {
   }
   const verdict = defaultVerdict(prepared.map((p) => p.verdictInput));
   const features = prepared.map((p, i) =>
-    featureDrift(p, verdict.features[i], methods, settings.features?.[p.profile.name] ?? settings[p.profile.type]),
+    featureDrift(p, verdict.features[i], methods, settings.features?.[p.profile.name] ?? settings[p.profile.type], input.withBins),
   );
   let prediction: FeatureDrift | null = null;
   const predProfile = input.profile.prediction;
   if (predProfile && input.prediction) {
     const p = prepare(predProfile, input.prediction.window ?? undefined, input.prediction.raw);
     prediction = p
-      ? featureDrift(p, defaultVerdict([p.verdictInput]).features[0], methods, undefined)
+      ? featureDrift(p, defaultVerdict([p.verdictInput]).features[0], methods, undefined, input.withBins)
       : {
           feature: predProfile.name,
           type: predProfile.type,

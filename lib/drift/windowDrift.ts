@@ -72,6 +72,8 @@ export function windowDrift(input: {
   rawEvents?: readonly RawDriftEvent[];
   methods: DriftMethod[];
   settings: DriftSettings;
+  /** also return each feature's aligned reference and window bins */
+  withBins?: boolean;
 }): WindowDrift {
   const { profile } = input;
   const raw = input.rawEvents ? rawValues(input.rawEvents, profile) : undefined;
@@ -82,5 +84,6 @@ export function windowDrift(input: {
     prediction: { window: predictionWindow(input.featureDoc, input.metricDoc, profile.prediction), ...(raw?.prediction ? { raw: raw.prediction } : {}) },
     methods: input.methods,
     thresholds: input.settings,
+    ...(input.withBins ? { withBins: true } : {}),
   });
 }

@@ -28,6 +28,13 @@ export type DriftResponse = {
   windows: ({ start: string; end: string; rawValues?: { count: number; sampled: boolean } } & WindowDrift)[];
 };
 
+/** `bins=true|false` (absent: false). */
+export function parseBins(raw: string | null): boolean {
+  if (raw === null || raw === "false") return false;
+  if (raw === "true") return true;
+  throw unprocessable("Invalid query.", [{ path: "bins", message: "must be true or false" }]);
+}
+
 export function parseMethods(raw: string | null): DriftMethod[] {
   if (!raw) return [];
   const out: DriftMethod[] = [];
@@ -54,9 +61,15 @@ async function rawEvents(model: string, q: ReadQuery, from: number, to: number):
  * Drift of each window against the model's reference: per feature the requested methods and the default verdict
  * (BH across features), the prediction's drift, the share of drifted features and the dataset verdict. Series
  * windows are whole hours (feature rollups are hourly); a single window is exact to the millisecond. Raw-value
- * methods read each window's own events (up to RAW_LIMIT, a uniform sample beyond).
+ * methods read each window's own events (up to RAW_LIMIT, a uniform sample beyond). `bins` adds each feature's
+ * aligned reference and window counts (`FeatureDrift.bins`, e.g. for the drift page's histogram).
  */
-export async function getDrift(modelId: string, q: ReadQuery, methods: DriftMethod[]): Promise<DriftResponse | null> {
+export async function getDrift(
+  modelId: string,
+  q: ReadQuery,
+  methods: DriftMethod[],
+  options: { bins?: boolean } = {},
+): Promise<DriftResponse | null> {
   const model = await getDb().model.findUnique({
     where: { id: modelId },
     select: { id: true, driftSettings: true, features: { orderBy: [{ inferred: "asc" }, { position: "asc" }], select: { name: true, type: true, importance: true } } },
@@ -99,6 +112,7 @@ export async function getDrift(modelId: string, q: ReadQuery, methods: DriftMeth
       ...(raw ? { rawEvents: raw.rows } : {}),
       methods,
       settings,
+      withBins: options.bins === true,
     });
     windows.push({
       start: new Date(start).toISOString(),

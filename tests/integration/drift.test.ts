@@ -129,6 +129,50 @@ describe("GET /api/v1/models/{model}/drift", () => {
     expect((await rollupDifferences(model)).differences).toEqual([]);
   });
 
+  it("gives with bins=true the aligned reference and window counts the binned methods compared", async () => {
+    const model = uniqueModel("bins");
+    await call(putModel, {
+      method: "PUT",
+      params: { model },
+      body: { task: "binary_classification", classes: ["yes", "no"], features: [{ name: "x", type: "numerical" }, { name: "c", type: "categorical" }] },
+    });
+    const rng = createRandom(5);
+    const refX = Array.from({ length: 1000 }, () => rng.normal());
+    const refC = Array.from({ length: 1000 }, (_, i) => ["a", "b"][i % 2]);
+    await call(putReference, {
+      method: "PUT",
+      params: { model },
+      body: { rows: refX.map((x, i) => ({ features: { x, c: refC[i] }, prediction: i % 3 === 0 ? "yes" : "no" })) },
+    });
+    const hour = Math.floor((Date.now() - 3 * HOUR) / HOUR) * HOUR;
+    const xs = Array.from({ length: 400 }, () => rng.normal() + 0.5);
+    const cs = xs.map((_, i) => ["a", "b", "z"][i % 3]);
+    await call(postPredictions, {
+      method: "POST",
+      body: xs.map((x, i) => ({ id: `b-${i}`, model, timestamp: new Date(hour + i * 5000).toISOString(), features: { x, c: cs[i] }, prediction: "yes" })),
+    });
+    const range = `from=${new Date(hour).toISOString()}&to=${new Date(hour + HOUR).toISOString()}`;
+    const res = await call(getDriftRoute, { path: `/api/v1/models/${model}/drift?${range}&window=single&methods=psi&bins=true`, params: { model } });
+    expect(res.status).toBe(200);
+    const w = res.body.windows[0];
+    const x = w.features.find((f: { feature: string }) => f.feature === "x");
+    const bins = freezeBins(refX, "numerical");
+    const a = alignCounts(bins, countIntoBins(bins, refX), countIntoBins(bins, xs));
+    expect(x.bins.reference).toEqual(a.ref);
+    expect(x.bins.current).toEqual(a.cur);
+    expect(x.bins.labels).toHaveLength(a.ref.length);
+    close(x.results[0].statistic, psi(x.bins.reference, x.bins.current));
+    const c = w.features.find((f: { feature: string }) => f.feature === "c");
+    expect(c.bins).toEqual({ labels: ["a", "b", "z"], reference: [500, 500, 0], current: [134, 133, 133] });
+    expect(w.prediction.bins.current.reduce((s: number, n: number) => s + n, 0)).toBe(400);
+    // Without bins=true the response stays as it was.
+    const plain = await call(getDriftRoute, { path: `/api/v1/models/${model}/drift?${range}&window=single`, params: { model } });
+    expect(plain.body.windows[0].features[0].bins).toBeUndefined();
+    const bad = await call(getDriftRoute, { path: `/api/v1/models/${model}/drift?${range}&bins=yes`, params: { model } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details[0].path).toBe("bins");
+  });
+
   it("answers 409 without a reference and 422 for sub-hour drift steps", async () => {
     const model = uniqueModel("noref");
     await call(postPredictions, { method: "POST", body: { model, features: { a: 1 }, prediction: "x" } });

@@ -1,19 +1,20 @@
 import { authorize } from "@/lib/auth/authorize";
 import { notFound } from "@/lib/errors";
 import { route } from "@/lib/http/route";
-import { getDrift, parseMethods } from "@/lib/queries/getDrift";
+import { getDrift, parseBins, parseMethods } from "@/lib/queries/getDrift";
 import { parseReadQuery } from "@/lib/queries/params";
 
 export const dynamic = "force-dynamic";
 
-/** GET /api/v1/models/{model}/drift?methods=psi,ks&from&to&step|window=single&version&segment.<k>=<v> */
+/** GET /api/v1/models/{model}/drift?methods=psi,ks&from&to&step|window=single&version&segment.<k>=<v>&bins=true */
 export const GET = route<{ model: string }>(async (request, { params }) => {
   await authorize(request, "read");
   const { model } = await params;
   const search = new URL(request.url).searchParams;
   const methods = parseMethods(search.get("methods"));
+  const bins = parseBins(search.get("bins"));
   // Drift windows are whole hours (feature rollups are hourly): the default step is at least an hour.
-  const result = await getDrift(model, parseReadQuery(search, { minDefaultStepMs: 3_600_000 }), methods);
+  const result = await getDrift(model, parseReadQuery(search, { minDefaultStepMs: 3_600_000 }), methods, { bins });
   if (!result) throw notFound(`No model '${model}'.`);
   return Response.json(result);
 });
