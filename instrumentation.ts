@@ -1,6 +1,9 @@
-/** Runs once when the server starts: opens the database so the first request does not pay for it. */
+/** Runs once when the server starts: opens the database so the first request does not pay for it, starts background work. */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { getDb } = await import("./lib/db/client");
   await getDb().$queryRaw`SELECT 1`;
+  // Retries queued alert notifications (the queue is in the database, so a restart picks up where it stopped).
+  const { startDeliveryWorker } = await import("./lib/alerts/notify/deliver");
+  startDeliveryWorker();
 }
