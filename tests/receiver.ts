@@ -44,7 +44,11 @@ export async function startReceiver(
     url: `http://127.0.0.1:${bound}`,
     port: bound,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

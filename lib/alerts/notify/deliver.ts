@@ -1,3 +1,5 @@
+import http from "node:http";
+import https from "node:https";
 import { getDb, Prisma } from "../../db/client";
 import { loadChannel } from "./channels";
 import type { Channel } from "./types";
@@ -44,26 +46,51 @@ export function retryAfterMs(header: string | null, now: Date): number | null {
 
 export type SendResult = { ok: boolean; status: number | null; error: string | null; retryAfterMs: number | null };
 
-/** One HTTP request to the channel. Never throws. */
+/**
+ * One HTTP request to the channel. Never throws. A fresh connection each time (no keep-alive pool): messages are
+ * rare, and a pooled socket the receiver has since closed would fail a delivery for nothing.
+ */
 export async function send(channel: Channel, payload: unknown, now = new Date()): Promise<SendResult> {
-  const url = channel.type === "alertmanager" ? new URL("api/v2/alerts", channel.url.replace(/\/?$/, "/")).toString() : channel.url;
-  try {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", "user-agent": "Driftwatch", ...channel.settings.headers },
-      body: JSON.stringify(payload),
-      signal: AbortSignal.timeout(deliverySettings().timeoutMs),
-      redirect: "manual",
-    });
-    const text = await res.text().catch(() => "");
-    if (res.ok) return { ok: true, status: res.status, error: null, retryAfterMs: null };
-    const retry = res.status === 429 || res.status === 503 ? retryAfterMs(res.headers.get("retry-after"), now) : null;
-    return { ok: false, status: res.status, error: `HTTP ${res.status}${text ? `: ${text.slice(0, 300)}` : ""}`, retryAfterMs: retry };
-  } catch (err) {
-    const e = err as Error & { cause?: { code?: string; message?: string } };
-    const reason = e.name === "TimeoutError" ? "timed out" : (e.cause?.code ?? e.cause?.message ?? e.message);
-    return { ok: false, status: null, error: `request failed: ${reason}`, retryAfterMs: null };
-  }
+  const url = channel.type === "alertmanager" ? new URL("api/v2/alerts", channel.url.replace(/\/?$/, "/")) : new URL(channel.url);
+  const body = Buffer.from(JSON.stringify(payload));
+  const timeoutMs = deliverySettings().timeoutMs;
+  return new Promise<SendResult>((resolve) => {
+    const fail = (error: string) => resolve({ ok: false, status: null, error: `request failed: ${error}`, retryAfterMs: null });
+    const req = (url.protocol === "https:" ? https : http).request(
+      url,
+      {
+        method: "POST",
+        agent: false,
+        headers: {
+          "content-type": "application/json",
+          "content-length": body.length,
+          "user-agent": "Driftwatch",
+          ...channel.settings.headers,
+        },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on("data", (c: Buffer) => {
+          if (size < 4096) chunks.push(c);
+          size += c.length;
+        });
+        res.on("error", (err) => fail(err.message));
+        res.on("end", () => {
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) return resolve({ ok: true, status, error: null, retryAfterMs: null });
+          const text = Buffer.concat(chunks).toString("utf8").slice(0, 300);
+          const header = res.headers["retry-after"];
+          const retry = status === 429 || status === 503 ? retryAfterMs(Array.isArray(header) ? header[0] : (header ?? null), now) : null;
+          resolve({ ok: false, status, error: `HTTP ${status}${text ? `: ${text}` : ""}`, retryAfterMs: retry });
+        });
+      },
+    );
+    req.on("timeout", () => req.destroy(Object.assign(new Error("timed out"), { code: "ETIMEDOUT" })));
+    req.on("error", (err: Error & { code?: string }) => fail(err.code ?? err.message));
+    req.end(body);
+  });
 }
 
 type Claimed = { id: bigint; channel_id: string; payload: unknown; attempts: number; kind: string };
