@@ -10,7 +10,7 @@ import { GET as deliveriesRoute } from "@/app/api/v1/channels/[id]/deliveries/ro
 import { GET as listSilencesRoute, POST as createSilenceRoute } from "@/app/api/v1/silences/route";
 import { DELETE as expireSilenceRoute } from "@/app/api/v1/silences/[id]/route";
 import { POST as createKeyRoute } from "@/app/api/v1/api-keys/route";
-import { notify, processDeliveries, type NotifyAlert } from "@/lib/alerts/notify";
+import { acknowledge, acksFor, ackKey, notify, processDeliveries, unacknowledge, type NotifyAlert } from "@/lib/alerts/notify";
 import { getDb } from "@/lib/db/client";
 import { call } from "../helpers";
 import { closedPort, startReceiver } from "../receiver";
@@ -62,6 +62,7 @@ beforeEach(async () => {
   const db = getDb();
   await db.notificationChannel.deleteMany({});
   await db.silence.deleteMany({});
+  await db.alertAck.deleteMany({});
 });
 
 afterEach(async () => {
@@ -270,6 +271,38 @@ describe("webhook channel", () => {
     await closeDb();
     expect(await processDeliveries({ now: T0 })).toEqual({ attempted: 1, delivered: 1 });
     expect(hook.requests).toHaveLength(1);
+  });
+});
+
+describe("acknowledgements", () => {
+  it("stop reminders for a group whose firing alerts are all acknowledged, not new alerts nor resolves", async () => {
+    const hook = await receiver();
+    await createChannel({ name: "hook", type: "webhook", url: hook.url, settings: { repeatIntervalSeconds: 3600 } });
+    const a = alert({ labels: { feature: "a" } });
+    const b = alert({ labels: { feature: "b" } });
+    await notify([a, b], { now: T0 });
+    expect(hook.requests).toHaveLength(1);
+    await acknowledge({ fingerprint: a.fingerprint, startsAt: a.startsAt, ackedBy: "ana", comment: "looking" });
+    // One of two acknowledged: the reminder still goes out.
+    await notify([a, b], { now: new Date(T0.getTime() + 3600_000) });
+    expect(hook.requests).toHaveLength(2);
+    const ack = await acknowledge({ fingerprint: b.fingerprint, startsAt: b.startsAt, ackedBy: "ana" });
+    expect(ack).toMatchObject({ fingerprint: b.fingerprint, startsAt: T0.toISOString(), ackedBy: "ana" });
+    const acks = await acksFor([a, b]);
+    expect(acks.get(ackKey(a.fingerprint, T0))).toMatchObject({ comment: "looking" });
+    // All acknowledged: no reminder.
+    expect((await notify([a, b], { now: new Date(T0.getTime() + 3 * 3600_000) })).queued).toBe(0);
+    // A new alert in the group is sent (with the acknowledged ones), and so is a resolve.
+    const c = alert({ labels: { feature: "c" } });
+    await notify([a, b, c], { now: new Date(T0.getTime() + 4 * 3600_000) });
+    expect(hook.requests).toHaveLength(3);
+    const t = new Date(T0.getTime() + 5 * 3600_000);
+    await acknowledge({ fingerprint: c.fingerprint, startsAt: c.startsAt });
+    await notify([a, b, { ...c, status: "resolved", endsAt: t }], { now: t });
+    expect(hook.requests).toHaveLength(4);
+    // The next incident of the same alert (a new start) is not acknowledged.
+    expect(await unacknowledge(a.fingerprint, T0)).toBe(true);
+    expect((await acksFor([{ ...a, startsAt: t }])).size).toBe(0);
   });
 });
 

@@ -5,11 +5,13 @@ import { deliverNow, processDeliveries } from "./deliver";
 import { matchesAll } from "./matchers";
 import { groupKeyOf, groupLabelsOf, payloadFor, type GroupMessage } from "./payloads";
 import { silencer } from "./silences";
+import { acksFor, ackKey } from "./acks";
 import type { Channel, NotifyAlert } from "./types";
 
 export type { NotifyAlert, Channel, ChannelType, Matcher, ChannelSettings } from "./types";
 export { processDeliveries, startDeliveryWorker, stopDeliveryWorker } from "./deliver";
 export { silencer } from "./silences";
+export { acknowledge, unacknowledge, acksFor, ackKey, type AckView } from "./acks";
 
 export type NotifyResult = {
   /** fingerprint → id of the silence that muted it (not delivered anywhere) */
@@ -27,7 +29,8 @@ export type NotifyResult = {
  * Silenced alerts are dropped (and reported back). The rest are grouped per channel by its `groupBy` labels
  * (model and alert name by default), so 30 drifting features of one model are one message. A group is sent when
  * a new alert fires in it, when an alert it announced resolves, or when its repeat interval (webhook, Slack) or
- * resend interval (Alertmanager, which expires alerts not re-sent) has passed; otherwise nothing is sent.
+ * resend interval (Alertmanager, which expires alerts not re-sent) has passed — repeats stop once all its firing
+ * alerts are acknowledged; otherwise nothing is sent.
  * Messages go through the durable queue; with `deliver` (default) the first attempt happens before returning.
  */
 export async function notify(alerts: NotifyAlert[], opts: { now?: Date; deliver?: boolean } = {}): Promise<NotifyResult> {
@@ -42,6 +45,8 @@ export async function notify(alerts: NotifyAlert[], opts: { now?: Date; deliver?
     else live.push(a);
   }
   const channels = (await db.notificationChannel.findMany({ where: { enabled: true } })).map(toChannel);
+  const acks = await acksFor(live.filter((a) => a.status === "firing"));
+  const acked = (a: NotifyAlert) => acks.has(ackKey(a.fingerprint, a.startsAt));
   let queued = 0;
   for (const channel of channels) {
     const mine = live.filter((a) => matchesAll(channel.settings.matchers, a.labels));
@@ -53,7 +58,7 @@ export async function notify(alerts: NotifyAlert[], opts: { now?: Date; deliver?
       g.alerts.push(a);
       groups.set(key, g);
     }
-    for (const [key, g] of groups) if (await planGroup(channel, key, g.labels, g.alerts, now)) queued++;
+    for (const [key, g] of groups) if (await planGroup(channel, key, g.labels, g.alerts, now, acked)) queued++;
   }
   let delivered = 0;
   if (queued > 0 && opts.deliver !== false) delivered = (await processDeliveries({ now })).delivered;
@@ -61,7 +66,14 @@ export async function notify(alerts: NotifyAlert[], opts: { now?: Date; deliver?
 }
 
 /** Decides whether one group goes to one channel now; queues the message and records what was sent. */
-async function planGroup(channel: Channel, groupKey: string, groupLabels: Record<string, string>, alerts: NotifyAlert[], now: Date) {
+async function planGroup(
+  channel: Channel,
+  groupKey: string,
+  groupLabels: Record<string, string>,
+  alerts: NotifyAlert[],
+  now: Date,
+  acked: (a: NotifyAlert) => boolean,
+) {
   const db = getDb();
   return db.$transaction(async (tx) => {
     const state = await tx.notificationGroup.findUnique({ where: { channelId_groupKey: { channelId: channel.id, groupKey } } });
@@ -71,7 +83,10 @@ async function planGroup(channel: Channel, groupKey: string, groupLabels: Record
     const isNew = firing.some((a) => !known.has(a.fingerprint));
     const sinceLast = state ? now.getTime() - state.lastSentAt.getTime() : Infinity;
     const interval = channel.type === "alertmanager" ? channel.settings.resendIntervalSeconds : channel.settings.repeatIntervalSeconds;
-    const repeatDue = firing.length > 0 && sinceLast >= interval * 1000;
+    // Reminders stop once every firing alert of the group is acknowledged (Alertmanager is still re-sent to:
+    // it would otherwise expire the alerts).
+    const remind = channel.type === "alertmanager" ? firing.length > 0 : firing.some((a) => !acked(a));
+    const repeatDue = remind && sinceLast >= interval * 1000;
     const announceResolved = channel.type === "alertmanager" || channel.settings.sendResolved;
     const send = isNew || repeatDue || (resolvedKnown.length > 0 && announceResolved);
     // Alerts of the group that left without resolving (silenced meanwhile) are forgotten quietly.
