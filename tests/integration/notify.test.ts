@@ -260,6 +260,19 @@ describe("webhook channel", () => {
     expect(await deliveries(ch.id)).toHaveLength(1);
   });
 
+  it("concurrent workers (replicas) send each queued message once", async () => {
+    const hook = await receiver();
+    await createChannel({ name: "shared", type: "webhook", url: hook.url });
+    const alerts = Array.from({ length: 20 }, (_, i) => alert({ labels: { model_name: `m${i}` } }));
+    expect((await notify(alerts, { now: T0, deliver: false })).queued).toBe(20);
+    const runs = await Promise.all(Array.from({ length: 4 }, () => processDeliveries({ now: T0, limit: 8 })));
+    const again = await processDeliveries({ now: T0 });
+    expect(runs.reduce((n, r) => n + r.delivered, 0) + again.delivered).toBe(20);
+    expect(hook.requests).toHaveLength(20);
+    const groups = hook.requests.map((r) => (r.body as { groupLabels: { model_name: string } }).groupLabels.model_name);
+    expect(new Set(groups).size).toBe(20);
+  });
+
   it("keeps the queue in the database: a message queued by one process is sent by a later one", async () => {
     const hook = await receiver();
     const ch = await createChannel({ name: "durable", type: "webhook", url: hook.url });
