@@ -11,6 +11,7 @@ import { GET as listSilencesRoute, POST as createSilenceRoute } from "@/app/api/
 import { DELETE as expireSilenceRoute } from "@/app/api/v1/silences/[id]/route";
 import { POST as createKeyRoute } from "@/app/api/v1/api-keys/route";
 import { acknowledge, acksFor, ackKey, notify, processDeliveries, unacknowledge, type NotifyAlert } from "@/lib/alerts/notify";
+import { pruneDeliveryLog } from "@/lib/alerts/notify/deliver";
 import { getDb } from "@/lib/db/client";
 import { call } from "../helpers";
 import { closedPort, startReceiver } from "../receiver";
@@ -271,6 +272,17 @@ describe("webhook channel", () => {
     expect(hook.requests).toHaveLength(20);
     const groups = hook.requests.map((r) => (r.body as { groupLabels: { model_name: string } }).groupLabels.model_name);
     expect(new Set(groups).size).toBe(20);
+  });
+
+  it("prunes finished deliveries past the log's retention, never pending ones", async () => {
+    const ch = await createChannel({ name: "old", type: "webhook", url: `http://127.0.0.1:${await closedPort()}/` });
+    await notify([alert({ labels: { model_name: "a" } }), alert({ labels: { model_name: "b" } })], { now: T0, deliver: false });
+    const db = getDb();
+    const [first] = await db.notificationDelivery.findMany({ where: { channelId: ch.id }, orderBy: { id: "asc" } });
+    await db.notificationDelivery.update({ where: { id: first.id }, data: { state: "failed" } });
+    await db.notificationDelivery.updateMany({ where: { channelId: ch.id }, data: { createdAt: new Date(Date.now() - 31 * 86400_000) } });
+    expect((await pruneDeliveryLog()).deliveries).toBe(1);
+    expect((await deliveries(ch.id)).map((d) => d.state)).toEqual(["pending"]);
   });
 
   it("keeps the queue in the database: a message queued by one process is sent by a later one", async () => {

@@ -26,6 +26,8 @@ export function deliverySettings() {
     /** attempts before a message is given up as failed */
     maxAttempts: intEnv("DRIFTWATCH_NOTIFY_MAX_ATTEMPTS", 12),
     timeoutMs: intEnv("DRIFTWATCH_NOTIFY_TIMEOUT_MS", 10_000),
+    /** delivered and failed messages are kept in the log this long */
+    logDays: intEnv("DRIFTWATCH_NOTIFY_LOG_DAYS", 30),
   };
 }
 
@@ -162,6 +164,18 @@ export async function deliverNow(id: bigint): Promise<void> {
   await record(row, await send(channel, row.payload, now), now);
 }
 
+/**
+ * Forgets finished messages (delivered or failed) older than the log's retention, and group records not touched
+ * for that long. Pending messages are never removed.
+ */
+export async function pruneDeliveryLog(now = new Date()): Promise<{ deliveries: number; groups: number }> {
+  const cutoff = new Date(now.getTime() - deliverySettings().logDays * 86400_000);
+  const db = getDb();
+  const deliveries = await db.notificationDelivery.deleteMany({ where: { state: { in: ["delivered", "failed"] }, createdAt: { lt: cutoff } } });
+  const groups = await db.notificationGroup.deleteMany({ where: { lastSentAt: { lt: cutoff } } });
+  return { deliveries: deliveries.count, groups: groups.count };
+}
+
 type WorkerGlobal = { __driftwatchNotifyWorker?: ReturnType<typeof setInterval> };
 
 /**
@@ -172,10 +186,14 @@ export function startDeliveryWorker(intervalMs = 5_000) {
   const g = globalThis as WorkerGlobal;
   if (g.__driftwatchNotifyWorker) return;
   let running = false;
+  let pruned = 0;
   g.__driftwatchNotifyWorker = setInterval(() => {
     if (running) return;
     running = true;
+    const prune = Date.now() - pruned > 3600_000;
+    if (prune) pruned = Date.now();
     processDeliveries()
+      .then(() => (prune ? pruneDeliveryLog() : undefined))
       .catch((err) => console.error("[driftwatch] notification delivery failed:", err))
       .finally(() => {
         running = false;

@@ -103,7 +103,8 @@ export function slackPayload(msg: GroupMessage) {
     `*Firing:* ${firing.length}`,
     resolvedCount ? `*Resolved:* ${resolvedCount}` : null,
   ].filter(Boolean);
-  blocks.push({ type: "section", text: { type: "mrkdwn", text: [summary ? esc(summary) : null, facts.join("   ")].filter(Boolean).join("\n") } });
+  const lead = [summary ? esc(summary) : null, facts.join("   ")].filter(Boolean).join("\n");
+  blocks.push({ type: "section", text: { type: "mrkdwn", text: lead.slice(0, 3000) } });
   for (const a of alerts.slice(0, SLACK_MAX_LISTED)) {
     const distinct = Object.entries(a.labels)
       .filter(([k]) => !NAMING.has(k) && (alerts.length === 1 || cl[k] === undefined))
