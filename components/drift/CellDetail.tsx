@@ -7,6 +7,8 @@ const MAX_BINS = 30;
 
 const pct = (x: number) => (x === 0 ? "0 %" : x < 0.001 ? "< 0.1 %" : `${(x * 100).toFixed(1)} %`);
 const count = (n: number) => new Intl.NumberFormat("en-US").format(n);
+/** Bin edges as stored carry float noise (0.8343999999999); 5 significant digits are enough to read a bin. */
+const tidyLabel = (label: string) => label.replace(/-?\d+\.\d{5,}(e[-+]?\d+)?/g, (m) => String(Number(Number(m).toPrecision(5))));
 
 const KIND: Record<string, "distance" | "p-value"> = {
   psi: "distance",
@@ -123,7 +125,7 @@ export function CellDetail({ feature, referenceRows }: { feature: FeatureDrift; 
                 return (
                   <tr key={i} className="align-middle">
                     <th scope="row" className="w-28 truncate py-1 pr-2 text-left font-normal text-slate-700 sm:w-36 dark:text-slate-300" title={bins.labels[i]}>
-                      {bins.labels[i]}
+                      {tidyLabel(bins.labels[i])}
                     </th>
                     <td className="py-1">
                       <div className="h-2 rounded-r-sm bg-slate-400 dark:bg-slate-500" style={{ width: `${(r / maxShare) * 100}%` }} />

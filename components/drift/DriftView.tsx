@@ -101,7 +101,8 @@ export function DriftView({
   };
   const close = () => {
     setOpen(null);
-    router.push(href({ cell: null }), { scroll: false });
+    // closing needs nothing from the server: the URL changes without a navigation (Back reopens it)
+    window.history.pushState(null, "", href({ cell: null }));
     requestAnimationFrame(() => heatmapRef.current?.querySelector<HTMLElement>("[data-testid=heatmap]")?.focus());
   };
   const neighbour = (dc: number) => {
