@@ -154,7 +154,6 @@ export function CellDetail({ feature, referenceRows }: { feature: FeatureDrift; 
             <thead className="text-slate-500 dark:text-slate-400">
               <tr>
                 <th scope="col" className="py-1 pr-2 font-medium">Method</th>
-                <th scope="col" className="py-1 pr-2 font-medium">Kind</th>
                 <th scope="col" className="py-1 pr-2 text-right font-medium">Value</th>
                 <th scope="col" className="py-1 pr-2 text-right font-medium">Threshold</th>
                 <th scope="col" className="py-1 font-medium">Verdict</th>
@@ -162,10 +161,12 @@ export function CellDetail({ feature, referenceRows }: { feature: FeatureDrift; 
             </thead>
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               <tr data-method="verdict">
-                <th scope="row" className="py-1.5 pr-2 font-medium">Default verdict</th>
-                <td className="py-1.5 pr-2 text-slate-600 dark:text-slate-400">
-                  {feature.scoreMethod ? `${feature.scoreMethod} distance${feature.pValueMethod ? ` + ${feature.pValueMethod} p (BH)` : ""}` : "—"}
-                </td>
+                <th scope="row" className="py-1.5 pr-2 font-medium">
+                  Default verdict
+                  <div className="font-normal text-slate-600 dark:text-slate-400">
+                    {feature.scoreMethod ? `${feature.scoreMethod} distance${feature.pValueMethod ? ` and ${feature.pValueMethod} p-value (BH)` : ""}` : "not tested"}
+                  </div>
+                </th>
                 <td className="py-1.5 pr-2 text-right tabular-nums">
                   {feature.scoreMethod ? formatStat(feature.score) : "—"}
                   {feature.pValue !== undefined && <div className="text-slate-600 dark:text-slate-400">p {formatP(feature.pValue)}</div>}
@@ -185,9 +186,11 @@ export function CellDetail({ feature, referenceRows }: { feature: FeatureDrift; 
                   <tr key={r.method} data-method={r.method}>
                     <th scope="row" className="py-1.5 pr-2 font-medium">
                       {label}
-                      {r.detail && !r.skipped && <div className="font-normal text-slate-500 dark:text-slate-400">{r.detail}</div>}
+                      <div className="font-normal text-slate-600 dark:text-slate-400" data-testid={`kind-${r.method}`}>
+                        {kind}
+                        {r.detail && !r.skipped ? ` · ${r.detail}` : ""}
+                      </div>
                     </th>
-                    <td className="py-1.5 pr-2 text-slate-600 dark:text-slate-400">{r.skipped ? "—" : kind}</td>
                     <td className="py-1.5 pr-2 text-right tabular-nums" data-testid={`value-${r.method}`}>
                       {r.skipped ? "—" : kind === "p-value" ? formatP(value) : formatStat(value)}
                       {!r.skipped && kind === "p-value" && r.statistic !== null && (

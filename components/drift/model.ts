@@ -55,6 +55,7 @@ export const VERDICT_ALPHA = 0.05;
 export function pRatio(p: number, threshold: number): number {
   if (!(threshold > 0 && threshold < 1)) return p < threshold ? RATIO_MAX : 0;
   if (p <= 0) return RATIO_MAX * 2;
+  if (p >= 1) return 0;
   return Math.log(p) / Math.log(threshold);
 }
 
