@@ -127,6 +127,11 @@ test.describe.serial("drift page", () => {
   });
 
   test("shows the heatmap, opens on the worst window, and its numbers are the API's", async ({ page, request }) => {
+    const errors: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
+    page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(`/models/${model}/drift`);
     await expect(page.getByRole("heading", { name: "Drift", exact: true })).toBeVisible();
     const worst = page.getByTestId("worst-window");
@@ -143,6 +148,18 @@ test.describe.serial("drift page", () => {
     const ago = (Date.now() - Date.parse(start!)) / HOUR;
     expect(ago).toBeGreaterThan(9);
     expect(ago).toBeLessThan(18);
+
+    // hovering a cell gives its verdict and p-value
+    const col = Number(await worst.getAttribute("data-col"));
+    const p = await cellPoint(page, "f-02", col);
+    await page.mouse.move(p.x, p.y);
+    const tip = page.getByRole("tooltip");
+    await expect(tip).toContainText("f-02");
+    await expect(tip).toContainText("Drifted");
+    await expect(tip).toContainText(/p \d/);
+    // local times after hydration, no hydration mismatch (the server renders UTC)
+    await expect(worst).not.toContainText("(UTC)");
+    expect(errors.filter((e) => !e.includes("404"))).toEqual([]);
   });
 
   test("a cell opens the drawer with that feature and window; arrows move; Esc closes; the URL is a permalink", async ({ page }) => {

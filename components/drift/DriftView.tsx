@@ -2,10 +2,10 @@
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { type ReactNode, useEffect, useMemo, useRef, useState } from "react";
-import { formatUtcWindow, formatWindow } from "./format";
 import { type Cell, Heatmap } from "./Heatmap";
 import { Legend } from "./Legend";
 import { type HeatmapData, type RowSort, sortRows } from "./model";
+import { WindowTime } from "./WindowTime";
 
 export type DriftControls = {
   method: string;
@@ -142,9 +142,7 @@ export function DriftView({
       {worst && !noData && (
         <p className="text-sm text-slate-700 dark:text-slate-300" data-testid="worst-window" data-start={worst.start} data-end={worst.end} data-col={data.worst}>
           <span className="font-medium">Worst window:</span>{" "}
-          <span title={formatUtcWindow(worst.start, worst.end)} suppressHydrationWarning>
-            {formatWindow(worst.start, worst.end)}
-          </span>{" "}
+          <WindowTime start={worst.start} end={worst.end} />{" "}
           — <span data-testid="worst-drifted" className="tabular-nums">{worst.drifted} / {totalTested}</span> tested features drifted
           {" · "}
           <button type="button" className="font-medium text-pink-700 underline underline-offset-2 hover:no-underline dark:text-pink-300" onClick={() => openCell({ row: order[0] ?? -1, col: data.worst })}>
@@ -282,8 +280,8 @@ function Drawer({
           <h2 id="drawer-title" className="truncate text-lg font-semibold text-slate-900 dark:text-slate-100" data-testid="drawer-feature">
             {cell.row === -1 ? "Prediction (output)" : row.name}
           </h2>
-          <p className="text-sm text-slate-600 dark:text-slate-400" title={formatUtcWindow(w.start, w.end)} data-testid="drawer-window" data-start={w.start}>
-            {formatWindow(w.start, w.end)}
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            <WindowTime start={w.start} end={w.end} testId="drawer-window" />
           </p>
         </div>
         <button

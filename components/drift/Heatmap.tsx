@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
 import { formatP, formatStat, formatUtcWindow, formatWindow, tickLabel } from "./format";
 import { FLAG, type HeatmapData, type HeatmapRow, METHOD_INFO, RATIO_MAX } from "./model";
 import { colorOf, darkInkOn } from "./scale";
@@ -73,6 +73,8 @@ function hatchPattern(ctx: CanvasRenderingContext2D, theme: Theme, dpr: number):
   p.stroke();
   return ctx.createPattern(c, "repeat");
 }
+
+const noop = () => () => {};
 
 function describe(data: HeatmapData, row: HeatmapRow, col: number): string {
   const w = data.windows[col];
@@ -315,7 +317,9 @@ export function Heatmap({
     if (handled) e.preventDefault();
   };
 
-  const activeRow = display.includes(active.row) ? rowOf(active.row) : null;
+  // the live description holds local times: only after hydration (the server does not know the viewer's zone)
+  const hydrated = useSyncExternalStore(noop, () => true, () => false);
+  const activeRow = hydrated && display.includes(active.row) ? rowOf(active.row) : null;
   const hoverRow = hover ? rowOf(hover.row) : null;
   const hoverIdx = hover ? display.indexOf(hover.row) : -1;
 
