@@ -58,6 +58,11 @@ export type DriftInput = {
   thresholds?: DriftSettings;
   /** also return each feature's aligned bins (`FeatureDrift.bins`), e.g. for a histogram of reference vs window */
   withBins?: boolean;
+  /**
+   * only these features in `features`, and `methods` run only for them; the verdict (BH across all features),
+   * the counts, the share and the dataset alarm stay those of every feature
+   */
+  only?: readonly string[];
 };
 
 /** The current raw values the raw-value tests see: finite numbers, or category keys. */
@@ -161,9 +166,12 @@ export function computeDrift(input: DriftInput): WindowDrift {
     if (p) prepared.push(p);
   }
   const verdict = defaultVerdict(prepared.map((p) => p.verdictInput));
-  const features = prepared.map((p, i) =>
-    featureDrift(p, verdict.features[i], methods, settings.features?.[p.profile.name] ?? settings[p.profile.type], input.withBins),
-  );
+  const only = input.only ? new Set(input.only) : null;
+  const all = prepared.map((p, i) => {
+    const shown = !only || only.has(p.profile.name);
+    return featureDrift(p, verdict.features[i], shown ? methods : [], settings.features?.[p.profile.name] ?? settings[p.profile.type], shown && input.withBins);
+  });
+  const features = only ? all.filter((f) => only.has(f.feature)) : all;
   let prediction: FeatureDrift | null = null;
   const predProfile = input.profile.prediction;
   if (predProfile && input.prediction) {
@@ -182,7 +190,7 @@ export function computeDrift(input: DriftInput): WindowDrift {
           reason: "no predictions counted in this window",
         };
   }
-  const driftedCount = features.filter((f) => f.drifted === true).length;
+  const driftedCount = all.filter((f) => f.drifted === true).length;
   return {
     features,
     prediction,

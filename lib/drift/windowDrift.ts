@@ -74,6 +74,8 @@ export function windowDrift(input: {
   settings: DriftSettings;
   /** also return each feature's aligned reference and window bins */
   withBins?: boolean;
+  /** only these features (computeDrift `only`) */
+  only?: readonly string[];
 }): WindowDrift {
   const { profile } = input;
   const raw = input.rawEvents ? rawValues(input.rawEvents, profile) : undefined;
@@ -85,5 +87,6 @@ export function windowDrift(input: {
     methods: input.methods,
     thresholds: input.settings,
     ...(input.withBins ? { withBins: true } : {}),
+    ...(input.only ? { only: input.only } : {}),
   });
 }

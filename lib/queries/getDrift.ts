@@ -62,13 +62,14 @@ async function rawEvents(model: string, q: ReadQuery, from: number, to: number):
  * (BH across features), the prediction's drift, the share of drifted features and the dataset verdict. Series
  * windows are whole hours (feature rollups are hourly); a single window is exact to the millisecond. Raw-value
  * methods read each window's own events (up to RAW_LIMIT, a uniform sample beyond). `bins` adds each feature's
- * aligned reference and window counts (`FeatureDrift.bins`, e.g. for the drift page's histogram).
+ * aligned reference and window counts (`FeatureDrift.bins`, e.g. for the drift page's histogram); `features` limits
+ * the response (and the methods' work) to those features, the verdict and the counts still judged over all of them.
  */
 export async function getDrift(
   modelId: string,
   q: ReadQuery,
   methods: DriftMethod[],
-  options: { bins?: boolean } = {},
+  options: { bins?: boolean; features?: string[] } = {},
 ): Promise<DriftResponse | null> {
   const model = await getDb().model.findUnique({
     where: { id: modelId },
@@ -77,6 +78,10 @@ export async function getDrift(
   if (!model) return null;
   if (q.stepMs !== null && q.stepMs % HOUR !== 0) {
     throw unprocessable("Invalid query.", [{ path: "step", message: "drift windows are whole hours: use 1h or more (or window=single)" }]);
+  }
+  const unknown = options.features?.filter((name) => !model.features.some((f) => f.name === name)) ?? [];
+  if (unknown.length) {
+    throw unprocessable("Invalid query.", [{ path: "feature", message: `model '${modelId}' has no feature '${unknown[0]}'` }]);
   }
   const single = q.stepMs === null;
   const settings = driftSettings(model.driftSettings);
@@ -113,6 +118,7 @@ export async function getDrift(
       methods,
       settings,
       withBins: options.bins === true,
+      ...(options.features?.length ? { only: options.features } : {}),
     });
     windows.push({
       start: new Date(start).toISOString(),
@@ -135,7 +141,9 @@ export async function getDrift(
     step: single ? null : `${q.stepMs! / HOUR}h`,
     window: single ? "single" : "series",
     methods,
-    features: model.features.map((f) => ({ name: f.name, type: f.type, importance: f.importance })),
+    features: model.features
+      .filter((f) => !options.features?.length || options.features.includes(f.name))
+      .map((f) => ({ name: f.name, type: f.type, importance: f.importance })),
     windows,
   };
 }

@@ -168,6 +168,19 @@ describe("GET /api/v1/models/{model}/drift", () => {
     // Without bins=true the response stays as it was.
     const plain = await call(getDriftRoute, { path: `/api/v1/models/${model}/drift?${range}&window=single`, params: { model } });
     expect(plain.body.windows[0].features[0].bins).toBeUndefined();
+    // feature=… limits the response (and the methods' work) to that feature; the verdict and counts stay the whole model's
+    const one = await call(getDriftRoute, {
+      path: `/api/v1/models/${model}/drift?${range}&window=single&methods=psi,ks&bins=true&feature=x`,
+      params: { model },
+    });
+    expect(one.status).toBe(200);
+    const full = await call(getDriftRoute, { path: `/api/v1/models/${model}/drift?${range}&window=single&methods=psi,ks&bins=true`, params: { model } });
+    expect(one.body.features.map((f: { name: string }) => f.name)).toEqual(["x"]);
+    expect(one.body.windows[0].features).toEqual([full.body.windows[0].features.find((f: { feature: string }) => f.feature === "x")]);
+    for (const k of ["driftedCount", "driftedShare", "tested", "datasetDrift", "prediction"]) expect(one.body.windows[0][k]).toEqual(full.body.windows[0][k]);
+    const unknown = await call(getDriftRoute, { path: `/api/v1/models/${model}/drift?${range}&feature=nope`, params: { model } });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.details[0]).toMatchObject({ path: "feature", message: expect.stringContaining("'nope'") });
     const bad = await call(getDriftRoute, { path: `/api/v1/models/${model}/drift?${range}&bins=yes`, params: { model } });
     expect(bad.status).toBe(422);
     expect(bad.body.error.details[0].path).toBe("bins");
