@@ -167,11 +167,11 @@ export function CellDetail({ feature, referenceRows }: { feature: FeatureDrift; 
                     {feature.scoreMethod ? `${feature.scoreMethod} distance${feature.pValueMethod ? ` and ${feature.pValueMethod} p-value (BH)` : ""}` : "not tested"}
                   </div>
                 </th>
-                <td className="py-1.5 pr-2 text-right tabular-nums">
+                <td className="py-1.5 pr-2 text-right whitespace-nowrap tabular-nums">
                   {feature.scoreMethod ? formatStat(feature.score) : "—"}
                   {feature.pValue !== undefined && <div className="text-slate-600 dark:text-slate-400">p {formatP(feature.pValue)}</div>}
                 </td>
-                <td className="py-1.5 pr-2 text-right tabular-nums">
+                <td className="py-1.5 pr-2 text-right whitespace-nowrap tabular-nums">
                   {feature.scoreThreshold !== undefined ? `≥ ${formatStat(feature.scoreThreshold)}` : "—"}
                   {feature.pValue !== undefined && <div className="text-slate-600 dark:text-slate-400">&lt; 0.05</div>}
                 </td>
@@ -191,13 +191,13 @@ export function CellDetail({ feature, referenceRows }: { feature: FeatureDrift; 
                         {r.detail && !r.skipped ? ` · ${r.detail}` : ""}
                       </div>
                     </th>
-                    <td className="py-1.5 pr-2 text-right tabular-nums" data-testid={`value-${r.method}`}>
+                    <td className="py-1.5 pr-2 text-right whitespace-nowrap tabular-nums" data-testid={`value-${r.method}`}>
                       {r.skipped ? "—" : kind === "p-value" ? formatP(value) : formatStat(value)}
                       {!r.skipped && kind === "p-value" && r.statistic !== null && (
                         <div className="text-slate-500 dark:text-slate-400">stat {formatStat(r.statistic)}</div>
                       )}
                     </td>
-                    <td className="py-1.5 pr-2 text-right tabular-nums">{kind === "p-value" ? `< ${formatStat(r.threshold)}` : `≥ ${formatStat(r.threshold)}`}</td>
+                    <td className="py-1.5 pr-2 text-right whitespace-nowrap tabular-nums">{kind === "p-value" ? `< ${formatStat(r.threshold)}` : `≥ ${formatStat(r.threshold)}`}</td>
                     <td className="py-1.5">{r.skipped ? <span className="text-slate-500 dark:text-slate-400">skipped: {r.detail}</span> : <Verdict drifted={r.drifted} />}</td>
                   </tr>
                 );

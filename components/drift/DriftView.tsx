@@ -122,7 +122,8 @@ export function DriftView({
   const noData = data.windows.every((w) => w.tested === 0) && data.rows.every((r) => r.flag.every((f) => f === 3));
 
   return (
-    <div className="space-y-4">
+    // on wide screens the open drawer takes the right of the viewport: the heatmap narrows to stay beside it
+    <div className={`space-y-4 ${open ? "xl:pr-[34rem]" : ""}`}>
       <form className="flex flex-wrap items-end gap-3 text-sm" onSubmit={(e) => e.preventDefault()} aria-label="Heatmap settings">
         <Select label="Method" value={controls.method} onChange={(v) => setParam("method", v)} options={controls.methods.map((m) => [m, controls.methodLabels[m] ?? m])} testId="method" />
         <Select label="Window" value={controls.step} onChange={(v) => setParam("step", v)} options={controls.steps.map((s) => [s, s])} testId="step" />
@@ -273,7 +274,7 @@ function Drawer({
       aria-modal="false"
       aria-labelledby="drawer-title"
       data-testid="drawer"
-      className="fixed inset-y-0 right-0 z-40 flex w-full max-w-xl flex-col border-l border-slate-200 bg-white shadow-2xl outline-none dark:border-slate-800 dark:bg-slate-950"
+      className="fixed inset-y-0 right-0 z-40 flex w-full max-w-lg flex-col border-l border-slate-200 bg-white shadow-2xl outline-none dark:border-slate-800 dark:bg-slate-950"
     >
       <header className="flex items-start justify-between gap-3 border-b border-slate-200 p-4 dark:border-slate-800">
         <div className="min-w-0">
