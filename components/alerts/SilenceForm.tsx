@@ -46,12 +46,12 @@ export function SilenceForm({
       <fieldset className="space-y-2">
         <legend className={labelClass}>Matchers (all must match)</legend>
         {matchers.map((m, i) => (
-          <div key={i} className="flex flex-wrap items-end gap-2" data-testid="matcher-row">
-            <label className="min-w-28 flex-1">
+          <div key={i} className="grid grid-cols-[1fr_4.5rem_1fr_auto] items-end gap-2" data-testid="matcher-row">
+            <label className="min-w-0">
               <span className="sr-only">Label {i + 1}</span>
               <input className={inputClass} value={m.name} onChange={(e) => set(i, { name: e.target.value })} placeholder="label" aria-label={`Label ${i + 1}`} />
             </label>
-            <label className="w-20">
+            <label>
               <span className="sr-only">Operator {i + 1}</span>
               <select className={inputClass} value={m.op} onChange={(e) => set(i, { op: e.target.value as Matcher["op"] })} aria-label={`Operator ${i + 1}`}>
                 {OPS.map((op) => (
@@ -59,12 +59,12 @@ export function SilenceForm({
                 ))}
               </select>
             </label>
-            <label className="min-w-28 flex-[2]">
+            <label className="min-w-0">
               <span className="sr-only">Value {i + 1}</span>
               <input className={inputClass} value={m.value} onChange={(e) => set(i, { value: e.target.value })} placeholder="value" aria-label={`Value ${i + 1}`} />
             </label>
-            <button type="button" className={secondaryButton} onClick={() => setMatchers((ms) => ms.filter((_, j) => j !== i))} disabled={matchers.length === 1} aria-label={`Remove matcher ${i + 1}`}>
-              Remove
+            <button type="button" className={secondaryButton} onClick={() => setMatchers((ms) => ms.filter((_, j) => j !== i))} disabled={matchers.length === 1} aria-label={`Remove matcher ${i + 1}`} title="Remove matcher">
+              <span aria-hidden>×</span>
             </button>
           </div>
         ))}

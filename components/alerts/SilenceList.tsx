@@ -18,7 +18,7 @@ export function SilenceList({ silences, expire }: { silences: SilenceView[]; exp
               <div className="flex flex-wrap items-center gap-2">
                 <Pill value={s.state} />
                 {s.matchers.map((m, i) => (
-                  <code key={i} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs break-all dark:bg-slate-800">
+                  <code key={i} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs break-all text-slate-800 dark:bg-slate-800 dark:text-slate-200">
                     {m.name}
                     {m.op}&quot;{m.value}&quot;
                   </code>

@@ -1,7 +1,7 @@
 /** Small shared pieces of the alerts page: a card, a pill, buttons and field styles (light and dark). */
 export function Card({ title, actions, children, id }: { title: string; actions?: React.ReactNode; children: React.ReactNode; id?: string }) {
   return (
-    <section aria-labelledby={id} className="rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-700 dark:bg-slate-900">
+    <section aria-labelledby={id} className="rounded-xl border border-slate-200 bg-white text-slate-900 shadow-sm dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100">
       <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 px-4 py-3 dark:border-slate-700">
         <h2 id={id} className="text-base font-semibold">
           {title}
