@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import http from "node:http";
 
@@ -17,6 +18,13 @@ async function startReceiver() {
   return { url: `http://127.0.0.1:${port}/hook`, bodies, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
+async function expectNoSeriousAxe(page: Page) {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+}
+
+/** Screenshots at 1440×900 and 390×844 in both themes, each checked by axe and for sideways scrolling. */
 async function shoot(page: Page, name: string) {
   for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
@@ -25,6 +33,9 @@ async function shoot(page: Page, name: string) {
       [390, 844, "phone"],
     ] as const) {
       await page.setViewportSize({ width: w, height: h });
+      await expectNoSeriousAxe(page);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `${name} ${tag} scrolls sideways`).toBeLessThanOrEqual(0);
       await page.screenshot({ path: `test-results/alerts-${name}-${tag}-${scheme}.png`, fullPage: true });
     }
   }
