@@ -64,10 +64,11 @@ function ChannelForm({ create }: { create: ChannelActions["create"] }) {
   );
 }
 
-function DeliveryLog({ deliveries }: { deliveries: DeliveryView[] }) {
+function DeliveryLog({ deliveries, name }: { deliveries: DeliveryView[]; name: string }) {
   if (deliveries.length === 0) return <p className="text-sm text-slate-600 dark:text-slate-400">Nothing sent yet.</p>;
   return (
-    <div className="overflow-x-auto">
+    // Focusable so keyboard users can scroll it sideways on a phone.
+    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={`Delivery log of ${name}`}>
       <table className="min-w-full text-xs">
         <caption className="sr-only">Delivery log</caption>
         <thead className="text-left text-slate-500 dark:text-slate-400">
@@ -157,7 +158,7 @@ export function Channels({ channels, deliveries, actions }: { channels: ChannelV
                   )}
                 </summary>
                 <div className="mt-2">
-                  <DeliveryLog deliveries={deliveries[c.id] ?? []} />
+                  <DeliveryLog deliveries={deliveries[c.id] ?? []} name={c.name} />
                 </div>
               </details>
             </li>
