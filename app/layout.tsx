@@ -28,6 +28,9 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
               <Link href="/" className="rounded px-2 py-1 hover:bg-slate-100 hover:text-slate-900">
                 Models
               </Link>
+              <Link href="/alerts" className="rounded px-2 py-1 hover:bg-slate-100 hover:text-slate-900">
+                Alerts
+              </Link>
             </nav>
           </div>
         </header>

@@ -7,7 +7,7 @@ import { createSilence, expireSilence } from "@/lib/alerts/notify/silences";
 import { createChannelRequest, createSilenceRequest } from "@/lib/alerts/notify/validation";
 import { ApiError, zodIssues } from "@/lib/errors";
 import type { ActionResult } from "@/components/alerts/ui";
-import { requireEditor } from "./gate";
+import { requireEditor, signIn, signOut } from "./gate";
 
 /** Runs a change for the page: only for a signed-in editor; errors come back in the API's words, never thrown. */
 async function act(fn: () => Promise<string | void>): Promise<ActionResult> {
@@ -64,4 +64,15 @@ export async function expireSilenceAction(id: string) {
     await expireSilence(String(id));
     return "Silence expired.";
   });
+}
+
+export async function signInAction(token: string): Promise<ActionResult> {
+  if (typeof token !== "string" || !(await signIn(token))) return { ok: false, message: "That is not a valid API key." };
+  revalidatePath("/alerts");
+  return { ok: true };
+}
+
+export async function signOutAction(): Promise<void> {
+  await signOut();
+  revalidatePath("/alerts");
 }

@@ -3,7 +3,8 @@ import type { Metadata } from "next";
 import { Channels } from "@/components/alerts/Channels";
 import { SilenceForm } from "@/components/alerts/SilenceForm";
 import { SilenceList } from "@/components/alerts/SilenceList";
-import { Card } from "@/components/alerts/ui";
+import { SignIn } from "@/components/alerts/SignIn";
+import { Card, secondaryButton } from "@/components/alerts/ui";
 import { listChannels, listDeliveries } from "@/lib/alerts/notify/channels";
 import { listSilences } from "@/lib/alerts/notify/silences";
 import {
@@ -12,8 +13,11 @@ import {
   deleteChannelAction,
   expireSilenceAction,
   setChannelEnabledAction,
+  signInAction,
+  signOutAction,
   testChannelAction,
 } from "./actions";
+import { currentViewer } from "./gate";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Alerts" };
@@ -27,12 +31,38 @@ type Tab = (typeof TABS)[number]["id"];
 export default async function AlertsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const sp = await searchParams;
   const tab: Tab = TABS.some((t) => t.id === sp.tab) ? (sp.tab as Tab) : "silences";
-  return (
-    <div className="space-y-6">
+  const viewer = await currentViewer();
+  const header = (
+    <div className="flex flex-wrap items-end justify-between gap-2">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Alerts</h1>
-        <p className="text-sm text-slate-600 dark:text-slate-400">What is firing, the rules behind it, who is told and what is muted.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">Who is told about alerts, and what is muted.</p>
       </div>
+      {viewer && (
+        <form action={signOutAction}>
+          <button type="submit" className={secondaryButton}>
+            Sign out
+          </button>
+        </form>
+      )}
+    </div>
+  );
+  if (!viewer) {
+    return (
+      <div className="space-y-6">
+        {header}
+        <SignIn signIn={signInAction} />
+      </div>
+    );
+  }
+  return (
+    <div className="space-y-6">
+      {header}
+      {!viewer.canEdit && (
+        <p role="note" className="rounded-md bg-amber-50 p-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
+          This key can read only: changes need the admin scope.
+        </p>
+      )}
       <nav aria-label="Alerts sections" className="flex gap-1 overflow-x-auto border-b border-slate-200 dark:border-slate-700">
         {TABS.map((t) => (
           <Link
@@ -50,7 +80,7 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
         ))}
       </nav>
       {tab === "silences" && <SilencesTab />}
-      {tab === "channels" && <ChannelsTab />}
+      {tab === "channels" && <ChannelsTab reveal={viewer.canEdit} />}
     </div>
   );
 }
@@ -69,8 +99,8 @@ async function SilencesTab() {
   );
 }
 
-async function ChannelsTab() {
-  const channels = await listChannels(true);
+async function ChannelsTab({ reveal }: { reveal: boolean }) {
+  const channels = await listChannels(reveal);
   const deliveries = Object.fromEntries(await Promise.all(channels.map(async (c) => [c.id, await listDeliveries(c.id, 20)] as const)));
   return (
     <Card title="Notification channels" id="channels">
