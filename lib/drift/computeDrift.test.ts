@@ -222,3 +222,43 @@ describe("computeDrift — prediction", () => {
     expect(none.prediction).toMatchObject({ drifted: "insufficient_data", count: 0 });
   });
 });
+
+describe("missingness drift (issue #14)", () => {
+  const r = createRandom(77);
+  const b = createProfileBuilder({ featureTypes: { x: "numerical", y: "numerical" }, task: "regression" });
+  // reference: x 1 % missing, y never missing
+  for (let i = 0; i < 5000; i++) b.add({ features: { x: r.uniform() < 0.01 ? null : r.normal(), y: r.normal() } });
+  const prof = b.finish();
+  const win = (missX: number, n = 4000) => {
+    const xs = Array.from({ length: n }, () => (r.uniform() < missX ? null : r.normal()));
+    const ys = Array.from({ length: n }, () => r.normal());
+    return { x: windowOf(prof.features.x, xs), y: windowOf(prof.features.y, ys) };
+  };
+
+  it("flags 1 % → 30 % missing as missing-drift while the values stay undrifted, and raises the dataset alarm", () => {
+    const d = computeDrift({ profile: prof, window: win(0.3), methods: [] });
+    const x = d.features.find((f) => f.feature === "x");
+    expect(x?.drifted).toBe(false);
+    expect(x?.missingDrifted).toBe(true);
+    const m = x?.missingDrift;
+    expect(m?.referenceShare).toBeCloseTo(prof.features.x.missing / 5000, 12);
+    expect(m?.share).toBeCloseTo(x!.missing / 4000, 12);
+    // the same z-test lib/stats gives, on missing / rows
+    const z = twoProportionZTest(prof.features.x.missing, 5000, x!.missing, 4000);
+    close(m?.statistic, z.statistic);
+    close(m?.pValue, z.pValue);
+    expect(d.features.find((f) => f.feature === "y")?.missingDrifted).toBe(false);
+    expect(d.missingDriftedCount).toBe(1);
+    expect(d.driftedCount).toBe(0);
+    expect(d.datasetDrift).toBe(true);
+  });
+
+  it("does not flag an unchanged missing share, and is insufficient_data under 200 rows", () => {
+    const d = computeDrift({ profile: prof, window: win(0.01), methods: [] });
+    expect(d.features.map((f) => f.missingDrifted)).toEqual([false, false]);
+    expect(d.missingDriftedCount).toBe(0);
+    const small = computeDrift({ profile: prof, window: win(0.5, 150), methods: [] });
+    expect(small.features[0].missingDrifted).toBe("insufficient_data");
+    expect(small.features[0].missingDrift?.pValue).toBeUndefined();
+  });
+});

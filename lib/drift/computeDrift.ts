@@ -1,6 +1,6 @@
 import type { FeatureType } from "../domain/model";
 import type { FeatureProfile, ReferenceProfile } from "../models/references/profile";
-import { type FeatureVerdict, type VerdictFeatureInput, categoryKey, defaultVerdict } from "../stats";
+import { type FeatureVerdict, type VerdictFeatureInput, benjaminiHochberg, categoryKey, defaultVerdict, twoProportionZTest } from "../stats";
 import { type DriftMethod, type MethodResult, isDriftMethod, runMethod } from "./methods";
 import { type WindowFeature, windowFeatureFromValues } from "./windowCounts";
 
@@ -26,9 +26,35 @@ export type FeatureDrift = {
   pValueMethod?: "chi2" | "ztest";
   /** why the default verdict is insufficient_data */
   reason?: string;
+  /**
+   * Missingness drift, judged apart from the values (a feature can be missing-drifted while its values are stable):
+   * true when the missing share moved by ≥ MISSING_MIN_DIFF and the two-proportion z-test (BH across the features'
+   * missingness tests) has p < alpha; insufficient_data under 200 rows a side. Not changed by drift settings.
+   */
+  missingDrifted?: boolean | "insufficient_data";
+  missingDrift?: MissingDrift;
   /** only with `withBins`: the bins every binned method compared, reference and window counts aligned with `labels` */
   bins?: { labels: string[]; reference: number[]; current: number[] };
 };
+
+/** The missing share of one feature against the reference's (rows = values + missing, on each side). */
+export type MissingDrift = {
+  referenceShare: number;
+  share: number;
+  /** two-proportion z-test (pooled, two-sided) on missing / rows; absent when insufficient_data */
+  statistic?: number;
+  pValue?: number;
+  /** BH-adjusted across the features' missingness tests of the window */
+  pAdjusted?: number;
+  /** the minimum |share − referenceShare| for a verdict */
+  threshold: number;
+  drifted: boolean | "insufficient_data";
+};
+
+/** Missingness drift needs the missing share to move by at least this much (1 percentage point) besides significance. */
+export const MISSING_MIN_DIFF = 0.01;
+const MISSING_MIN_ROWS = 200;
+const MISSING_ALPHA = 0.05;
 
 export type WindowDrift = {
   features: FeatureDrift[];
@@ -38,8 +64,13 @@ export type WindowDrift = {
   driftedCount: number;
   /** features with enough data for the default verdict */
   tested: number;
-  /** the default verdict's Bonferroni alarm; insufficient_data when no feature could be tested */
+  /**
+   * the default verdict's alarm: a feature's values after Bonferroni over `tested`, or a feature's missingness
+   * after Bonferroni over the missingness tests; insufficient_data when no feature could be tested
+   */
   datasetDrift: boolean | "insufficient_data";
+  /** features whose missing share drifted (`missingDrifted`), among all features (not only `only`) */
+  missingDriftedCount?: number;
 };
 
 export type MethodSetting = { method: DriftMethod; threshold?: number };
@@ -93,8 +124,34 @@ function prepare(profile: FeatureProfile, window: WindowFeature | undefined, raw
   };
 }
 
+function missingDriftOf(p: Prepared): { result: MissingDrift; pValue?: number } {
+  const refRows = p.profile.count + p.profile.missing;
+  const rows = p.window.count + p.window.missing;
+  const referenceShare = refRows > 0 ? p.profile.missing / refRows : 0;
+  const share = rows > 0 ? p.window.missing / rows : 0;
+  if (refRows < MISSING_MIN_ROWS || rows < MISSING_MIN_ROWS) return { result: { referenceShare, share, threshold: MISSING_MIN_DIFF, drifted: "insufficient_data" } };
+  const z = twoProportionZTest(p.profile.missing, refRows, p.window.missing, rows);
+  return { result: { referenceShare, share, statistic: z.statistic, pValue: z.pValue, threshold: MISSING_MIN_DIFF, drifted: false }, pValue: z.pValue };
+}
+
+/** Judges every feature's missingness: BH across the tested ones; the alarm is Bonferroni over them. */
+function judgeMissing(prepared: readonly Prepared[]): { results: MissingDrift[]; alarm: boolean } {
+  const all = prepared.map(missingDriftOf);
+  const tested = all.filter((m) => m.pValue !== undefined);
+  const adjusted = tested.length > 0 ? benjaminiHochberg(tested.map((m) => m.pValue as number)) : [];
+  let alarm = false;
+  tested.forEach((m, i) => {
+    const effectOk = Math.abs(m.result.share - m.result.referenceShare) >= MISSING_MIN_DIFF;
+    m.result.pAdjusted = adjusted[i];
+    m.result.drifted = effectOk && adjusted[i] < MISSING_ALPHA;
+    if (effectOk && (m.pValue as number) < MISSING_ALPHA / tested.length) alarm = true;
+  });
+  return { results: all.map((m) => m.result), alarm };
+}
+
 function featureDrift(
   p: Prepared,
+  missing: MissingDrift,
   verdict: FeatureVerdict,
   methods: readonly DriftMethod[],
   setting: MethodSetting | undefined,
@@ -114,6 +171,8 @@ function featureDrift(
     results,
     drifted: override ? override.drifted : verdict.drifted,
     decidedBy: override ? override.method : "default",
+    missingDrifted: missing.drifted,
+    missingDrift: missing,
     score: verdict.effect?.value ?? 0,
     ...(verdict.effect ? { scoreMethod: verdict.effect.method, scoreThreshold: verdict.effect.threshold } : {}),
     ...(verdict.test ? { pValue: verdict.test.pAdjusted, pValueMethod: verdict.test.method } : {}),
@@ -166,10 +225,11 @@ export function computeDrift(input: DriftInput): WindowDrift {
     if (p) prepared.push(p);
   }
   const verdict = defaultVerdict(prepared.map((p) => p.verdictInput));
+  const missing = judgeMissing(prepared);
   const only = input.only ? new Set(input.only) : null;
   const all = prepared.map((p, i) => {
     const shown = !only || only.has(p.profile.name);
-    return featureDrift(p, verdict.features[i], shown ? methods : [], settings.features?.[p.profile.name] ?? settings[p.profile.type], shown && input.withBins);
+    return featureDrift(p, missing.results[i], verdict.features[i], shown ? methods : [], settings.features?.[p.profile.name] ?? settings[p.profile.type], shown && input.withBins);
   });
   const features = only ? all.filter((f) => only.has(f.feature)) : all;
   let prediction: FeatureDrift | null = null;
@@ -177,7 +237,7 @@ export function computeDrift(input: DriftInput): WindowDrift {
   if (predProfile && input.prediction) {
     const p = prepare(predProfile, input.prediction.window ?? undefined, input.prediction.raw);
     prediction = p
-      ? featureDrift(p, defaultVerdict([p.verdictInput]).features[0], methods, undefined, input.withBins)
+      ? featureDrift(p, judgeMissing([p]).results[0], defaultVerdict([p.verdictInput]).features[0], methods, undefined, input.withBins)
       : {
           feature: predProfile.name,
           type: predProfile.type,
@@ -186,6 +246,8 @@ export function computeDrift(input: DriftInput): WindowDrift {
           results: [],
           drifted: "insufficient_data",
           decidedBy: "default",
+          missingDrifted: "insufficient_data",
+          missingDrift: { referenceShare: 0, share: 0, threshold: MISSING_MIN_DIFF, drifted: "insufficient_data" },
           score: 0,
           reason: "no predictions counted in this window",
         };
@@ -197,6 +259,7 @@ export function computeDrift(input: DriftInput): WindowDrift {
     driftedShare: verdict.tested > 0 ? driftedCount / verdict.tested : 0,
     driftedCount,
     tested: verdict.tested,
-    datasetDrift: verdict.tested > 0 ? verdict.alarm : "insufficient_data",
+    datasetDrift: verdict.tested > 0 ? verdict.alarm || missing.alarm : missing.alarm ? true : "insufficient_data",
+    missingDriftedCount: missing.results.filter((m) => m.drifted === true).length,
   };
 }
