@@ -397,6 +397,19 @@ describe("grouping and silences", () => {
     expect((hook.requests[2].body as { alerts: unknown[] }).alerts).toHaveLength(31);
   });
 
+  it("a channel's matchers route only matching alerts to it; a paused channel gets nothing", async () => {
+    const critical = await receiver();
+    const all = await receiver();
+    const paused = await receiver();
+    await createChannel({ name: "pager", type: "webhook", url: critical.url, settings: { matchers: [{ name: "severity", op: "=", value: "critical" }] } });
+    await createChannel({ name: "all", type: "webhook", url: all.url });
+    await createChannel({ name: "paused", type: "webhook", url: paused.url, enabled: false });
+    await notify([alert(), alert({ labels: { alertname: "LowConfidence", severity: "warning" } })], { now: T0 });
+    expect(critical.requests.map((r) => (r.body as { groupLabels: { alertname: string } }).groupLabels.alertname)).toEqual(["HighErrorRate"]);
+    expect(all.requests).toHaveLength(2);
+    expect(paused.requests).toHaveLength(0);
+  });
+
   it("silences by label matchers and time range suppress delivery", async () => {
     const hook = await receiver();
     await createChannel({ name: "hook", type: "webhook", url: hook.url });
