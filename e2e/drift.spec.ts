@@ -235,6 +235,14 @@ test.describe.serial("drift page", () => {
     await page.getByTestId("step").selectOption("6h");
     await expect.poll(() => new URL(page.url()).searchParams.get("step")).toBe("6h");
     await expect(page.getByTestId("heatmap-canvas")).toHaveAttribute("data-cols", "48");
+
+    // a raw-value method on 168 windows would be refused: choosing it brings the view down to 48 windows
+    await page.goto(`/models/${model}/drift?cols=168`);
+    await expect(page.getByTestId("heatmap-canvas")).toHaveAttribute("data-cols", "168");
+    await page.getByTestId("method").selectOption("ks");
+    await expect.poll(() => new URL(page.url()).searchParams.get("cols")).toBe("48");
+    await expect(page.getByTestId("heatmap-canvas")).toHaveAttribute("data-cols", "48");
+    await expect(page.getByTestId("cols").locator("option[value='168']")).toBeDisabled();
   });
 
   // the dark theme joins once the dashboard shell (its dark page background) is on main

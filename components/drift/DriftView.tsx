@@ -15,6 +15,9 @@ export type DriftControls = {
   steps: readonly string[];
   cols: number;
   colsOptions: readonly number[];
+  /** methods that read raw events, and the most windows they may show */
+  rawMethods: readonly string[];
+  maxRawCols: number;
   sort: RowSort;
   sorts: readonly RowSort[];
 };
@@ -82,6 +85,14 @@ export function DriftView({
     setOpen(urlCell);
     if (urlCell) setActive(urlCell);
   }
+  // another range, window size or method (a navigation keeps this component): start again on the worst window
+  const viewKey = `${data.method}|${data.windows[0]?.start}|${data.windows.length}`;
+  const [seenView, setSeenView] = useState(viewKey);
+  if (seenView !== viewKey) {
+    setSeenView(viewKey);
+    setActive(urlCell ?? { row: order[0] ?? -1, col: data.worst });
+    setOpen(urlCell);
+  }
   const heatmapRef = useRef<HTMLDivElement>(null);
 
   const href = (changes: Record<string, string | null>) => {
@@ -125,9 +136,25 @@ export function DriftView({
     // on wide screens the open drawer takes the right of the viewport: the heatmap narrows to stay beside it
     <div className={`space-y-4 ${open ? "xl:pr-[34rem]" : ""}`}>
       <form className="flex flex-wrap items-end gap-3 text-sm" onSubmit={(e) => e.preventDefault()} aria-label="Heatmap settings">
-        <Select label="Method" value={controls.method} onChange={(v) => setParam("method", v)} options={controls.methods.map((m) => [m, controls.methodLabels[m] ?? m])} testId="method" />
+        <Select
+          label="Method"
+          value={controls.method}
+          onChange={(v) => {
+            // the raw-value methods read each window's events: at most maxRawCols windows
+            const tooMany = controls.rawMethods.includes(v) && controls.cols > controls.maxRawCols;
+            router.push(href({ method: v, cell: null, ...(tooMany ? { cols: String(controls.colsOptions.filter((c) => c <= controls.maxRawCols).at(-1)) } : {}) }), { scroll: false });
+          }}
+          options={controls.methods.map((m) => [m, controls.methodLabels[m] ?? m])}
+          testId="method"
+        />
         <Select label="Window" value={controls.step} onChange={(v) => setParam("step", v)} options={controls.steps.map((s) => [s, s])} testId="step" />
-        <Select label="Windows" value={String(controls.cols)} onChange={(v) => setParam("cols", v)} options={controls.colsOptions.map((c) => [String(c), String(c)])} testId="cols" />
+        <Select
+          label="Windows"
+          value={String(controls.cols)}
+          onChange={(v) => setParam("cols", v)}
+          options={controls.colsOptions.map((c) => [String(c), String(c), controls.rawMethods.includes(controls.method) && c > controls.maxRawCols])}
+          testId="cols"
+        />
         <Select
           label="Sort rows by"
           value={sort}
@@ -189,7 +216,8 @@ function Select({
   label: string;
   value: string;
   onChange: (v: string) => void;
-  options: [string, string][];
+  /** value, label, and whether the option is unavailable */
+  options: [string, string, boolean?][];
   testId: string;
 }) {
   return (
@@ -201,8 +229,8 @@ function Select({
         onChange={(e) => onChange(e.target.value)}
         data-testid={testId}
       >
-        {options.map(([v, l]) => (
-          <option key={v} value={v}>
+        {options.map(([v, l, disabled]) => (
+          <option key={v} value={v} disabled={disabled}>
             {l}
           </option>
         ))}

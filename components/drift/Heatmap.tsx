@@ -319,7 +319,7 @@ export function Heatmap({
 
   // the live description holds local times: only after hydration (the server does not know the viewer's zone)
   const hydrated = useSyncExternalStore(noop, () => true, () => false);
-  const activeRow = hydrated && display.includes(active.row) ? rowOf(active.row) : null;
+  const activeRow = hydrated && display.includes(active.row) && active.col < cols ? rowOf(active.row) : null;
   const hoverRow = hover ? rowOf(hover.row) : null;
   const hoverIdx = hover ? display.indexOf(hover.row) : -1;
 

@@ -6,7 +6,8 @@ import { DriftView } from "@/components/drift/DriftView";
 import { heatmapData, METHOD_INFO } from "@/components/drift/model";
 import { HOUR, ceilMs } from "@/lib/domain/time";
 import { ApiError } from "@/lib/errors";
-import { getDrift } from "@/lib/queries/getDrift";
+import { RAW_METHODS } from "@/lib/drift/computeDrift";
+import { getDrift, MAX_RAW_WINDOWS } from "@/lib/queries/getDrift";
 import type { ReadQuery } from "@/lib/queries/params";
 import { CellPanel } from "./CellPanel";
 import { NoReference } from "./NoReference";
@@ -41,7 +42,12 @@ export default async function DriftPage({ params, searchParams }: Props) {
         <Shell model={model}>
           <section role="alert" className="rounded-xl border border-amber-300 bg-amber-50 p-5 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100" data-testid="drift-invalid">
             <h2 className="font-semibold">This view cannot be computed</h2>
-            <p className="mt-1">{details.join("; ") || err.message}</p>
+            <p className="mt-1">
+              {(RAW_METHODS as readonly string[]).includes(view.method)
+                ? `${METHOD_INFO[view.method].label} compares each window's raw events, so it shows at most ${MAX_RAW_WINDOWS} windows at a time.`
+                : "The drift API refused this view."}
+            </p>
+            <p className="mt-1 text-amber-900 dark:text-amber-200">The API says: {details.join("; ") || err.message}</p>
             <p className="mt-2">
               <Link className="underline underline-offset-2" href={`/models/${encodeURIComponent(model)}/drift?method=${view.method}&cols=48`}>
                 Show 48 windows instead
@@ -71,6 +77,8 @@ export default async function DriftPage({ params, searchParams }: Props) {
           steps: Object.keys(DRIFT_STEPS),
           cols: view.cols,
           colsOptions: DRIFT_COLUMNS,
+          rawMethods: RAW_METHODS,
+          maxRawCols: MAX_RAW_WINDOWS,
           sort: view.sort,
           sorts: DRIFT_SORTS,
         }}
