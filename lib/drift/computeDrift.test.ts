@@ -133,6 +133,7 @@ describe("computeDrift — rules", () => {
     const w = windowOf(plan, cur.plan);
     expect(w.unseen).toEqual({ enterprise: 250 });
     const d = computeDrift({ profile, window: { plan: w }, methods: ["chi2", "psi"] });
+    expect(d.features[0].unseen).toEqual({ enterprise: 250 }); // listed per feature in the response, with counts
     const refAligned = [...plan.counts, 0];
     close(result(d.features[0], "chi2").statistic, chi2Homogeneity(refAligned, w.counts).statistic);
     close(result(d.features[0], "psi").statistic, psi(refAligned, w.counts));

@@ -31,6 +31,8 @@ export type FeatureDrift = {
    * true when the missing share moved by ≥ MISSING_MIN_DIFF and the two-proportion z-test (BH across the features'
    * missingness tests) has p < alpha; insufficient_data under 200 rows a side. Not changed by drift settings.
    */
+  /** window values not among the reference's categories (value bins), by category key, with their counts; {} when none */
+  unseen?: Record<string, number>;
   missingDrifted?: boolean | "insufficient_data";
   missingDrift?: MissingDrift;
   /** only with `withBins`: the bins every binned method compared, reference and window counts aligned with `labels` */
@@ -171,6 +173,7 @@ function featureDrift(
     results,
     drifted: override ? override.drifted : verdict.drifted,
     decidedBy: override ? override.method : "default",
+    unseen: { ...p.window.unseen },
     missingDrifted: missing.drifted,
     missingDrift: missing,
     score: verdict.effect?.value ?? 0,

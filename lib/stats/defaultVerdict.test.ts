@@ -24,7 +24,7 @@ describe("defaultVerdict — rules", () => {
     const f = v.features[0];
     expect(f.test?.pooledBins).toBe(2);
     expect(f.test?.dof).toBe(1); // pooled (7 values, expected 2.6) still < 5 → merged into the smaller column
-    expect(f.effect?.method).toBe("js");
+    expect(f.effect?.method).toBe("psi"); // categoricals on the numerical effect scale (issue #14)
   });
   it("needs effect size AND significance", () => {
     // large n, tiny shift: significant but PSI (≈ 0.0004) below the 0.02 floor → not drifted
@@ -148,5 +148,21 @@ describe("defaultVerdict — simulation (seeded, deterministic)", () => {
     expect(v.features.slice(1).filter((x) => x.drifted === true).length).toBe(0);
     // DESIGN.md's original floor of 0.1 would have missed it.
     expect(defaultVerdict([shifted, ...others], { psi: 0.1 }).features[0].drifted).toBe(false);
+  });
+});
+
+describe("defaultVerdict — categoricals on the PSI scale (issue #14)", () => {
+  it("flags 60/30/10 → 50/35/15 at n = 30,000 and a new category at a 1 % share; not 60/30/10 itself", () => {
+    const ref = [18000, 9000, 3000];
+    const move = defaultVerdict([{ name: "c", type: "categorical", ref, cur: [15000, 10500, 4500] }]).features[0];
+    expect(move.effect?.method).toBe("psi");
+    expect(move.effect?.value).toBeCloseTo(0.1 * Math.log(6 / 5) + 0.05 * Math.log(7 / 6) + 0.05 * Math.log(1.5), 12);
+    expect(move.drifted).toBe(true);
+    // a category unseen in the reference (reference count 0) with 1 % of the window
+    const fresh = defaultVerdict([{ name: "c", type: "categorical", ref: [...ref, 0], cur: [17820, 8910, 2970, 300] }]).features[0];
+    expect(fresh.effect?.value).toBeGreaterThanOrEqual(0.03);
+    expect(fresh.drifted).toBe(true);
+    const same = defaultVerdict([{ name: "c", type: "categorical", ref, cur: [18000, 9000, 3000] }]).features[0];
+    expect(same.drifted).toBe(false);
   });
 });

@@ -1,6 +1,5 @@
 import { benjaminiHochberg } from "./benjaminiHochberg";
 import { chi2Homogeneity } from "./chi2Homogeneity";
-import { jsDistance } from "./jsDistance";
 import { psi } from "./psi";
 import { twoProportionZTest } from "./twoProportionZTest";
 
@@ -24,7 +23,16 @@ export type VerdictThresholds = {
    * to be detected, which DESIGN.md's 0.1 misses; false alarms are bounded by the BH-adjusted chi-square test.
    */
   psi: number;
-  /** categorical effect size: JS distance (bits) ≥ this; default 0.1 */
+  /**
+   * categorical effect size on the same PSI scale: PSI ≥ this; default 0.03 (issue #14). 60/30/10 → 50/35/15 is PSI
+   * 0.046 and a new category at a 1 % share ≈ 0.046 (PSI's 1e-4 floor); 0.02 let the dataset alarm of the seeded
+   * 20-feature simulation reach 6 % (the chi-square of a few categories at n = 1,000 passes 0.02 by noise), 0.03 keeps it ≤ 5 %.
+   */
+  psiCategorical: number;
+  /**
+   * no longer used by the verdict (kept so stored settings still parse): categoricals are held to `psi` since
+   * issue #14 — JS ≥ 0.1 bits missed a 60/30/10 → 50/35/15 move (JS 0.095, PSI 0.046) and a 1 % new category
+   */
   js: number;
   /** binary effect size: |p_ref − p_cur| ≥ this; default 0 (DESIGN.md: binary is the z-test alone) */
   binaryDiff: number;
@@ -34,7 +42,7 @@ export type VerdictThresholds = {
   minExpected: number;
 };
 
-export const DEFAULT_VERDICT_THRESHOLDS: VerdictThresholds = { alpha: 0.05, psi: 0.02, js: 0.1, binaryDiff: 0, minCount: 200, minExpected: 5 };
+export const DEFAULT_VERDICT_THRESHOLDS: VerdictThresholds = { alpha: 0.05, psi: 0.02, psiCategorical: 0.03, js: 0.1, binaryDiff: 0, minCount: 200, minExpected: 5 };
 
 export type FeatureVerdict = {
   name: string;
@@ -119,7 +127,7 @@ function sum(xs: readonly number[]): number {
  * Driftwatch's default drift verdict for one window (DESIGN.md §Drift): effect size AND significance.
  * - numerical: PSI ≥ 0.02 (DESIGN.md says 0.1; see VerdictThresholds.psi) and chi-square homogeneity p
  *   (BH-adjusted) < 0.05, on the frozen bins;
- * - categorical: JS distance (bits) ≥ 0.1 and chi-square p (BH) < 0.05, on reference ∪ current categories;
+ * - categorical: PSI ≥ 0.03 on reference ∪ current categories (the numerical scale; issue #14) and chi-square p (BH) < 0.05;
  * - binary: pooled two-proportion z-test p (BH) < 0.05 (and |Δp| ≥ `binaryDiff`, default 0); the
  *   second bin is the "success". A binary feature whose bins are not exactly 2 is judged as categorical.
  * Benjamini–Hochberg runs across the features of the call that had enough data. The dataset alarm
@@ -162,13 +170,8 @@ export function defaultVerdict(features: readonly VerdictFeatureInput[], thresho
       return v;
     }
     const chi = chi2Homogeneity(table.ref, table.cur);
-    if (f.type === "numerical") {
-      const value = psi(f.ref, f.cur);
-      v.effect = { method: "psi", value, threshold: t.psi };
-    } else {
-      const value = jsDistance(f.ref, f.cur);
-      v.effect = { method: "js", value, threshold: t.js };
-    }
+    // numerical and categorical on one effect scale (issue #14): PSI on the bins, the same floor
+    v.effect = { method: "psi", value: psi(f.ref, f.cur), threshold: f.type === "numerical" ? t.psi : t.psiCategorical };
     v.test = { method: "chi2", statistic: chi.statistic, pValue: chi.pValue, pAdjusted: NaN, dof: chi.dof, pooledBins: table.pooled };
     pending.push({ verdict: v, pValue: chi.pValue, effectOk: v.effect.value >= v.effect.threshold, alpha: t.alpha });
     return v;
