@@ -70,8 +70,25 @@ test("the alerts page asks for an API key and refuses a wrong one", async ({ pag
   await shoot(page, "signed-in");
 });
 
+test("a read-only key sees channels with their URL masked and cannot change them", async ({ page, request }) => {
+  const auth = { Authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
+  const ch = await request.post("/api/v1/channels", { headers: auth, data: { name: "secret slack", type: "slack", url: "https://hooks.slack.com/services/T1/B2/s3cret" } });
+  expect(ch.status()).toBe(201);
+  const key = await request.post("/api/v1/api-keys", { headers: auth, data: { name: "viewer", scopes: ["read"] } });
+  await signIn(page, (await key.json()).token);
+  await expect(page.getByRole("note")).toContainText("read only");
+  await page.getByRole("link", { name: "Channels" }).click();
+  const channel = page.getByTestId("channel").filter({ hasText: "secret slack" });
+  await expect(channel).toContainText("https://hooks.slack.com/…");
+  await expect(channel).not.toContainText("s3cret");
+  await channel.getByRole("button", { name: "Pause secret slack" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "admin scope" })).toBeVisible();
+  await expect(channel).toContainText("enabled");
+  await request.delete(`/api/v1/channels/${(await ch.json()).id}`, { headers: auth });
+});
+
 test.beforeEach(async ({ page }, info) => {
-  if (!info.title.startsWith("the alerts page asks")) {
+  if (!info.title.startsWith("the alerts page asks") && !info.title.startsWith("a read-only key")) {
     await signIn(page);
     await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
   }
