@@ -6,7 +6,7 @@ export function Legend({ method }: { method: HeatmapMethod }) {
   const info = METHOD_INFO[method];
   const what =
     info.kind === "verdict"
-      ? "the smaller of effect size ÷ its threshold (PSI, Jensen–Shannon or |Δp|) and log p ÷ log 0.05 of its test (BH-adjusted): ≥ 1 when both say drift"
+      ? "the smaller of the verdict's effect size ÷ its threshold and log p ÷ log 0.05 of its test (BH-adjusted): ≥ 1 when both say drift"
       : info.kind === "p-value"
         ? `${info.label}: log p ÷ log threshold (1 = p at the threshold, 2 = p at its square)`
         : info.kind === "auto"
