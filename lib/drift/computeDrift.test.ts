@@ -15,6 +15,7 @@ import {
   twoProportionZTest,
   wassersteinNormed,
 } from "../stats";
+import { EVIDENTLY_TEST_NAMES } from "./methods";
 import { DRIFT_METHODS, type DriftMethod, type FeatureDrift, type MethodResult, computeDrift } from "./computeDrift";
 import { predictionDoc } from "./testDocs";
 import { type WindowFeature, windowPredictionCounts } from "./windowCounts";
@@ -91,6 +92,14 @@ describe("computeDrift — methods equal lib/stats", () => {
     close(result(byName.amount, "evidently").statistic, ev.statistic);
     const evPlan = evidentlyDrift(ref.plan, cur.plan, "categorical");
     expect(result(byName.plan, "evidently")).toMatchObject({ detail: evPlan.method, statistic: evPlan.statistic, drifted: evPlan.drifted });
+    // Evidently's own test names, and its drift score in one field with its kind (issue #14)
+    for (const [f, e] of [[byName.amount, ev], [byName.plan, evPlan]] as const) {
+      const r = result(f, "evidently");
+      expect(r.test).toBe(EVIDENTLY_TEST_NAMES[e.method]);
+      const isP = e.pValue !== undefined;
+      expect(r.scoreKind).toBe(isP ? "p_value" : "distance");
+      close(r.score, isP ? (e.pValue as number) : e.statistic);
+    }
   });
 
   it("ztest for binary features only", () => {

@@ -1,5 +1,5 @@
 import type { FeatureProfile } from "../models/references/profile";
-import { chi2Homogeneity, evidentlyDrift, hellinger, jsDistance, ks2samp, psi, twoProportionZTest, wassersteinNormed } from "../stats";
+import { type EvidentlyMethod, chi2Homogeneity, evidentlyDrift, hellinger, jsDistance, ks2samp, psi, twoProportionZTest, wassersteinNormed } from "../stats";
 
 export const DRIFT_METHODS = ["psi", "js", "chi2", "ks", "wasserstein", "ztest", "hellinger", "evidently"] as const;
 export type DriftMethod = (typeof DRIFT_METHODS)[number];
@@ -22,6 +22,21 @@ export type MethodResult = {
   skipped?: true;
   /** e.g. the test evidently chose, the chi-square dof, or why the method was skipped */
   detail?: string;
+  /** evidently only: the chosen test named as Evidently's reports name it (e.g. "K-S p_value", "Jensen-Shannon distance") */
+  test?: string;
+  /** evidently only: Evidently's drift score — the p-value of a test, else the distance — and which of the two it is */
+  score?: number;
+  scoreKind?: "p_value" | "distance";
+};
+
+/** Evidently's display names of the tests its automatic choice picks (lib/stats `EvidentlyMethod` → name). */
+export const EVIDENTLY_TEST_NAMES: Record<EvidentlyMethod, string> = {
+  ks: "K-S p_value",
+  chisquare: "chi-square p_value",
+  z: "Z-test p_value",
+  wasserstein: "Wasserstein distance (normed)",
+  jensenshannon: "Jensen-Shannon distance",
+  psi: "PSI",
 };
 
 /** Default threshold per method (evidently: its own per chosen test, see lib/stats/evidently.ts). */
@@ -114,7 +129,9 @@ export function runMethod(method: DriftMethod, input: MethodInput, threshold?: n
         const e = evidentlyDrift(profile.sample, raw, profile.type, threshold === undefined ? {} : { threshold });
         // Evidently's chi-square has p = NaN with a single category (dof 0): reported without a p-value
         const p = e.pValue === undefined || Number.isNaN(e.pValue) ? {} : { pValue: e.pValue };
-        return { method, statistic: e.statistic, ...p, threshold: e.threshold, drifted: e.drifted, detail: e.method };
+        const isTest = e.method === "ks" || e.method === "chisquare" || e.method === "z";
+        const score = isTest ? { ...("pValue" in p ? { score: p.pValue } : {}), scoreKind: "p_value" as const } : { score: e.statistic, scoreKind: "distance" as const };
+        return { method, statistic: e.statistic, ...p, threshold: e.threshold, drifted: e.drifted, detail: e.method, test: EVIDENTLY_TEST_NAMES[e.method], ...score };
       }
     }
   } catch (err) {
