@@ -132,6 +132,7 @@ describe("computeDrift — methods equal lib/stats", () => {
     expect(byName.kids.drifted).toBe(false);
     expect(d).toMatchObject({ tested: 4, driftedCount: v.driftedCount, driftedShare: v.driftedShare, datasetDrift: v.alarm });
     expect(d.datasetDrift).toBe(true);
+    expect(d.datasetDriftShare).toBe(d.driftedCount / d.tested >= 0.5);
     expect(JSON.parse(JSON.stringify(d))).toEqual(d);
   });
 });
@@ -261,6 +262,8 @@ describe("missingness drift (issue #14)", () => {
     expect(d.missingDriftedCount).toBe(1);
     expect(d.driftedCount).toBe(0);
     expect(d.datasetDrift).toBe(true);
+    expect(d.datasetDriftBonferroni).toBe(true);
+    expect(d.datasetDriftShare).toBe(false); // Evidently's rule: no value drift in 2 features, share 0 < 0.5
   });
 
   it("does not flag an unchanged missing share, and is insufficient_data under 200 rows", () => {

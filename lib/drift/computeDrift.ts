@@ -53,6 +53,9 @@ export type MissingDrift = {
   drifted: boolean | "insufficient_data";
 };
 
+/** Evidently's share-of-columns rule: the dataset drifts when at least this share of its columns drifted. */
+export const DATASET_DRIFT_SHARE = 0.5;
+
 /** Missingness drift needs the missing share to move by at least this much (1 percentage point) besides significance. */
 export const MISSING_MIN_DIFF = 0.01;
 const MISSING_MIN_ROWS = 200;
@@ -71,6 +74,10 @@ export type WindowDrift = {
    * after Bonferroni over the missingness tests; insufficient_data when no feature could be tested
    */
   datasetDrift: boolean | "insufficient_data";
+  /** the same value as `datasetDrift`, named by its definition: any feature (values or missingness) after Bonferroni */
+  datasetDriftBonferroni?: boolean | "insufficient_data";
+  /** Evidently's dataset rule beside ours: `driftedShare` ≥ DATASET_DRIFT_SHARE (0.5) of the tested features */
+  datasetDriftShare?: boolean | "insufficient_data";
   /** features whose missing share drifted (`missingDrifted`), among all features (not only `only`) */
   missingDriftedCount?: number;
 };
@@ -256,13 +263,16 @@ export function computeDrift(input: DriftInput): WindowDrift {
         };
   }
   const driftedCount = all.filter((f) => f.drifted === true).length;
+  const datasetDrift = verdict.tested > 0 ? verdict.alarm || missing.alarm : missing.alarm ? true : "insufficient_data";
   return {
     features,
     prediction,
     driftedShare: verdict.tested > 0 ? driftedCount / verdict.tested : 0,
     driftedCount,
     tested: verdict.tested,
-    datasetDrift: verdict.tested > 0 ? verdict.alarm || missing.alarm : missing.alarm ? true : "insufficient_data",
+    datasetDrift,
+    datasetDriftBonferroni: datasetDrift,
+    datasetDriftShare: verdict.tested > 0 ? driftedCount / verdict.tested >= DATASET_DRIFT_SHARE : "insufficient_data",
     missingDriftedCount: missing.results.filter((m) => m.drifted === true).length,
   };
 }
