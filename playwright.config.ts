@@ -35,6 +35,10 @@ export default defineConfig({
   timeout: 60_000,
   workers: 1,
   reporter: [["list"]],
+  projects: [
+    { name: "fresh-install", testMatch: /fresh\.spec\.ts$/ },
+    { name: "app", testIgnore: /fresh\.spec\.ts$/, dependencies: ["fresh-install"] },
+  ],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     screenshot: "only-on-failure",

@@ -3,14 +3,6 @@ import { E2E_ADMIN_TOKEN } from "./env";
 
 const auth = { Authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
 
-// The e2e server starts on an empty database, so this runs first.
-test("a fresh install shows how to send the first event", async ({ page }) => {
-  await page.goto("/");
-  await expect(page.getByRole("heading", { name: "No models yet" })).toBeVisible();
-  await expect(page.getByText("POST /api/v1/labels")).toBeVisible();
-  await page.screenshot({ path: "test-results/overview-empty.png", fullPage: true });
-});
-
 test("the overview lists models with their event counts after events are posted", async ({ page, request }) => {
   const model = `e2e-${Date.now().toString(36)}`;
   const events = Array.from({ length: 250 }, (_, i) => ({
