@@ -1,72 +1,132 @@
+import Link from "next/link";
+import { Suspense } from "react";
 import { EmptyState } from "@/components/EmptyState";
+import { FleetControls } from "@/components/overview/FleetControls";
+import { TrendCells, TrendCellsFallback } from "./_overview/TrendCells";
 import { StatusBadge } from "@/components/StatusBadge";
+import { Time } from "@/components/ui/Time";
 import { taskLabel } from "@/lib/domain/model";
-import { formatAgo, formatCount, formatMs, formatNumber, formatPercent } from "@/lib/format";
+import { formatAgo, formatCount } from "@/lib/format";
+import { applyFleetView, DEFAULT_DIR, type FleetSort, type FleetView, parseFleetView } from "@/lib/queries/fleetView";
 import { listModels } from "@/lib/queries/listModels";
 
 export const dynamic = "force-dynamic";
 
-export default async function OverviewPage() {
-  const now = new Date();
-  const models = await listModels(now);
+/** A model that has sent nothing for this long gets a freshness mark. */
+const STALE_MS = 3600_000;
+
+function SortHeader({ view, sort, label, className = "", align = "right" }: { view: FleetView; sort: FleetSort; label: string; className?: string; align?: "left" | "right" }) {
+  const active = view.sort === sort;
+  const dir = active ? (view.dir === "asc" ? "desc" : "asc") : DEFAULT_DIR[sort];
+  const qs = new URLSearchParams({ ...(view.q ? { q: view.q } : {}), ...(view.status ? { status: view.status } : {}), sort, dir });
   return (
-    <div className="space-y-6">
-      <div className="flex flex-wrap items-end justify-between gap-2">
+    <th scope="col" className={`px-3 py-2 font-medium ${align === "right" ? "text-right" : "text-left"} ${className}`} aria-sort={active ? (view.dir === "asc" ? "ascending" : "descending") : undefined}>
+      <Link href={`/?${qs}`} scroll={false} className={`inline-flex items-center gap-1 hover:text-slate-900 dark:hover:text-white ${active ? "text-slate-900 dark:text-white" : ""}`}>
+        {label}
+        <span aria-hidden className="text-[10px]">{active ? (view.dir === "asc" ? "▲" : "▼") : ""}</span>
+      </Link>
+    </th>
+  );
+}
+
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const now = new Date();
+  const nowIso = now.toISOString();
+  const [models, sp] = await Promise.all([listModels(now), searchParams]);
+  const view = parseFleetView(sp);
+  const shown = applyFleetView(models, view);
+  const counts = models.reduce<Record<string, number>>((acc, m) => ((acc[m.status] = (acc[m.status] ?? 0) + 1), acc), {});
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
-          <h1 className="text-2xl font-semibold tracking-tight">Models</h1>
-          <p className="text-sm text-slate-600 dark:text-slate-400">Every model that has been registered or has sent predictions.</p>
-        </div>
-        {models.length > 0 && (
-          <p className="text-sm text-slate-500 dark:text-slate-400">
-            {models.length} {models.length === 1 ? "model" : "models"}
+          <h1 className="text-xl font-semibold tracking-tight">Models</h1>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            {models.length === 0
+              ? "Every model that sends predictions appears here."
+              : `${models.length} ${models.length === 1 ? "model" : "models"} · last 24 hours, hourly · ` +
+                (["critical", "warning"].filter((s) => counts[s]).map((s) => `${counts[s]} ${s}`).join(", ") || "nothing needs attention")}
           </p>
-        )}
+        </div>
+        {models.length > 0 && <FleetControls />}
       </div>
       {models.length === 0 ? (
         <EmptyState />
+      ) : shown.length === 0 ? (
+        <section className="rounded-xl border border-dashed border-slate-300 bg-white p-6 text-sm dark:border-slate-700 dark:bg-slate-900">
+          <p className="font-medium">No model matches this search or filter.</p>
+          <Link href="/" className="mt-2 inline-block text-sky-700 hover:underline dark:text-sky-400">
+            Show every model
+          </Link>
+        </section>
       ) : (
-        <div className="overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 shadow-sm">
+        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
           <table className="min-w-full text-sm" data-testid="models-table">
-            <thead className="bg-slate-50 dark:bg-slate-800/50 text-left text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">
+            <caption className="sr-only">Models with their status and the last 24 hours of traffic, errors, latency, drift and accuracy</caption>
+            <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-500 dark:border-slate-800 dark:bg-slate-800/50 dark:text-slate-400">
               <tr>
-                <th scope="col" className="px-4 py-3">Model</th>
-                <th scope="col" className="px-4 py-3">Status</th>
-                <th scope="col" className="px-4 py-3 text-right">Events stored</th>
-                <th scope="col" className="hidden px-4 py-3 text-right md:table-cell">Requests (24 h)</th>
-                <th scope="col" className="px-4 py-3 text-right">Errors (24 h)</th>
-                <th scope="col" className="hidden px-4 py-3 text-right lg:table-cell">p99 latency</th>
-                <th scope="col" className="hidden px-4 py-3 text-right lg:table-cell">Accuracy / MAE</th>
-                <th scope="col" className="hidden px-4 py-3 sm:table-cell">Last event</th>
+                <SortHeader view={view} sort="name" label="Model" align="left" />
+                <SortHeader view={view} sort="status" label="Status" align="left" />
+                <SortHeader view={view} sort="requests" label="Requests" />
+                <SortHeader view={view} sort="errors" label="Errors" className="hidden md:table-cell" />
+                <SortHeader view={view} sort="p99" label="p99 latency" className="hidden lg:table-cell" />
+                <th scope="col" className="hidden px-3 py-2 text-right font-medium md:table-cell">
+                  <abbr title="Features drifted in the latest complete hour / features tested" className="no-underline">
+                    Drifted
+                  </abbr>
+                </th>
+                <SortHeader view={view} sort="quality" label="Accuracy / MAE" className="hidden lg:table-cell" />
+                <SortHeader view={view} sort="last" label="Last event" className="hidden sm:table-cell" />
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-              {models.map((m) => (
-                <tr key={m.id} data-model={m.id} className="hover:bg-slate-50 dark:hover:bg-slate-800/60">
-                  <td className="px-4 py-3">
-                    <div className="break-all font-medium text-slate-900 dark:text-slate-100 sm:break-normal">{m.name}</div>
-                    <div className="text-xs text-slate-500 dark:text-slate-400">
-                      {m.id !== m.name && <span className="font-mono">{m.id} · </span>}
-                      {taskLabel(m.task)}
-                      {m.autoRegistered && " · auto-registered"}
-                    </div>
-                  </td>
-                  <td className="px-4 py-3" title={m.statusReasons.join("; ")}>
-                    <StatusBadge status={m.status} />
-                  </td>
-                  <td className="px-4 py-3 text-right tabular-nums" data-testid="event-count">
-                    {formatCount(m.events)}
-                  </td>
-                  <td className="hidden px-4 py-3 text-right tabular-nums md:table-cell">{formatCount(m.last24h.requests)}</td>
-                  <td className="px-4 py-3 text-right tabular-nums">{formatPercent(m.last24h.errorRate)}</td>
-                  <td className="hidden px-4 py-3 text-right tabular-nums lg:table-cell">{formatMs(m.last24h.latencyP99Ms)}</td>
-                  <td className="hidden px-4 py-3 text-right tabular-nums lg:table-cell" title={`${formatCount(m.last24h.labelled)} labelled in 24 h`}>
-                    {m.last24h.accuracy !== null ? formatPercent(m.last24h.accuracy, 1) : m.last24h.mae !== null ? formatNumber(m.last24h.mae) : "—"}
-                  </td>
-                  <td className="hidden px-4 py-3 text-slate-600 dark:text-slate-400 sm:table-cell" title={m.lastEventAt ?? undefined}>
-                    {formatAgo(m.lastEventAt, now)}
-                  </td>
-                </tr>
-              ))}
+              {shown.map((m) => {
+                const stale = m.lastEventAt !== null && now.getTime() - Date.parse(m.lastEventAt) > STALE_MS;
+                return (
+                  <tr key={m.id} data-model={m.id} className="hover:bg-slate-50 dark:hover:bg-slate-800/40">
+                    <td className="px-3 py-2.5 align-top">
+                      <Link href={`/models/${encodeURIComponent(m.id)}`} className="break-all font-medium text-slate-900 hover:underline dark:text-slate-100 sm:break-normal">
+                        {m.name}
+                      </Link>
+                      <div className="text-xs text-slate-500 dark:text-slate-400">
+                        {m.id !== m.name && <span className="font-mono">{m.id} · </span>}
+                        {taskLabel(m.task)} · <span data-testid="event-count">{formatCount(m.events)}</span> {m.events === 1 ? "event" : "events"}
+                        {m.autoRegistered && " · auto-registered"}
+                      </div>
+                    </td>
+                    <td className="px-3 py-2.5 align-top" title={m.statusReasons.join("; ")} data-testid="status">
+                      <StatusBadge status={m.status} />
+                      {m.status !== "healthy" && (
+                        <div className="mt-1 max-w-40 text-[11px] leading-tight text-slate-600 dark:text-slate-400">{m.statusReasons.join("; ")}</div>
+                      )}
+                    </td>
+                    <Suspense fallback={<TrendCellsFallback />}>
+                      <TrendCells model={m} nowIso={nowIso} />
+                    </Suspense>
+                    <td className="hidden px-3 py-2.5 text-right align-top text-slate-600 dark:text-slate-400 sm:table-cell" data-testid="last-event">
+                      {m.lastEventAt ? (
+                        <span className="inline-flex flex-col items-end">
+                          <span className={stale ? "font-medium text-amber-800 dark:text-amber-300" : ""}>
+                            {stale && <span aria-hidden>⏸ </span>}
+                            {formatAgo(m.lastEventAt, now)}
+                          </span>
+                          {stale ? (
+                            <span className="text-[11px]" data-testid="stale">
+                              silent for over an hour
+                            </span>
+                          ) : (
+                            <span className="text-[11px]">
+                              <Time iso={m.lastEventAt} format="time" />
+                            </span>
+                          )}
+                        </span>
+                      ) : (
+                        "never"
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </div>

@@ -26,6 +26,8 @@ export type ModelSummary = {
     errorRate: number | null;
     latencyP99Ms: number | null;
     labelled: number;
+    /** labelled ÷ requests that did not fail (failed requests get no label) */
+    labelCoverage: number | null;
     /** accuracy (classification) over the labelled predictions */
     accuracy: number | null;
     /** macro F1 (classification) */
@@ -61,6 +63,7 @@ export async function listModels(now = new Date()): Promise<ModelSummary[]> {
       errorRate: s.errors.rate,
       latencyP99Ms: s.latency.p99,
       labelled: s.labels.labelled,
+      labelCoverage: s.labels.coverage,
       accuracy: perf?.kind === "classification" ? perf.accuracy : null,
       f1: perf?.kind === "classification" ? perf.macro.f1 : null,
       mae: perf?.kind === "regression" ? perf.mae : null,
