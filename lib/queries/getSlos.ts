@@ -1,0 +1,120 @@
+import "server-only";
+import { getDb, Prisma, rawQuery } from "../db/client";
+import { ceilMs, DAY, MINUTE } from "../domain/time";
+import { ALL_SEGMENTS, ALL_VERSIONS } from "../rollups/batch";
+import { key, SEP } from "../rollups/documents";
+import { loadSlos } from "../alerts/slo/store";
+import {
+  budgetStatus,
+  BURN_WINDOWS_MS,
+  burnRates,
+  describeSlo,
+  type BudgetStatus,
+  type BurnRateStatus,
+  type Slo,
+  type SliCounts,
+} from "../alerts/slo/objectives";
+import { latencyIndex, rowsOfWindow, rowsToFetch, sliCounts, type Interval, type SloRow } from "../alerts/slo/windows";
+
+export type SloStatus = Slo & {
+  objective: string;
+  /** the SLO window [from, to) its error budget is counted over */
+  window: { from: string; to: string };
+  errorBudget: BudgetStatus;
+  burnRates: BurnRateStatus[];
+  /** severities of the burn-rate rows that fire now */
+  firing: ("page" | "ticket")[];
+};
+
+export type SlosResponse = {
+  model: string;
+  /** every window ends here: the end of the minute in progress at evaluation time */
+  evaluatedAt: string;
+  windowEnd: string;
+  slos: SloStatus[];
+};
+
+const d = (ms: number) => new Date(ms);
+
+/**
+ * The few numbers an SLO reads from each rollup row in `hours` (all-versions hour rows) and `minutes` (minute rows
+ * summed over versions and segments), extracted in SQL so only small tuples leave the database.
+ */
+async function fetchSloRows(modelId: string, hours: Interval | null, minutes: Interval[], latencyIdx: number[], accuracy: boolean): Promise<SloRow[]> {
+  if (!hours && minutes.length === 0) return [];
+  const num = (k: string) => Prisma.sql`coalesce((r.data ->> ${k})::float8, 0)`;
+  const cols: Prisma.Sql[] = [
+    Prisma.sql`sum(r.n)::float8 AS n`,
+    Prisma.sql`sum(${num("err")}) AS err`,
+    Prisma.sql`sum(${num("lc")}) AS lc`,
+    Prisma.sql`sum(${num("ln")}) AS ln`,
+  ];
+  // requests at most bound i: the non-cumulative latency buckets 0 … i added up
+  for (const i of latencyIdx) {
+    const terms = Array.from({ length: i + 1 }, (_, b) => num(key("lb", b)));
+    cols.push(Prisma.sql`sum(${Prisma.join(terms, " + ")}) AS ${Prisma.raw(`lg${i}`)}`);
+  }
+  // correct predictions: the confusion counts cm·<actual>·<predicted> on the diagonal
+  const lateral = accuracy
+    ? Prisma.sql`LEFT JOIN LATERAL (
+        SELECT sum(value::float8) AS ok FROM jsonb_each_text(r.data)
+        WHERE key LIKE ${"cm" + SEP + "%"} AND split_part(key, ${SEP}, 2) = split_part(key, ${SEP}, 3)) c ON true`
+    : Prisma.empty;
+  if (accuracy) cols.push(Prisma.sql`coalesce(sum(c.ok), 0) AS ok`);
+  const where: Prisma.Sql[] = [];
+  if (hours) {
+    where.push(Prisma.sql`(r.level = 'h' AND r.version = ${ALL_VERSIONS} AND r.segment = ${ALL_SEGMENTS} AND r.bucket >= ${d(hours[0])} AND r.bucket < ${d(hours[1])})`);
+  }
+  for (const [a, b] of minutes) where.push(Prisma.sql`(r.level = 'm' AND r.bucket >= ${d(a)} AND r.bucket < ${d(b)})`);
+  const rows = await rawQuery<{ level: "m" | "h"; bucket: Date; n: number; err: number; lc: number; ln: number; ok?: number } & Record<string, number>>(Prisma.sql`
+    SELECT r.level, r.bucket, ${Prisma.join(cols, ", ")}
+    FROM rollups r ${lateral}
+    WHERE r.model_id = ${modelId} AND (${Prisma.join(where, " OR ")})
+    GROUP BY r.level, r.bucket`);
+  return rows.map((r) => ({
+    level: r.level,
+    bucket: new Date(r.bucket).getTime(),
+    n: Number(r.n),
+    err: Number(r.err),
+    lc: Number(r.lc),
+    latencyGood: Object.fromEntries(latencyIdx.map((i) => [i, Number(r[`lg${i}`])])),
+    labelled: Number(r.ln),
+    correct: Number(r.ok ?? 0),
+  }));
+}
+
+/**
+ * A model's SLOs with their error budget over their window and their burn-rate rows, all windows ending at the
+ * end of the minute in progress at `now`; null if the model does not exist. Reads rollups only: about 720 hour
+ * rows and a few hundred minute rows however many events are stored.
+ */
+export async function getSlos(modelId: string, { now = new Date() }: { now?: Date } = {}): Promise<SlosResponse | null> {
+  const model = await getDb().model.findUnique({ where: { id: modelId }, select: { id: true } });
+  if (!model) return null;
+  const slos = await loadSlos(modelId);
+  const end = ceilMs(now.getTime() + 1, MINUTE);
+  const lengths = [...new Set([...BURN_WINDOWS_MS, ...slos.map((s) => s.windowDays * DAY)])];
+  const { hours, minutes } = slos.length ? rowsToFetch(end, lengths) : { hours: null, minutes: [] };
+  const latencyIdx = [...new Set(slos.filter((s) => s.kind === "latency").map((s) => latencyIndex(s.thresholdMs ?? NaN)))].filter((i) => i >= 0);
+  const rows = await fetchSloRows(modelId, hours, minutes, latencyIdx, slos.some((s) => s.kind === "accuracy"));
+
+  const windowRows = new Map(lengths.map((len) => [len, rowsOfWindow(rows, end - len, end)]));
+  return {
+    model: model.id,
+    evaluatedAt: now.toISOString(),
+    windowEnd: d(end).toISOString(),
+    slos: slos.map((slo): SloStatus => {
+      const span = slo.windowDays * DAY;
+      const counts = new Map<number, SliCounts>(BURN_WINDOWS_MS.map((len) => [len, sliCounts(slo, windowRows.get(len)!)]));
+      const burn = burnRates(slo.target, counts);
+      return {
+        ...slo,
+        objective: describeSlo(slo),
+        window: { from: d(end - span).toISOString(), to: d(end).toISOString() },
+        errorBudget: budgetStatus(slo.target, sliCounts(slo, windowRows.get(span)!)),
+        burnRates: burn,
+        firing: [...new Set(burn.filter((b) => b.firing).map((b) => b.severity))],
+      };
+    }),
+  };
+}
