@@ -151,6 +151,25 @@ describe("SLOs: GET/PUT /api/v1/models/{model}/slos", () => {
     expect(res!.slos[0].firing).toEqual(["ticket"]);
   });
 
+  it("accuracy of classes whose names are long (> 63 bytes) or hold quotes equals the metrics API's", async () => {
+    const model = uniqueModel("slo-classes");
+    const classes = ['say "hi"', "c".repeat(80), "plain"];
+    await call(putModel, { method: "PUT", params: { model }, body: { task: "multiclass_classification", classes } });
+    await call(putSlosRoute, { method: "PUT", params: { model }, body: { slos: [{ kind: "accuracy", target: 0.5, windowDays: 7 }] } });
+    const now = new Date(Math.floor(Date.now() / MINUTE) * MINUTE + 30_000);
+    const end = now.getTime() + 30_000;
+    const events = Array.from({ length: 90 }, (_, i) => ({
+      id: `k-${i}`, model, timestamp: new Date(end - 3 * HOUR - i * MINUTE).toISOString(), features: { x: i }, prediction: classes[i % 3],
+    }));
+    await call(postPredictions, { method: "POST", body: events });
+    // right for every class but one in four
+    await call(postLabels, { method: "POST", body: events.map((e, i) => ({ model, id: e.id, actual: i % 4 === 0 ? classes[(i + 1) % 3] : e.prediction })) });
+    const res = await getSlos(model, { now });
+    const m = (await call(getMetricsRoute, { path: `/api/v1/models/${model}/metrics?window=single&from=${end - 7 * DAY}&to=${end}`, params: { model } })).body.buckets[0];
+    expect(res!.slos[0].errorBudget).toMatchObject({ total: 90, bad: 23 });
+    expect(res!.slos[0].errorBudget.sli).toBeCloseTo(m.performance.accuracy, 12);
+  });
+
   it("refuses what is not an SLO, says which model is unknown, keeps reading to read keys, and an empty list removes them", async () => {
     const model = uniqueModel("slo-c");
     await call(putModel, { method: "PUT", params: { model }, body: { task: "regression" } });
