@@ -26,12 +26,13 @@ export type ModelDetail = {
   updatedAt: string;
   versions: { version: string; firstSeen: string }[];
   reference: { id: string; version: string; rows: number; source: unknown; createdAt: string } | null;
-  counts: { events: number; labels: number; labelled: number };
+  /** `labels` (all stored labels, matched or pending) is null unless asked for: it costs a count over the labels */
+  counts: { events: number; labels: number | null; labelled: number };
   lastEventAt: string | null;
 };
 
 /** One model with its features, versions, current reference and stored counts; null if it does not exist. */
-export async function getModel(id: string): Promise<ModelDetail | null> {
+export async function getModel(id: string, options: { labels?: boolean } = { labels: true }): Promise<ModelDetail | null> {
   const db = getDb();
   const model = await db.model.findUnique({
     where: { id },
@@ -42,12 +43,17 @@ export async function getModel(id: string): Promise<ModelDetail | null> {
     },
   });
   if (!model) return null;
-  const [counts] = await db.$queryRaw<{ events: number; labels: number; labelled: number; last: Date | null }[]>(Prisma.sql`
+  // labelled predictions from the versions' all-time totals (rollup level "t", one row per version): the same
+  // number as joining labels to events, without the join (seconds at millions of labels)
+  const [counts] = await db.$queryRaw<{ events: number; labelled: number; last: Date | null }[]>(Prisma.sql`
     SELECT ${storedEventsSql(id)} AS events,
-           (SELECT count(*)::int FROM labels WHERE model_id = ${id}) AS labels,
-           (SELECT count(*)::int FROM labels l JOIN prediction_events p ON p.model_id = l.model_id AND p.id = l.prediction_id
-             WHERE l.model_id = ${id}) AS labelled,
+           (SELECT coalesce(sum((r.data->>'ln')::float8), 0)::float8 FROM rollups r
+             WHERE r.model_id = ${id} AND r.level = 't' AND r.bucket = to_timestamp(0)) AS labelled,
            (SELECT max(ts) FROM prediction_events WHERE model_id = ${id}) AS last`);
+  // every stored label, joined or still waiting for its prediction: an index count, so only when asked
+  const labels = options.labels
+    ? (await db.$queryRaw<{ n: number }[]>(Prisma.sql`SELECT count(*)::int AS n FROM labels WHERE model_id = ${id}`))[0].n
+    : null;
   const ref = model.references[0];
   return {
     id: model.id,
@@ -74,7 +80,7 @@ export async function getModel(id: string): Promise<ModelDetail | null> {
     reference: ref
       ? { id: String(ref.id), version: ref.version, rows: ref.rowCount, source: ref.source, createdAt: ref.createdAt.toISOString() }
       : null,
-    counts: { events: counts.events, labels: counts.labels, labelled: counts.labelled },
+    counts: { events: counts.events, labels, labelled: counts.labelled },
     lastEventAt: counts.last ? counts.last.toISOString() : null,
   };
 }

@@ -1,0 +1,258 @@
+import { cache } from "react";
+import { type ChartPoint, formatValue, type SeriesSpec, type Unit } from "@/components/model/format";
+import { ChartLegend, TimeChart } from "@/components/model/TimeChart";
+import { getMetrics } from "@/lib/queries/getMetrics";
+import type { ModelView } from "../searchParams";
+import { rangeQuery, seriesQuery } from "../searchParams";
+import { confidenceChart, deploymentMarkers, latencyChart, performanceChart, predictionChart, requestsChart } from "./data";
+
+/** One series read and one whole-range read per page, however many charts use them (the metrics API's queries). */
+const seriesOf = cache((model: string, key: string, view: ModelView) => {
+  void key;
+  return getMetrics(model, seriesQuery(view));
+});
+const rangeOf = cache((model: string, key: string, view: ModelView) => {
+  void key;
+  return getMetrics(model, rangeQuery(view));
+});
+/** The p99 latency limit of the default alert rule (DESIGN: p99 above 500 ms for 5 minutes). */
+const LATENCY_LIMIT_MS = 500;
+const keyOf = (v: ModelView) => JSON.stringify([v.from, v.to, v.stepMs, v.version, v.segments]);
+
+function Card({ title, testId, stats, legend, children }: { title: string; testId: string; stats: React.ReactNode; legend?: SeriesSpec[]; children: React.ReactNode }) {
+  return (
+    <section className="min-w-0 rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900" aria-label={title} data-testid={testId}>
+      <div className="mb-2 flex flex-wrap items-baseline justify-between gap-x-3 gap-y-1">
+        <h2 className="text-sm font-semibold text-slate-900 dark:text-slate-100">{title}</h2>
+        <div className="flex flex-wrap gap-x-3 text-xs text-slate-600 dark:text-slate-400">{stats}</div>
+      </div>
+      <div className="text-slate-500 dark:text-slate-400">{children}</div>
+      {legend && (
+        <div className="mt-2">
+          <ChartLegend series={legend} />
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Stat({ label, value, testId }: { label: string; value: string; testId: string }) {
+  return (
+    <span>
+      {label} <strong className="font-semibold tabular-nums text-slate-900 dark:text-slate-100" data-testid={testId}>{value}</strong>
+    </span>
+  );
+}
+
+type Props = { model: string; view: ModelView };
+
+async function load({ model, view }: Props) {
+  const key = keyOf(view);
+  const [series, whole] = await Promise.all([seriesOf(model, key, view), rangeOf(model, key, view)]);
+  if (!series || !whole) return null;
+  return { series, whole: whole.buckets[0], markers: deploymentMarkers(series) };
+}
+
+function chart(view: ModelView, data: ChartPoint[], series: SeriesSpec[], unit: Unit, markers: { t: number; version: string }[], extra: Partial<React.ComponentProps<typeof TimeChart>> = {}) {
+  return <TimeChart data={data} series={series} unit={unit} from={view.from.getTime()} to={view.to.getTime()} stepMs={view.stepMs} markers={markers} {...extra} />;
+}
+
+export async function RequestsCard(p: Props) {
+  const d = await load(p);
+  if (!d) return null;
+  const c = requestsChart(d.series);
+  return (
+    <Card
+      title="Requests and errors"
+      testId="chart-requests"
+      legend={c.series}
+      stats={
+        <>
+          <Stat label="requests" value={formatValue(d.whole.requests, "count")} testId="stat-requests" />
+          <Stat label="error rate" value={formatValue(d.whole.errors.rate, "ratio")} testId="stat-error-rate" />
+        </>
+      }
+    >
+      {chart(p.view, c.data, c.series, "count", d.markers)}
+    </Card>
+  );
+}
+
+export async function LatencyCard(p: Props) {
+  const d = await load(p);
+  if (!d) return null;
+  const c = latencyChart(d.series);
+  // the 500 ms limit is drawn when the p99 comes within reach of it; far below, it would flatten the lines
+  const peak = Math.max(0, ...c.data.map((x) => x.p99 ?? 0));
+  const near = peak >= LATENCY_LIMIT_MS * 0.4;
+  return (
+    <Card
+      title="Latency"
+      testId="chart-latency"
+      legend={c.series}
+      stats={
+        <>
+          <Stat label="p50" value={formatValue(d.whole.latency.p50, "ms")} testId="stat-p50" />
+          <Stat label="p99" value={formatValue(d.whole.latency.p99, "ms")} testId="stat-p99" />
+          <span data-testid="latency-limit">{near ? "limit 500 ms (dashed)" : `limit 500 ms, above the chart`}</span>
+        </>
+      }
+    >
+      {chart(p.view, c.data, c.series, "ms", d.markers, near ? { lines: [{ y: LATENCY_LIMIT_MS, label: "500 ms", extend: true }] } : {})}
+    </Card>
+  );
+}
+
+export async function PredictionsCard(p: Props) {
+  const d = await load(p);
+  if (!d) return null;
+  const c = predictionChart(d.series);
+  const w = d.whole.predictions;
+  let stat: React.ReactNode;
+  if (w.kind === "classes") {
+    const total = Object.values(w.counts).reduce((a, b) => a + b, 0);
+    const [top, n] = Object.entries(w.counts).sort((a, b) => b[1] - a[1])[0] ?? ["—", 0];
+    stat = <Stat label={`top class ${top}`} value={formatValue(total ? n / total : null, "ratio")} testId="stat-top-class" />;
+  } else {
+    stat = <Stat label="mean prediction" value={formatValue(w.mean, "number")} testId="stat-prediction-mean" />;
+  }
+  return (
+    <Card title={c.kind === "classes" ? "Prediction mix" : "Predicted values"} testId="chart-predictions" legend={c.series} stats={stat}>
+      {chart(p.view, c.data, c.series, c.kind === "classes" ? "count" : "number", d.markers, c.kind === "classes" ? { stacked100: true } : {})}
+    </Card>
+  );
+}
+
+export async function ConfidenceCard(p: Props) {
+  const d = await load(p);
+  if (!d) return null;
+  const c = confidenceChart(d.series);
+  return (
+    <Card
+      title="Confidence"
+      testId="chart-confidence"
+      legend={c.series}
+      stats={
+        <>
+          <Stat label="p25" value={formatValue(d.whole.confidence.p25, "number")} testId="stat-confidence-p25" />
+          <Stat label="median" value={formatValue(d.whole.confidence.p50, "number")} testId="stat-confidence-p50" />
+        </>
+      }
+    >
+      {d.whole.confidence.count === 0 ? (
+        <p className="flex h-[180px] items-center justify-center text-sm">No prediction in this range carried probabilities or a confidence.</p>
+      ) : (
+        chart(p.view, c.data, c.series, "number", d.markers, { yMax: 1, lines: [{ y: 0.6, label: "0.6" }] })
+      )}
+    </Card>
+  );
+}
+
+export async function PerformanceCard(p: Props) {
+  const d = await load(p);
+  if (!d) return null;
+  const c = performanceChart(d.series);
+  const perf = d.whole.performance;
+  const main =
+    perf === null ? null : perf.kind === "classification" ? { label: "accuracy", v: perf.accuracy, unit: "ratio" as const } : { label: "MAE", v: perf.mae, unit: "number" as const };
+  return (
+    <Card
+      title="Performance"
+      testId="chart-performance"
+      legend={c.series}
+      stats={
+        <>
+          <Stat label={main?.label ?? (c.kind === "regression" ? "MAE" : "accuracy")} value={formatValue(main?.v ?? null, main?.unit ?? "ratio")} testId="stat-performance" />
+          <Stat label="labelled" value={formatValue(d.whole.labels.coverage, "ratio")} testId="stat-coverage" />
+        </>
+      }
+    >
+      {d.whole.labels.labelled === 0 ? (
+        <p className="flex h-[180px] items-center justify-center px-6 text-center text-sm">
+          No labels yet for this range. Send ground truth with POST /api/v1/labels; performance appears as labels arrive.
+        </p>
+      ) : (
+        chart(p.view, c.data, c.series, c.kind === "regression" ? "number" : "ratio", d.markers, { rightUnit: "ratio", ...(c.kind === "classification" ? { yMax: 1 } : {}) })
+      )}
+    </Card>
+  );
+}
+
+/** The confusion matrix of the whole range (rows: actual, columns: predicted), or the regression residual summary. */
+export async function ConfusionCard(p: Props) {
+  const d = await load(p);
+  if (!d) return null;
+  const perf = d.whole.performance;
+  if (perf === null)
+    return (
+      <Card title="Confusion matrix" testId="chart-confusion" stats={null}>
+        <p className="py-6 text-center text-sm">No labelled predictions in this range.</p>
+      </Card>
+    );
+  if (perf.kind === "regression") {
+    const rows: [string, number | null][] = [
+      ["MAE", perf.mae],
+      ["RMSE", perf.rmse],
+      ["MAPE", perf.mape],
+      ["R²", perf.r2],
+    ];
+    return (
+      <Card title="Residuals" testId="chart-confusion" stats={<Stat label="labelled" value={formatValue(d.whole.labels.labelled, "count")} testId="stat-labelled" />}>
+        <dl className="grid grid-cols-2 gap-3 py-2 sm:grid-cols-4">
+          {rows.map(([k, v]) => (
+            <div key={k} className="rounded-lg bg-slate-50 p-3 dark:bg-slate-800/60">
+              <dt className="text-xs">{k}</dt>
+              <dd className="text-lg font-semibold tabular-nums text-slate-900 dark:text-slate-100" data-testid={`residual-${k}`}>
+                {formatValue(v, "number")}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      </Card>
+    );
+  }
+  const { classes, matrix } = perf.confusion;
+  const max = Math.max(1, ...matrix.flat());
+  return (
+    <Card title="Confusion matrix" testId="chart-confusion" stats={<Stat label="labelled" value={formatValue(d.whole.labels.labelled, "count")} testId="stat-labelled" />}>
+      <div className="overflow-x-auto">
+        <table className="text-xs tabular-nums" data-testid="confusion">
+          <caption className="sr-only">Rows are the actual class, columns the predicted class</caption>
+          <thead>
+            <tr>
+              <th scope="col" className="px-2 py-1 text-left font-normal">actual ↓ predicted →</th>
+              {classes.map((c) => (
+                <th key={c} scope="col" className="px-2 py-1 text-right font-medium text-slate-700 dark:text-slate-300">
+                  {c}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {matrix.map((row, i) => (
+              <tr key={classes[i]}>
+                <th scope="row" className="px-2 py-1 text-left font-medium text-slate-700 dark:text-slate-300">
+                  {classes[i]}
+                </th>
+                {row.map((n, j) => {
+                  const a = n / max;
+                  return (
+                    <td
+                      key={classes[j]}
+                      className={`px-3 py-1.5 text-right text-slate-900 dark:text-slate-100 ${i === j ? "font-semibold" : ""}`}
+                      // at most 62 % blue, so dark text (light theme) and light text (dark theme) both keep their contrast
+                      style={{ background: `rgba(0, 114, 178, ${(0.06 + 0.56 * a).toFixed(3)})` }}
+                      data-testid={`cm-${i}-${j}`}
+                    >
+                      {n.toLocaleString("en-US")}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Card>
+  );
+}

@@ -1,0 +1,128 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Suspense } from "react";
+import { RangeControls } from "@/components/model/RangeControls";
+import { ChartSkeleton } from "@/components/ui/Skeleton";
+import { Time } from "@/components/ui/Time";
+import { taskLabel } from "@/lib/domain/model";
+import { formatCount } from "@/lib/format";
+import { getModel } from "@/lib/queries/getModel";
+import { ConfidenceCard, ConfusionCard, LatencyCard, PerformanceCard, PredictionsCard, RequestsCard } from "./_charts/Charts";
+import { parseModelView, RANGES } from "./searchParams";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ model: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: decodeURIComponent((await params).model) };
+}
+
+export default async function ModelPage({ params, searchParams }: Props) {
+  const id = decodeURIComponent((await params).model);
+  const [model, sp] = await Promise.all([getModel(id, { labels: false }), searchParams]);
+  if (!model) notFound();
+  const view = parseModelView(sp, new Date());
+  const cards = [
+    { C: RequestsCard, label: "Loading requests" },
+    { C: LatencyCard, label: "Loading latency" },
+    { C: PredictionsCard, label: "Loading predictions" },
+    { C: ConfidenceCard, label: "Loading confidence" },
+    { C: PerformanceCard, label: "Loading performance" },
+    { C: ConfusionCard, label: "Loading the confusion matrix" },
+  ];
+  const enc = encodeURIComponent(model.id);
+  return (
+    <div className="space-y-5">
+      <div className="space-y-2">
+        <nav className="text-sm text-slate-500 dark:text-slate-400" aria-label="Breadcrumb">
+          <Link href="/" className="hover:underline">
+            Models
+          </Link>{" "}
+          / <span aria-current="page">{model.name}</span>
+        </nav>
+        <div className="flex flex-wrap items-end justify-between gap-3">
+          <div className="min-w-0">
+            <h1 className="break-all text-xl font-semibold tracking-tight text-slate-900 dark:text-slate-100 sm:break-normal">{model.name}</h1>
+            <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="model-facts">
+              {taskLabel(model.task)}
+              {model.classes.length > 0 && <> · classes {model.classes.join(", ")}</>} · {formatCount(model.counts.events)} events ·{" "}
+              {formatCount(model.counts.labelled)} labelled
+            </p>
+          </div>
+          <nav aria-label="Model views" className="flex gap-1 text-sm">
+            <span aria-current="page" className="rounded-md bg-slate-100 px-2.5 py-1.5 font-medium text-slate-900 dark:bg-slate-800 dark:text-white">
+              Performance
+            </span>
+            <Link href={`/models/${enc}/drift`} className="rounded-md px-2.5 py-1.5 text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-white">
+              Drift
+            </Link>
+          </nav>
+        </div>
+        <dl className="grid gap-x-6 gap-y-1 text-xs text-slate-600 dark:text-slate-400 sm:flex sm:flex-wrap">
+          <div className="flex gap-1.5">
+            <dt>Versions:</dt>
+            <dd data-testid="versions">
+              {model.versions.length === 0
+                ? "none reported"
+                : model.versions.map((v, i) => (
+                    <span key={v.version}>
+                      {i > 0 && ", "}
+                      <span className="font-medium text-slate-800 dark:text-slate-200">{v.version}</span> since <Time iso={v.firstSeen} />
+                    </span>
+                  ))}
+            </dd>
+          </div>
+          <div className="flex gap-1.5">
+            <dt>Reference:</dt>
+            <dd data-testid="reference">
+              {model.reference ? (
+                <>
+                  {formatCount(model.reference.rows)} rows{model.reference.version ? ` (version ${model.reference.version})` : ""}, uploaded{" "}
+                  <Time iso={model.reference.createdAt} />
+                </>
+              ) : (
+                <Link href={`/models/${enc}/drift`} className="text-sky-700 underline underline-offset-2 dark:text-sky-400">
+                  none yet — how to upload one
+                </Link>
+              )}
+            </dd>
+          </div>
+        </dl>
+      </div>
+
+      <RangeControls
+        ranges={Object.keys(RANGES)}
+        range={view.range}
+        from={view.from.toISOString()}
+        to={view.to.toISOString()}
+        versions={model.versions.map((v) => v.version)}
+        version={view.version}
+        segments={view.segments}
+      />
+      <p className="-mt-3 text-xs text-slate-500 dark:text-slate-400" data-testid="range-note" data-from={view.from.toISOString()} data-to={view.to.toISOString()} data-step={view.stepMs}>
+        <Time iso={view.from.toISOString()} /> – <Time iso={view.to.toISOString()} />, {view.stepMs >= 3_600_000 ? `${view.stepMs / 3_600_000} h` : `${view.stepMs / 60_000} min`} buckets. Drag across a chart to zoom in;
+        ▲ marks where a version first appeared.
+      </p>
+
+      {model.counts.events === 0 ? (
+        <section className="rounded-xl border border-dashed border-slate-300 bg-white p-6 text-sm dark:border-slate-700 dark:bg-slate-900" data-testid="model-empty">
+          <h2 className="text-base font-semibold">No predictions yet</h2>
+          <p className="mt-1 text-slate-600 dark:text-slate-400">
+            This model is defined but has not sent a prediction. Post one with <code>POST /api/v1/predictions</code> and <code>&quot;model&quot;: &quot;{model.id}&quot;</code>; the charts
+            fill in as events arrive.
+          </p>
+        </section>
+      ) : (
+        <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
+          {cards.map(({ C, label }) => (
+            <Suspense key={label} fallback={<ChartSkeleton label={label} height="h-[180px]" />}>
+              <C model={model.id} view={view} />
+            </Suspense>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,197 @@
+"use client";
+
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useState } from "react";
+import {
+  Area,
+  Bar,
+  CartesianGrid,
+  ComposedChart,
+  Line,
+  ReferenceArea,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
+import { type ChartPoint, formatValue, type SeriesSpec, type Unit } from "./format";
+
+export { type ChartPoint, formatValue, type SeriesSpec, type Unit };
+
+function axisValue(v: number, unit: Unit): string {
+  if (unit === "ratio") return `${Math.round(v * 100)}%`;
+  if (unit === "ms") return v >= 1000 ? `${v / 1000}s` : `${v}`;
+  return Math.abs(v) >= 1000 ? `${(v / 1000).toLocaleString("en-US")}k` : `${Number(v.toPrecision(3))}`;
+}
+
+const tickTime = (stepMs: number, spanMs: number) => (t: number) => {
+  const d = new Date(t);
+  if (spanMs > 2 * 86_400_000) return d.toLocaleDateString(undefined, { month: "short", day: "numeric", ...(stepMs < 86_400_000 ? { hour: "2-digit" } : {}) });
+  return d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+};
+
+/**
+ * A time series chart of the model page: lines, areas and bars over [from, to), a marker where each version first
+ * appears, optional horizontal reference lines, and drag-to-zoom: dragging across the plot pushes that range into
+ * the URL (so the browser's Back restores the previous view).
+ */
+export function TimeChart({
+  data,
+  series,
+  unit,
+  rightUnit,
+  from,
+  to,
+  stepMs,
+  markers,
+  lines = [],
+  yMax,
+  height = 180,
+  stacked100 = false,
+}: {
+  data: ChartPoint[];
+  series: SeriesSpec[];
+  unit: Unit;
+  rightUnit?: Unit;
+  from: number;
+  to: number;
+  stepMs: number;
+  markers: { t: number; version: string }[];
+  lines?: { y: number; label: string; extend?: boolean }[];
+  yMax?: number;
+  height?: number;
+  stacked100?: boolean;
+}) {
+  const router = useRouter();
+  const path = usePathname();
+  const params = useSearchParams();
+  const [drag, setDrag] = useState<{ a: number; b: number } | null>(null);
+  const fmtTick = tickTime(stepMs, to - from);
+  const at = (label: unknown) => (label === undefined || label === null ? null : Number(label));
+
+  const zoom = () => {
+    if (!drag) return;
+    const a = Math.min(drag.a, drag.b);
+    const b = Math.max(drag.a, drag.b) + stepMs;
+    setDrag(null);
+    if (b - a < 2 * stepMs) return; // a click, not a drag
+    const next = new URLSearchParams(params);
+    next.delete("range");
+    next.set("from", new Date(a).toISOString());
+    next.set("to", new Date(b).toISOString());
+    router.push(`${path}?${next}`, { scroll: false });
+  };
+
+  return (
+    <div className="select-none" style={{ height }}>
+      <ResponsiveContainer width="100%" height="100%">
+        <ComposedChart
+          data={data}
+          margin={{ top: 8, right: rightUnit ? 4 : 12, bottom: 0, left: 0 }}
+          stackOffset={stacked100 ? "expand" : "none"}
+          onMouseDown={(s) => {
+            const t = at(s.activeLabel);
+            if (t !== null) setDrag({ a: t, b: t });
+          }}
+          onMouseMove={(s) => {
+            const t = at(s.activeLabel);
+            if (drag && t !== null) setDrag({ ...drag, b: t });
+          }}
+          onMouseUp={zoom}
+          onMouseLeave={() => setDrag(null)}
+        >
+          <CartesianGrid vertical={false} stroke="currentColor" strokeOpacity={0.12} />
+          <XAxis
+            dataKey="t"
+            type="number"
+            scale="time"
+            domain={[from, to]}
+            tickFormatter={fmtTick}
+            tick={{ fontSize: 11, fill: "currentColor" }}
+            stroke="currentColor"
+            strokeOpacity={0.3}
+            minTickGap={28}
+          />
+          <YAxis
+            yAxisId="left"
+            tickFormatter={(v: number) => axisValue(v, stacked100 ? "ratio" : unit)}
+            tick={{ fontSize: 11, fill: "currentColor" }}
+            stroke="currentColor"
+            strokeOpacity={0.3}
+            width={44}
+            domain={stacked100 ? [0, 1] : [0, yMax ?? "auto"]}
+            allowDecimals={unit !== "count"}
+          />
+          {rightUnit && (
+            <YAxis
+              yAxisId="right"
+              orientation="right"
+              domain={[0, 1]}
+              tickFormatter={(v: number) => axisValue(v, rightUnit)}
+              tick={{ fontSize: 11, fill: "currentColor" }}
+              stroke="currentColor"
+              strokeOpacity={0.3}
+              width={40}
+            />
+          )}
+          <Tooltip
+            isAnimationActive={false}
+            labelFormatter={(t) => {
+              const d = new Date(Number(t));
+              return `${d.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" })} (${d.toISOString().slice(11, 16)} UTC)`;
+            }}
+            formatter={(v, name, item) => {
+              const spec = series.find((s) => s.key === item.dataKey);
+              const u = spec?.axis === "right" && rightUnit ? rightUnit : unit;
+              return [formatValue(typeof v === "number" ? v : null, u), spec?.label ?? String(name)];
+            }}
+            contentStyle={{ fontSize: 12, borderRadius: 8, background: "var(--chart-tooltip-bg)", color: "var(--chart-tooltip-fg)", border: "1px solid rgb(148 163 184 / 0.4)" }}
+          />
+          {series.map((s) => {
+            const common = { dataKey: s.key, name: s.label, yAxisId: s.axis ?? "left", isAnimationActive: false } as const;
+            if (s.kind === "bar") return <Bar key={s.key} {...common} stackId={s.stack} fill={s.color} maxBarSize={24} />;
+            if (s.kind === "area")
+              return <Area key={s.key} {...common} type="monotone" stackId={s.stack} stroke={s.color} fill={s.color} fillOpacity={s.axis === "right" ? 0.12 : 0.5} strokeWidth={s.axis === "right" ? 0 : 1} connectNulls={false} />;
+            return (
+              <Line key={s.key} {...common} type="monotone" stroke={s.color} strokeWidth={s.dashed ? 1.25 : 1.75} strokeDasharray={s.dashed ? "4 3" : undefined} dot={false} connectNulls={false} />
+            );
+          })}
+          {lines.map((l) => (
+            <ReferenceLine key={l.label} yAxisId="left" y={l.y} ifOverflow={l.extend ? "extendDomain" : "discard"} stroke="#b45309" strokeDasharray="6 3" label={{ value: l.label, position: "insideTopRight", fontSize: 11, fill: "currentColor" }} />
+          ))}
+          {markers
+            .filter((m) => m.t >= from && m.t <= to)
+            .map((m) => (
+              <ReferenceLine
+                key={m.version}
+                yAxisId="left"
+                x={m.t}
+                stroke="#7c3aed"
+                strokeWidth={1.5}
+                className="deploy-marker"
+                label={{ value: `▲ ${m.version}`, position: "insideTopLeft", fontSize: 11, fill: "#7c3aed" }}
+              />
+            ))}
+          {drag && drag.a !== drag.b && <ReferenceArea yAxisId="left" x1={Math.min(drag.a, drag.b)} x2={Math.max(drag.a, drag.b)} fill="#0284c7" fillOpacity={0.15} />}
+        </ComposedChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
+/** The chart's series names as a legend in text, with their colour as a swatch. */
+export function ChartLegend({ series }: { series: SeriesSpec[] }) {
+  return (
+    <ul className="flex flex-wrap gap-x-3 gap-y-1 text-[11px] text-slate-600 dark:text-slate-400">
+      {series
+        .filter((s) => !s.hideInLegend)
+        .map((s) => (
+          <li key={s.key} className="inline-flex items-center gap-1">
+            <span aria-hidden className="inline-block h-2 w-3 rounded-sm" style={{ background: s.color, opacity: s.dashed ? 0.6 : 1 }} />
+            {s.label}
+          </li>
+        ))}
+    </ul>
+  );
+}
