@@ -178,7 +178,7 @@ test.describe.serial("drift page", () => {
     await expect(page.getByTestId("kind-psi")).toHaveText("distance");
     await expect(page.getByTestId("kind-chi2")).toContainText("p-value");
     await expect(page.getByTestId("kind-ks")).toContainText("p-value");
-    await expect(page.getByTestId("bins-table").locator("tbody tr")).toHaveCount(10);
+    await expect(page.getByTestId("bins-table").locator("tbody tr")).toHaveCount(18); // deciles + 8 tail quantiles (issue #14)
     expect(new URL(page.url()).searchParams.get("cell")).toBe(`f-01@${start}`);
 
     // ← moves to the previous window

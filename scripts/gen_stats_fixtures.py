@@ -26,6 +26,9 @@ from scipy.spatial.distance import jensenshannon
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib", "stats", "__fixtures__")
 DECILES = np.arange(1, 10) / 10
+# the reference quantiles numerical bins are frozen at (lib/stats/bins.ts REFERENCE_QUANTILES, issue #14):
+# 0.5, 1, 2.5, 5 %, the deciles, 95, 97.5, 99, 99.5 %
+REFERENCE_QUANTILES = np.array([0.005, 0.01, 0.025, 0.05, *DECILES, 0.95, 0.975, 0.99, 0.995])
 
 
 def enc_num(x):
@@ -124,7 +127,7 @@ def ztest(x1, n1, x2, n2):
 def frozen_bins_numeric(r):
     uniq = np.unique(r)
     if len(uniq) > 20:
-        edges = np.unique(np.quantile(r, DECILES))
+        edges = np.unique(np.quantile(r, REFERENCE_QUANTILES))
         return {"kind": "numeric", "edges": [float(e) for e in edges]}
     return {"kind": "values", "values": [float(v) for v in uniq]}
 
@@ -216,6 +219,18 @@ def evidently(r, c, ftype):
     return {"method": "z", "statistic": float(z), "pValue": p, "threshold": 0.05, "drifted": bool(p < 0.05)}
 
 
+def ad_binned(rc, cc):
+    """Two-sample Anderson-Darling A2kN on grouped data: scipy's own _anderson_ksamp_right (the midrank=False
+    statistic of scipy.stats.anderson_ksamp before standardisation) on the bin indices as tied observations."""
+    from scipy.stats._morestats import _anderson_ksamp_right
+    idx = np.arange(len(rc))
+    samples = [np.repeat(idx, rc.astype(int)), np.repeat(idx, cc.astype(int))]
+    Z = np.sort(np.concatenate(samples))
+    Zstar = np.unique(Z)
+    n = np.array([len(samples[0]), len(samples[1])])
+    return {"statistic": float(_anderson_ksamp_right(samples, Z, Zstar, 2, n, int(n.sum())))}
+
+
 def numeric_case(name, ref, cur, note):
     r, rmiss = clean_num(ref)
     c, cmiss = clean_num(cur)
@@ -235,6 +250,8 @@ def numeric_case(name, ref, cur, note):
     exp["evidentlyPsi"] = float(np.sum((rp - cp) * np.log(rp / cp)))
     rp, cp = ev_binned(r, c, "numerical", False)
     exp["evidentlyJsNats"] = float(jensenshannon(rp, cp))
+    if bins["kind"] == "numeric":
+        exp["adBinned"] = ad_binned(rc, cc)
     if len(set(np.unique(r)) | set(np.unique(c))) == 2:
         lo = min(set(np.unique(r)) | set(np.unique(c)))
         exp["ztest"] = ztest(float(np.sum(r != lo)), len(r), float(np.sum(c != lo)), len(c))

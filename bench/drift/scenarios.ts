@@ -76,9 +76,9 @@ export const SCENARIOS: Scenario[] = [
 ];
 
 /** Builds the reference profile from `n` rows of BASE (seeded). */
-export function buildReference(n: number, seed: number): ReferenceProfile {
+export function buildReference(n: number, seed: number, binQuantiles?: readonly number[]): ReferenceProfile {
   const rng = createRandom(seed);
-  const b = createProfileBuilder({ featureTypes: FEATURES, task: "binary_classification", seed });
+  const b = createProfileBuilder({ featureTypes: FEATURES, task: "binary_classification", seed, ...(binQuantiles ? { binQuantiles } : {}) });
   const names = Object.keys(FEATURES) as FeatureName[];
   for (let i = 0; i < n; i++) {
     const features: Record<string, unknown> = {};

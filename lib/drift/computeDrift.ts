@@ -23,7 +23,7 @@ export type FeatureDrift = {
   /** BH-adjusted p-value of the default verdict's test (absent when not tested) */
   pValue?: number;
   /** the default verdict's test behind `pValue` (absent when not tested) */
-  pValueMethod?: "chi2" | "ztest";
+  pValueMethod?: "chi2" | "ztest" | "chi2_ad";
   /** why the default verdict is insufficient_data */
   reason?: string;
   /**
@@ -129,7 +129,7 @@ function prepare(profile: FeatureProfile, window: WindowFeature | undefined, raw
     window: w,
     ref,
     ...(raw ? { raw: cleanRaw(raw, profile.type) } : {}),
-    verdictInput: { name: profile.name, type, ref, cur: w.counts },
+    verdictInput: { name: profile.name, type, ref, cur: w.counts, ...(profile.bins.kind === "numeric" ? { ordered: true } : {}) },
   };
 }
 

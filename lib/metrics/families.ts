@@ -48,7 +48,7 @@ export const F = {
   ),
   driftPValue: def(
     "ml_feature_drift_p_value",
-    "p-value of the test behind a feature's drift verdict: the default verdict's chi2 or ztest, Benjamini-Hochberg adjusted across the model's features, or the named test's own.",
+    "p-value of the test behind a feature's drift verdict: the default verdict's chi2_ad (numerical), chi2 (categorical) or ztest (binary), Benjamini-Hochberg adjusted across the model's features, or the named test's own.",
   ),
   driftDetected: def("ml_feature_drift_detected", "1 when the feature drifted in the drift window, 0 when not; absent with too little data (fewer than 200 values)."),
   missing: def("ml_feature_missing_ratio", "Share of the drift window's events in which the feature was absent or null.", "ratio"),

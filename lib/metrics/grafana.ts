@@ -127,7 +127,7 @@ function panelSpecs(): { title: string; type: string; unit?: string; description
       description: "The drift score that decides each feature's verdict, beside its threshold (dashed).",
       targets: [
         { expr: `${F.driftScore.name}{${MF}}`, legendFormat: "{{model_name}} {{feature_name}} {{method}}" },
-        { expr: `${F.driftThreshold.name}{${MF}, method!~"chi2|ztest"}`, legendFormat: "{{model_name}} {{feature_name}} {{method}} threshold" },
+        { expr: `${F.driftThreshold.name}{${MF}, method!~"chi2|chi2_ad|ztest"}`, legendFormat: "{{model_name}} {{feature_name}} {{method}} threshold" },
       ],
       fieldConfig: { overrides: [{ matcher: { id: "byRegexp", options: ".*threshold$" }, properties: [{ id: "custom.lineStyle", value: { fill: "dash", dash: [10, 10] } }] }] },
     },

@@ -23,7 +23,7 @@
  *   f·mis    wrong type for the feature (e.g. a string for a numerical feature)
  *   f·oor    numerical value outside the declared [min, max]
  *   f·nn, f·s, f·ss, f¦min, f¦max     numerical values: count, sum, sum of squares, min, max (¦ is MINMAX)
- *   f·b·<i>  count in the reference's numeric bin i (decile bins)
+ *   f·b·<i>  count in the reference's numeric bin i (bins at REFERENCE_QUANTILES: deciles + tails)
  * A regression model's prediction is counted in the feature documents too, as a numerical feature named
  * PREDICTION_KEY (lib/domain/model.ts) binned on the reference's prediction bins (failed predictions not counted), so its drift
  * needs no raw values. (A classifier's predicted classes are the metrics documents' pc·<class>.)

@@ -3,13 +3,19 @@
 import { describe, expect, it } from "vitest";
 import { cleanNumeric } from "./cleanNumeric";
 import { alignCounts, countIntoBins, numericBinIndex } from "./countIntoBins";
+import { DECILES, REFERENCE_QUANTILES } from "./bins";
 import { freezeBins, freezeCategoricalBins } from "./freezeBins";
 import { mergeMoments, moments, momentsVariance } from "./moments";
 
 describe("freezeBins / countIntoBins", () => {
-  it("21 distinct values → decile edges (np.quantile(range(21), 0.1…0.9) = 2, 4, …, 18), right-closed", () => {
+  it("201 distinct values → the deciles and the tail quantiles 0.5, 1, 2.5, 5, 95, 97.5, 99, 99.5 % (np.quantile type 7)", () => {
+    const ref = Array.from({ length: 201 }, (_, i) => i);
+    expect(freezeBins(ref, "numerical")).toEqual({ kind: "numeric", edges: [1, 2, 5, 10, 20, 40, 60, 80, 100, 120, 140, 160, 180, 190, 195, 198, 199] });
+    expect(REFERENCE_QUANTILES).toHaveLength(17);
+  });
+  it("21 distinct values, decile quantiles → decile edges (np.quantile(range(21), 0.1…0.9) = 2, 4, …, 18), right-closed", () => {
     const ref = Array.from({ length: 21 }, (_, i) => i);
-    const bins = freezeBins(ref, "numerical");
+    const bins = freezeBins(ref, "numerical", DECILES);
     expect(bins).toEqual({ kind: "numeric", edges: [2, 4, 6, 8, 10, 12, 14, 16, 18] });
     // 2 is in (−∞, 2]; 2.0001 in (2, 4]; 19 in (18, ∞)
     expect(countIntoBins(bins, [2, 2.0001, 19, -5, NaN, null, Infinity]).counts).toEqual([2, 1, 0, 0, 0, 0, 0, 0, 0, 1]);

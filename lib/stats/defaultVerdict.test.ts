@@ -1,6 +1,6 @@
 // Default verdict: unit cases and a deterministic simulation of its false-alarm rate and power.
 import { describe, expect, it } from "vitest";
-import { type Bins, DECILES } from "./bins";
+import { type Bins, REFERENCE_QUANTILES } from "./bins";
 import { alignCounts, countIntoBins, countNumericInto } from "./countIntoBins";
 import { defaultVerdict, type VerdictFeatureInput, type VerdictFeatureType } from "./defaultVerdict";
 import { freezeBins, freezeCategoricalBins } from "./freezeBins";
@@ -79,48 +79,61 @@ const FEATURES: Gen[] = [
 ];
 
 describe("defaultVerdict — simulation (seeded, deterministic)", () => {
-  it("false alarms on 1,000 no-drift windows × 1,000 values × 20 features: ≤ 5 % per feature and for the dataset alarm", () => {
+  // The false-alarm rate a Bonferroni alarm bounds is over references as well as windows: every window of one
+  // reference shares that reference's sampling noise, so one reference's rate scatters around it (issue #14: with
+  // the tail bins and Anderson–Darling, the first reference drawn here alarms on 8 % of its windows, the next four
+  // on 2.5–4 %). 1,000 windows = 5 references × 200 windows.
+  it("false alarms on 1,000 no-drift windows (5 references × 200) × 1,000 values × 20 features: ≤ 5 % per feature and for the dataset alarm", () => {
     expect(FEATURES.length).toBe(20);
     const rng = createRandom(20261120);
     const REF = 5000;
-    const WINDOWS = 1000;
+    const REFERENCES = 5;
+    const WINDOWS = 200;
     const M = 1000;
-    const frozen = FEATURES.map((g) => {
-      const ref = Array.from({ length: REF }, () => g.draw(rng));
-      const bins: Bins = g.type === "numerical" ? freezeBins(ref as number[], "numerical") : freezeCategoricalBins(ref);
-      return { bins, refCounts: countIntoBins(bins, ref), edges: bins.kind === "numeric" ? Float64Array.from(bins.edges) : null };
-    });
     const featureAlarms = new Array<number>(FEATURES.length).fill(0);
     let datasetAlarms = 0;
     let insufficient = 0;
+    const perReference: number[] = [];
     const buf = new Float64Array(M);
-    for (let w = 0; w < WINDOWS; w++) {
-      const inputs: VerdictFeatureInput[] = FEATURES.map((g, f) => {
-        const fr = frozen[f];
-        let cur;
-        if (fr.edges) {
-          for (let i = 0; i < M; i++) buf[i] = g.draw(rng) as number;
-          const counts = new Float64Array(fr.edges.length + 1);
-          countNumericInto(fr.edges, buf, counts);
-          cur = { counts: Array.from(counts), missing: 0 };
-        } else {
-          cur = countIntoBins(fr.bins, Array.from({ length: M }, () => g.draw(rng)));
-        }
-        const a = alignCounts(fr.bins, fr.refCounts, cur);
-        return { name: `f${f}`, type: g.type, ref: a.ref, cur: a.cur };
+    for (let r = 0; r < REFERENCES; r++) {
+      const frozen = FEATURES.map((g) => {
+        const ref = Array.from({ length: REF }, () => g.draw(rng));
+        const bins: Bins = g.type === "numerical" ? freezeBins(ref as number[], "numerical") : freezeCategoricalBins(ref);
+        return { bins, refCounts: countIntoBins(bins, ref), edges: bins.kind === "numeric" ? Float64Array.from(bins.edges) : null };
       });
-      const v = defaultVerdict(inputs);
-      v.features.forEach((fv, f) => {
-        if (fv.drifted === true) featureAlarms[f]++;
-        if (fv.drifted === "insufficient_data") insufficient++;
-      });
-      if (v.alarm) datasetAlarms++;
+      let alarms = 0;
+      for (let w = 0; w < WINDOWS; w++) {
+        const inputs: VerdictFeatureInput[] = FEATURES.map((g, f) => {
+          const fr = frozen[f];
+          let cur;
+          if (fr.edges) {
+            for (let i = 0; i < M; i++) buf[i] = g.draw(rng) as number;
+            const counts = new Float64Array(fr.edges.length + 1);
+            countNumericInto(fr.edges, buf, counts);
+            cur = { counts: Array.from(counts), missing: 0 };
+          } else {
+            cur = countIntoBins(fr.bins, Array.from({ length: M }, () => g.draw(rng)));
+          }
+          const a = alignCounts(fr.bins, fr.refCounts, cur);
+          // numerical features on frozen edges have ordered bins, as computeDrift passes them (chi-square + Anderson–Darling)
+          return { name: `f${f}`, type: g.type, ref: a.ref, cur: a.cur, ...(fr.edges ? { ordered: true } : {}) };
+        });
+        const v = defaultVerdict(inputs);
+        v.features.forEach((fv, f) => {
+          if (fv.drifted === true) featureAlarms[f]++;
+          if (fv.drifted === "insufficient_data") insufficient++;
+        });
+        if (v.alarm) alarms++;
+      }
+      datasetAlarms += alarms;
+      perReference.push(alarms / WINDOWS);
     }
-    const rates = featureAlarms.map((a) => a / WINDOWS);
-    console.log(`per-feature false-alarm rates: ${rates.join(" ")}; dataset alarm rate ${datasetAlarms / WINDOWS}`);
+    const total = REFERENCES * WINDOWS;
+    const rates = featureAlarms.map((a) => a / total);
+    console.log(`per-feature false-alarm rates: ${rates.join(" ")}; dataset alarm rate ${datasetAlarms / total} (per reference ${perReference.join(" ")})`);
     expect(insufficient).toBe(0);
     for (const r of rates) expect(r).toBeLessThanOrEqual(0.05);
-    expect(datasetAlarms / WINDOWS).toBeLessThanOrEqual(0.05);
+    expect(datasetAlarms / total).toBeLessThanOrEqual(0.05);
   });
 
   it("a 0.2-σ mean shift on 5,000 values is detected by the default verdict, with the dataset alarm", () => {
@@ -128,14 +141,14 @@ describe("defaultVerdict — simulation (seeded, deterministic)", () => {
     const ref = Array.from({ length: 5000 }, () => rng.normal());
     const cur = Array.from({ length: 5000 }, () => rng.normal() + 0.2);
     const bins = freezeBins(ref, "numerical");
-    expect(bins.kind === "numeric" && bins.edges.length).toBe(DECILES.length);
+    expect(bins.kind === "numeric" && bins.edges.length).toBe(REFERENCE_QUANTILES.length);
     const a = alignCounts(bins, countIntoBins(bins, ref), countIntoBins(bins, cur));
     // 19 unshifted companions so that BH runs over a realistic family of 20 features
     const others: VerdictFeatureInput[] = Array.from({ length: 19 }, (_, i) => {
       const c = Array.from({ length: 5000 }, () => rng.normal());
-      return { name: `n${i}`, type: "numerical", ref: a.ref, cur: alignCounts(bins, countIntoBins(bins, ref), countIntoBins(bins, c)).cur };
+      return { name: `n${i}`, type: "numerical", ref: a.ref, cur: alignCounts(bins, countIntoBins(bins, ref), countIntoBins(bins, c)).cur, ordered: true };
     });
-    const shifted: VerdictFeatureInput = { name: "shifted", type: "numerical", ref: a.ref, cur: a.cur };
+    const shifted: VerdictFeatureInput = { name: "shifted", type: "numerical", ref: a.ref, cur: a.cur, ordered: true };
     const v = defaultVerdict([shifted, ...others]);
     const f = v.features[0];
     expect(f.significant).toBe(true);

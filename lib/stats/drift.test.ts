@@ -7,6 +7,7 @@ import { chi2Homogeneity } from "./chi2Homogeneity";
 import { cleanNumeric } from "./cleanNumeric";
 import { evidentlyDrift } from "./evidently";
 import { freezeBins, freezeCategoricalBins } from "./freezeBins";
+import { andersonDarlingBinned } from "./andersonDarling";
 import { hellinger } from "./hellinger";
 import { jsDistance } from "./jsDistance";
 import { ks2samp } from "./ks2samp";
@@ -28,6 +29,7 @@ type Expected = {
   js: number;
   hellinger: number;
   chi2: { statistic: number; pValue: number; dof: number };
+  adBinned?: { statistic: number };
   ks?: { statistic: number; pValue: number; method: "exact" | "asymp" };
   wasserstein?: number;
   ztest?: { statistic: number; pValue: number };
@@ -89,6 +91,9 @@ describe("drift methods match scipy on the fixture cases", () => {
       expectClose(chi.statistic, e.chi2.statistic, "chi2 statistic");
       expectClose(chi.pValue, e.chi2.pValue, "chi2 p");
 
+      if (e.adBinned) {
+        expectClose(andersonDarlingBinned(aligned.ref, aligned.cur).statistic, e.adBinned.statistic, "anderson-darling (binned)");
+      }
       if (e.ks && refClean && curClean) {
         const ks = ks2samp(refClean, curClean);
         expect(ks.method).toBe(e.ks.method);

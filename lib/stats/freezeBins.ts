@@ -1,21 +1,24 @@
-import { type Bins, type ValueBins, DECILES, DECILE_MIN_DISTINCT, categoryKey, compareKeys } from "./bins";
+import { type Bins, type ValueBins, DECILE_MIN_DISTINCT, REFERENCE_QUANTILES, categoryKey, compareKeys } from "./bins";
 import { cleanNumeric } from "./cleanNumeric";
 import { quantileSorted } from "./quantile";
 
 /**
  * Freezes the bins of a numerical feature from its reference sample (DESIGN.md §Drift):
- * - more than 20 distinct finite reference values → 10 decile bins: inner edges
- *   `unique(quantile(ref, [0.1, …, 0.9]))` with type-7 (numpy default) interpolation, bins
- *   right-closed `(lo, hi]`, outer edges ±∞ (ties can collapse edges, giving fewer bins);
+ * - more than 20 distinct finite reference values → edges at the reference quantiles `quantiles` (default
+ *   `REFERENCE_QUANTILES`: 0.5, 1, 2.5, 5 %, the deciles, 95, 97.5, 99, 99.5 % — 18 bins; issue #14 added the tail
+ *   quantiles so a change inside the top or bottom decile is seen): inner edges `unique(quantile(ref, quantiles))`
+ *   with type-7 (numpy default) interpolation, bins right-closed `(lo, hi]`, outer edges ±∞ (ties can collapse
+ *   edges, giving fewer bins). `DECILES` gives the pre-#14 decile bins;
  * - otherwise one bin per distinct reference value (sorted ascending); current values not in
  *   the reference are reported by `countIntoBins` as `unseen` and become extra bins when aligned.
  * Missing values (null, NaN, ±Infinity) are ignored.
  *
  * Cost: O(n log n). Throws: RangeError if the reference has no finite value.
  *
+ * @example freezeBins(Array.from({ length: 201 }, (_, i) => i), "numerical") // { kind: "numeric", edges: [1, 2, 5, 10, 20, …, 180, 190, 195, 198, 199] }
  * @example freezeBins([1, 1, 2, 3], "numerical") // { kind: "values", values: [1, 2, 3] }
  */
-export function freezeBins(reference: ArrayLike<number | null | undefined>, kind: "numerical"): Bins {
+export function freezeBins(reference: ArrayLike<number | null | undefined>, kind: "numerical", quantiles: readonly number[] = REFERENCE_QUANTILES): Bins {
   if (kind !== "numerical") throw new RangeError(`freezeBins: unsupported kind ${String(kind)}`);
   const sorted = cleanNumeric(reference).values.sort();
   if (sorted.length === 0) throw new RangeError("freezeBins: reference has no finite value");
@@ -28,7 +31,7 @@ export function freezeBins(reference: ArrayLike<number | null | undefined>, kind
   }
   if (distinct.length <= DECILE_MIN_DISTINCT) return { kind: "values", values: distinct.map((v) => (v === 0 ? 0 : v)) };
   const edges: number[] = [];
-  for (const p of DECILES) {
+  for (const p of quantiles) {
     const e = quantileSorted(sorted, p);
     if (edges.length === 0 || e !== edges[edges.length - 1]) edges.push(e);
   }

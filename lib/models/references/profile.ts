@@ -66,7 +66,7 @@ function addValue(s: State, v: unknown): void {
     s.values[s.n++] = v;
     if (s.distinct) {
       s.distinct.set(v, (s.distinct.get(v) ?? 0) + 1);
-      if (s.distinct.size > DECILE_MIN_DISTINCT) s.distinct = null; // decile bins: counted from the values at the end
+      if (s.distinct.size > DECILE_MIN_DISTINCT) s.distinct = null; // quantile bins: counted from the values at the end
     }
     s.sample.offer(v);
     return;
@@ -81,14 +81,14 @@ function addValue(s: State, v: unknown): void {
   s.sample.offer(k);
 }
 
-function finishNumerical(name: string, s: NumState, rows: number): FeatureProfile {
+function finishNumerical(name: string, s: NumState, rows: number, quantiles?: readonly number[]): FeatureProfile {
   const values = s.values.subarray(0, s.n);
   const sample = s.sample.items();
   const base = { name, type: "numerical" as const, count: s.n, missing: rows - s.n, sample, sampled: s.n > sample.length };
   if (s.n === 0) return { ...base, binary: false, bins: { kind: "values", values: [] }, counts: [], moments: null };
   // ≤ 20 distinct values: the distinct keys give the same value bins as all values, and their counts are exact
   const distinct = s.distinct;
-  const bins = freezeBins(distinct ? [...distinct.keys()] : values, "numerical");
+  const bins = freezeBins(distinct ? [...distinct.keys()] : values, "numerical", quantiles);
   const counts = distinct && bins.kind === "values" ? bins.values.map((v) => distinct.get(v as number) ?? 0) : countIntoBins(bins, values).counts;
   return { ...base, binary: bins.kind === "values" && bins.values.length <= 2, bins, counts, moments: moments(values) };
 }
@@ -112,8 +112,8 @@ function finishCategorical(name: string, s: CatState, rows: number): FeatureProf
   return { ...base, binary: false, bins, counts };
 }
 
-function finishState(name: string, s: State, rows: number): FeatureProfile {
-  return s.type === "numerical" ? finishNumerical(name, s, rows) : finishCategorical(name, s, rows);
+function finishState(name: string, s: State, rows: number, quantiles?: readonly number[]): FeatureProfile {
+  return s.type === "numerical" ? finishNumerical(name, s, rows, quantiles) : finishCategorical(name, s, rows);
 }
 
 /**
@@ -125,16 +125,22 @@ function finishState(name: string, s: State, rows: number): FeatureProfile {
  *   (number → numerical, string/boolean → categorical); a feature that never has one is an empty categorical.
  * - Missing = rows − non-missing values: absent, null, NaN/±∞, or the wrong type (a string or boolean for a
  *   numerical feature; an object or array anywhere). Categoricals accept numbers as categories (`categoryKey`).
- * - Memory: numerical values in a doubling Float64Array (8 bytes a value, needed for the deciles); categoricals
+ * - Memory: numerical values in a doubling Float64Array (8 bytes a value, needed for the quantile edges); categoricals
  *   as a count map of at most MAX_TRACKED_CATEGORIES keys; samples of at most SAMPLE_MAX values per feature.
  * - Output is plain JSON (no Map, typed array, NaN or ∞): it can be stored as jsonb as is.
  *
- * Cost: O(1) amortised per value in `add`; `finish` O(n log n) per numerical feature with decile bins, O(n) otherwise.
+ * Cost: O(1) amortised per value in `add`; `finish` O(n log n) per numerical feature with quantile bins, O(n) otherwise.
  * Throws: Error on `add`/`finish` after `finish`.
  *
  * @example const b = createProfileBuilder({ featureTypes: { age: "numerical" }, task: "regression" }); b.add({ features: { age: 31 }, prediction: 0.4 }); b.finish().rows // 1
  */
-export function createProfileBuilder(opts: { featureTypes: Record<string, FeatureType>; task: Task; seed?: number }): {
+export function createProfileBuilder(opts: {
+  featureTypes: Record<string, FeatureType>;
+  task: Task;
+  seed?: number;
+  /** the reference quantiles numerical bins are frozen at (default lib/stats REFERENCE_QUANTILES; the drift bench compares schemes) */
+  binQuantiles?: readonly number[];
+}): {
   add(row: { features: Record<string, unknown>; prediction?: unknown }): void;
   finish(): ReferenceProfile;
 } {
@@ -165,10 +171,10 @@ export function createProfileBuilder(opts: { featureTypes: Record<string, Featur
       finished = true;
       const features: Record<string, FeatureProfile> = {};
       for (const [name, s] of states) {
-        features[name] = finishState(name, s ?? newState("categorical", 0), rows);
+        features[name] = finishState(name, s ?? newState("categorical", 0), rows, opts.binQuantiles);
         states.set(name, null); // free the values of finished features
       }
-      return { rows, features, prediction: prediction.n > 0 ? finishState(PREDICTION_NAME, prediction, rows) : null };
+      return { rows, features, prediction: prediction.n > 0 ? finishState(PREDICTION_NAME, prediction, rows, opts.binQuantiles) : null };
     },
   };
 }
