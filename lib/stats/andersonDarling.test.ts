@@ -9,7 +9,13 @@ describe("Anderson–Darling", () => {
       expect(Math.abs(adInfSf(z) - p)).toBeLessThan(5e-4);
     }
     expect(adInfCdf(0)).toBe(0);
-    expect(adInfSf(100)).toBeLessThan(1e-30);
+    expect(adInfSf(0)).toBe(1);
+    // far tail: positive and decreasing (a p-value of 0 would read as "p < 1e-300"), ~ √3·erfc(√z)
+    expect(adInfSf(100)).toBeGreaterThan(0);
+    expect(adInfSf(100)).toBeLessThan(1e-40);
+    expect(adInfSf(300)).toBeGreaterThan(0);
+    for (let z = 0.5; z < 600; z += 0.5) expect(adInfSf(z + 0.5)).toBeLessThan(adInfSf(z));
+    expect(Math.abs(adInfSf(7 + 1e-9) / adInfSf(7 - 1e-9) - 1)).toBeLessThan(1e-6);
     // continuous at the two branches' seam
     expect(Math.abs(adInfCdf(2 - 1e-9) - adInfCdf(2))).toBeLessThan(1e-5);
   });
