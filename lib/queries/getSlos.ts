@@ -9,30 +9,14 @@ import {
   BURN_WINDOWS_MS,
   burnRates,
   describeSlo,
-  type BudgetStatus,
-  type BurnRateStatus,
   type Slo,
   type SliCounts,
+  type SloStatus,
+  type SlosResponse,
 } from "../alerts/slo/objectives";
+
+export type { SloStatus, SlosResponse };
 import { latencyIndex, rowsOfWindow, rowsToFetch, sliCounts, type Interval, type SloRow } from "../alerts/slo/windows";
-
-export type SloStatus = Slo & {
-  objective: string;
-  /** the SLO window [from, to) its error budget is counted over */
-  window: { from: string; to: string };
-  errorBudget: BudgetStatus;
-  burnRates: BurnRateStatus[];
-  /** severities of the burn-rate rows that fire now */
-  firing: ("page" | "ticket")[];
-};
-
-export type SlosResponse = {
-  model: string;
-  /** every window ends here: the end of the minute in progress at evaluation time */
-  evaluatedAt: string;
-  windowEnd: string;
-  slos: SloStatus[];
-};
 
 const d = (ms: number) => new Date(ms);
 

@@ -134,6 +134,25 @@ export function burnRates(target: number, windows: ReadonlyMap<number, SliCounts
   });
 }
 
+/** An SLO as GET /api/v1/models/{model}/slos reports it. */
+export type SloStatus = Slo & {
+  objective: string;
+  /** the SLO window [from, to) its error budget is counted over */
+  window: { from: string; to: string };
+  errorBudget: BudgetStatus;
+  burnRates: BurnRateStatus[];
+  /** severities of the burn-rate rows that fire now */
+  firing: Severity[];
+};
+
+export type SlosResponse = {
+  model: string;
+  evaluatedAt: string;
+  /** every window ends here: the end of the minute in progress at evaluation time */
+  windowEnd: string;
+  slos: SloStatus[];
+};
+
 /** The default name of an SLO: its kind, or "latency-<threshold>ms". */
 export const defaultSloName = (kind: SloKind, thresholdMs: number | null) =>
   kind === "latency" ? `latency-${thresholdMs}ms` : kind;
