@@ -1,6 +1,6 @@
 import type { FeatureDrift, MethodResult } from "@/lib/drift/computeDrift";
 import { formatP, formatStat } from "./format";
-import { METHOD_INFO } from "./model";
+import { METHOD_INFO, statNumber } from "./model";
 
 /** Most bins drawn; categoricals with more show the bins where either side is largest. */
 const MAX_BINS = 30;
@@ -31,7 +31,7 @@ function Verdict({ drifted }: { drifted: boolean | "insufficient_data" }) {
 
 function methodRow(r: MethodResult) {
   const kind = r.pValue !== undefined ? "p-value" : (KIND[r.method] ?? "distance");
-  return { kind, value: kind === "p-value" ? r.pValue! : r.statistic };
+  return { kind, value: kind === "p-value" ? r.pValue! : statNumber(r.statistic) };
 }
 
 /**
@@ -194,7 +194,7 @@ export function CellDetail({ feature, referenceRows }: { feature: FeatureDrift; 
                     <td className="py-1.5 pr-2 text-right whitespace-nowrap tabular-nums" data-testid={`value-${r.method}`}>
                       {r.skipped ? "—" : kind === "p-value" ? formatP(value) : formatStat(value)}
                       {!r.skipped && kind === "p-value" && r.statistic !== null && (
-                        <div className="text-slate-500 dark:text-slate-400">stat {formatStat(r.statistic)}</div>
+                        <div className="text-slate-500 dark:text-slate-400">stat {formatStat(statNumber(r.statistic))}</div>
                       )}
                     </td>
                     <td className="py-1.5 pr-2 text-right whitespace-nowrap tabular-nums">{kind === "p-value" ? `< ${formatStat(r.threshold)}` : `≥ ${formatStat(r.threshold)}`}</td>

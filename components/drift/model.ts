@@ -1,4 +1,4 @@
-import type { DriftMethod, FeatureDrift, MethodResult, WindowDrift } from "@/lib/drift/computeDrift";
+import type { DriftMethod, FeatureDrift, JsonStatistic, MethodResult, WindowDrift } from "@/lib/drift/computeDrift";
 
 /**
  * Pure mappers from the drift API's JSON to what the heatmap draws (STYLE 9): one number per cell, the
@@ -63,8 +63,14 @@ export function pRatio(p: number, threshold: number): number {
 export function methodRatio(r: MethodResult): number | null {
   if (r.skipped) return null;
   if (r.pValue !== undefined && r.pValue !== null) return pRatio(r.pValue, r.threshold);
-  if (r.statistic === null || !(r.threshold > 0)) return null;
-  return r.statistic / r.threshold;
+  const s = statNumber(r.statistic);
+  if (s === null || !(r.threshold > 0)) return null;
+  return s / r.threshold;
+}
+
+/** The number behind a result's statistic ("Infinity" etc. are how JSON carries ±∞; null: skipped). */
+export function statNumber(s: JsonStatistic | null): number | null {
+  return s === null ? null : typeof s === "number" ? s : Number(s);
 }
 
 /** One cell from one feature's drift in one window. */
@@ -83,7 +89,7 @@ export function cellOf(f: FeatureDrift | undefined, method: HeatmapMethod) {
   }
   const r = f.results.find((x) => x.method === method);
   if (!r || r.skipped) return { ratio: null, flag: FLAG.none, value: null, p: null, reason: r?.detail ?? null };
-  return { ratio: methodRatio(r), flag: r.drifted ? FLAG.drifted : FLAG.ok, value: r.statistic, p: r.pValue ?? null, reason: null };
+  return { ratio: methodRatio(r), flag: r.drifted ? FLAG.drifted : FLAG.ok, value: statNumber(r.statistic), p: r.pValue ?? null, reason: null };
 }
 
 function emptyRow(name: string, type: string, importance: number | null): HeatmapRow {

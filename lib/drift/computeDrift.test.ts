@@ -15,12 +15,12 @@ import {
   twoProportionZTest,
   wassersteinNormed,
 } from "../stats";
-import { EVIDENTLY_TEST_NAMES } from "./methods";
+import { EVIDENTLY_TEST_NAMES, jsonStatistic, statisticValue } from "./methods";
 import { DRIFT_METHODS, type DriftMethod, type FeatureDrift, type MethodResult, computeDrift } from "./computeDrift";
 import { predictionDoc } from "./testDocs";
 import { type WindowFeature, windowPredictionCounts } from "./windowCounts";
 
-const close = (a: number | null | undefined, b: number) => expect(Math.abs((a ?? NaN) - b)).toBeLessThanOrEqual(1e-12);
+const close = (a: number | string | null | undefined, b: number) => expect(Math.abs(Number(a ?? NaN) - b)).toBeLessThanOrEqual(1e-12);
 
 const rng = createRandom(2026);
 const N = 3000;
@@ -147,6 +147,28 @@ describe("computeDrift — rules", () => {
     const refAligned = [...plan.counts, 0];
     close(result(d.features[0], "chi2").statistic, chi2Homogeneity(refAligned, w.counts).statistic);
     close(result(d.features[0], "psi").statistic, psi(refAligned, w.counts));
+  });
+
+  it("an infinite statistic is the string \"Infinity\" in JSON, not null (null means skipped; issue #14)", () => {
+    // a reference of ≤ 1,000 values with 3 categories: evidently picks its chi-square GoF, which is +∞ for a new category
+    const b = createProfileBuilder({ featureTypes: { plan: "categorical" }, task: "binary_classification" });
+    for (let i = 0; i < 600; i++) b.add({ features: { plan: ["basic", "pro", "team"][i % 3] } });
+    const small = b.finish();
+    const values = Array.from({ length: 300 }, (_, i) => ["basic", "pro", "enterprise"][i % 3]);
+    const d = computeDrift({ profile: small, window: { plan: windowOf(small.features.plan, values) }, raw: { plan: values }, methods: ["evidently", "ks"] });
+    const ev = result(d.features[0], "evidently");
+    expect(ev.detail).toBe("chisquare");
+    expect(ev.statistic).toBe("Infinity");
+    expect(ev.pValue).toBe(0);
+    expect(ev.drifted).toBe(true);
+    const json = JSON.parse(JSON.stringify(d)) as typeof d;
+    expect(result(json.features[0], "evidently").statistic).toBe("Infinity");
+    expect(statisticValue(result(json.features[0], "evidently").statistic)).toBe(Infinity);
+    // a skipped method is the only null
+    expect(result(json.features[0], "ks")).toMatchObject({ statistic: null, skipped: true });
+    expect(jsonStatistic(-Infinity)).toBe("-Infinity");
+    expect(jsonStatistic(NaN)).toBe("NaN");
+    expect(jsonStatistic(0.5)).toBe(0.5);
   });
 
   it("insufficient data: under 200 values, or no feature → dataset insufficient_data", () => {

@@ -4,7 +4,7 @@ import { type FeatureVerdict, type VerdictFeatureInput, benjaminiHochberg, categ
 import { type DriftMethod, type MethodResult, isDriftMethod, runMethod } from "./methods";
 import { type WindowFeature, windowFeatureFromValues } from "./windowCounts";
 
-export { DRIFT_METHODS, type DriftMethod, type MethodResult, DEFAULT_METHOD_THRESHOLDS, isDriftMethod, RAW_METHODS } from "./methods";
+export { DRIFT_METHODS, type DriftMethod, type JsonStatistic, type MethodResult, DEFAULT_METHOD_THRESHOLDS, isDriftMethod, RAW_METHODS, statisticValue } from "./methods";
 
 export type FeatureDrift = {
   feature: string;

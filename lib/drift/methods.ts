@@ -10,12 +10,14 @@ export const RAW_METHODS: readonly DriftMethod[] = ["ks", "wasserstein", "eviden
  * One method's result for one feature and window. `drifted`: distance ≥ threshold (psi, js, hellinger,
  * wasserstein) or p < threshold (chi2, ks, ztest); evidently uses the direction of the test it chose.
  * A method that cannot run (no raw values, wrong feature type, empty side) is `skipped` with `statistic: null`,
- * `drifted: false` and the reason in `detail`.
+ * `drifted: false` and the reason in `detail`. `null` means skipped and nothing else: a statistic that is not a
+ * finite number (Evidently's chi-square with a category unseen in the reference is +∞) is the string "Infinity"
+ * ("-Infinity", "NaN"), which JSON can carry and JSON.stringify would otherwise turn into null.
  */
 export type MethodResult = {
   method: DriftMethod;
-  /** psi/js (bits)/hellinger/normed W1 distance, χ², KS D, z; Evidently's own statistic (χ² may be Infinity: JSON null) */
-  statistic: number | null;
+  /** psi/js (bits)/hellinger/normed W1 distance, χ², KS D, z; Evidently's own statistic; null only when skipped */
+  statistic: JsonStatistic | null;
   pValue?: number;
   threshold: number;
   drifted: boolean;
@@ -28,6 +30,21 @@ export type MethodResult = {
   score?: number;
   scoreKind?: "p_value" | "distance";
 };
+
+/** A statistic as JSON carries it: a finite number, or "Infinity" / "-Infinity" / "NaN" (JSON has no such numbers). */
+export type JsonStatistic = number | "Infinity" | "-Infinity" | "NaN";
+
+/** `x` as a JsonStatistic: finite numbers unchanged, ±∞ and NaN as their names. Cost O(1). */
+export function jsonStatistic(x: number): JsonStatistic {
+  if (Number.isFinite(x)) return x;
+  return Number.isNaN(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity";
+}
+
+/** The number a JsonStatistic stands for (null stays null: skipped). Cost O(1). @example statisticValue("Infinity") // Infinity */
+export function statisticValue(s: JsonStatistic | null | undefined): number | null {
+  if (s === null || s === undefined) return null;
+  return typeof s === "number" ? s : Number(s);
+}
 
 /** Evidently's display names of the tests its automatic choice picks (lib/stats `EvidentlyMethod` → name). */
 export const EVIDENTLY_TEST_NAMES: Record<EvidentlyMethod, string> = {
@@ -69,11 +86,11 @@ function skipped(method: DriftMethod, threshold: number, detail: string): Method
 }
 
 function distance(method: DriftMethod, value: number, threshold: number): MethodResult {
-  return { method, statistic: value, threshold, drifted: value >= threshold };
+  return { method, statistic: jsonStatistic(value), threshold, drifted: value >= threshold };
 }
 
 function pTest(method: DriftMethod, statistic: number, pValue: number, threshold: number, detail?: string): MethodResult {
-  return { method, statistic, pValue, threshold, drifted: pValue < threshold, ...(detail ? { detail } : {}) };
+  return { method, statistic: jsonStatistic(statistic), pValue, threshold, drifted: pValue < threshold, ...(detail ? { detail } : {}) };
 }
 
 /**
@@ -131,7 +148,7 @@ export function runMethod(method: DriftMethod, input: MethodInput, threshold?: n
         const p = e.pValue === undefined || Number.isNaN(e.pValue) ? {} : { pValue: e.pValue };
         const isTest = e.method === "ks" || e.method === "chisquare" || e.method === "z";
         const score = isTest ? { ...("pValue" in p ? { score: p.pValue } : {}), scoreKind: "p_value" as const } : { score: e.statistic, scoreKind: "distance" as const };
-        return { method, statistic: e.statistic, ...p, threshold: e.threshold, drifted: e.drifted, detail: e.method, test: EVIDENTLY_TEST_NAMES[e.method], ...score };
+        return { method, statistic: jsonStatistic(e.statistic), ...p, threshold: e.threshold, drifted: e.drifted, detail: e.method, test: EVIDENTLY_TEST_NAMES[e.method], ...score };
       }
     }
   } catch (err) {

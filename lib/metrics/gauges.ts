@@ -1,4 +1,4 @@
-import { type DriftSettings, type FeatureDrift, RAW_METHODS } from "../drift/computeDrift";
+import { type DriftSettings, type FeatureDrift, RAW_METHODS, statisticValue } from "../drift/computeDrift";
 import { windowDrift } from "../drift/windowDrift";
 import { HOUR } from "../domain/time";
 import type { ReferenceProfile } from "../models/references/profile";
@@ -56,7 +56,7 @@ function driftSamples(
   const decided = d.decidedBy !== "default" ? d.results.find((r) => r.method === d.decidedBy) : undefined;
   if (decided && decided.statistic !== null) {
     const l = { ...labels, method: decided.method };
-    push(out, families.score, { labels: l, value: decided.statistic });
+    push(out, families.score, { labels: l, value: statisticValue(decided.statistic) as number });
     if (decided.pValue !== undefined) push(out, families.pValue, { labels: l, value: decided.pValue });
     push(out, families.threshold, { labels: l, value: decided.threshold });
   } else {

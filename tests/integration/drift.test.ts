@@ -21,7 +21,7 @@ import { rollupDifferences } from "@/lib/rollups/store/recount";
 import { call, uniqueModel } from "../helpers";
 
 const HOUR = 3_600_000;
-const close = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(b)));
+const close = (a: number, b: number) => expect(Math.abs(Number(a) - b)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(b)));
 
 describe("GET /api/v1/models/{model}/drift", () => {
   it("gives, for one window sent through the API, the statistics core's results on the same values", async () => {
