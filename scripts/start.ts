@@ -3,7 +3,8 @@
  * 1. Without DATABASE_URL, lock the data directory first, so a second start stops with a clear message before it
  *    touches anything (not even the build the first one is serving).
  * 2. Generate the Prisma client and build the app when sources changed since the last build.
- * 3. Apply pending migrations and make sure an admin credential exists.
+ * 3. Apply pending migrations (and re-bin references frozen on the pre-#14 decile bins) and make sure an admin
+ *    credential exists.
  * 4. Serve Next.js from this same process, so the route handlers find the lock held by their own pid; or, with
  *    DRIFTWATCH_WORKERS=N on PostgreSQL, from N worker processes sharing the port (node:cluster), so the app's
  *    JavaScript runs on N cores. Workers only serve: building, migrations and the admin key happen here, once.
@@ -76,6 +77,10 @@ async function main() {
   const { closeDb } = await import("../lib/db/client");
   const applied = await migrate();
   if (applied.length) console.log(`driftwatch: applied migrations ${applied.join(", ")}`);
+  // The data migration of issue #14: references (and their models' feature rollups) still on decile bins are
+  // re-binned on the quantile bins; a no-op once done (lib/models/references/rebin.ts).
+  const { rebinLegacyReferences } = await import("../lib/models/references/rebin");
+  await rebinLegacyReferences((msg) => console.log(`driftwatch: ${msg}`));
   const tokenFile = await ensureAdminAccess();
   if (tokenFile) console.log(`driftwatch: created an admin API key; its token is in ${tokenFile}`);
   // The app's own module graph opens the database again; this process keeps the directory lock.

@@ -1,5 +1,5 @@
 // Public API of the statistics core (pure functions, no I/O). See README.md.
-export { type Bins, type NumericBins, type ValueBins, DECILES, DECILE_MIN_DISTINCT, categoryKey } from "./bins";
+export { type Bins, type NumericBins, type ValueBins, DECILES, DECILE_MIN_DISTINCT, REFERENCE_QUANTILES, TAIL_QUANTILES, categoryKey } from "./bins";
 export { freezeBins, freezeCategoricalBins } from "./freezeBins";
 export { type BinCounts, type AlignedCounts, countIntoBins, countNumericInto, numericBinIndex, mergeBinCounts, alignCounts } from "./countIntoBins";
 export { type CleanNumeric, cleanNumeric } from "./cleanNumeric";
@@ -11,6 +11,7 @@ export { psi } from "./psi";
 export { jsDistance, jsDistanceBase } from "./jsDistance";
 export { hellinger } from "./hellinger";
 export { type Chi2Result, chi2Homogeneity } from "./chi2Homogeneity";
+export { type AndersonDarlingResult, adInfCdf, adInfSf, andersonDarlingBinned } from "./andersonDarling";
 export { type Ks2sampResult, KS_MAX_EXACT_N, ks2samp, ks2sampSorted, ksStatisticSorted } from "./ks2samp";
 export { wasserstein1, wasserstein1Sorted, wassersteinNormed, populationStd } from "./wasserstein";
 export { twoProportionZTest } from "./twoProportionZTest";

@@ -1,7 +1,7 @@
 import { type FeatureType, inferFeatureType, type Task } from "../../domain/model";
 import { isSummable } from "../../domain/numbers";
 import { MAX_VALUE_KEYS, OTHER_VALUE } from "../../rollups/documents";
-import { type Bins, type Moments, DECILE_MIN_DISTINCT, categoryKey, countIntoBins, freezeBins, freezeCategoricalBins, moments } from "../../stats";
+import { type Bins, type Moments, DECILE_MIN_DISTINCT, REFERENCE_QUANTILES, categoryKey, countIntoBins, freezeBins, freezeCategoricalBins, moments } from "../../stats";
 import { createReservoir, featureSeed } from "./reservoir";
 
 
@@ -42,7 +42,19 @@ export type FeatureProfile = {
   top?: { value: string; count: number }[];
 };
 
-export type ReferenceProfile = { rows: number; features: Record<string, FeatureProfile>; prediction: FeatureProfile | null };
+/**
+ * Marks a profile whose numerical bins are frozen at lib/stats REFERENCE_QUANTILES (issue #14). Profiles stored
+ * before have no mark and decile bins; `rebinLegacyReferences` (./rebin.ts) brings them over.
+ */
+export const BIN_SCHEME = "quantiles-v2";
+
+export type ReferenceProfile = {
+  rows: number;
+  features: Record<string, FeatureProfile>;
+  prediction: FeatureProfile | null;
+  /** BIN_SCHEME when numerical bins are at REFERENCE_QUANTILES; absent on profiles with the pre-#14 decile bins */
+  binScheme?: typeof BIN_SCHEME;
+};
 
 type Reservoir<T> = ReturnType<typeof createReservoir<T>>;
 type NumState = { type: "numerical"; values: Float64Array; n: number; distinct: Map<number, number> | null; sample: Reservoir<number> };
@@ -174,7 +186,12 @@ export function createProfileBuilder(opts: {
         features[name] = finishState(name, s ?? newState("categorical", 0), rows, opts.binQuantiles);
         states.set(name, null); // free the values of finished features
       }
-      return { rows, features, prediction: prediction.n > 0 ? finishState(PREDICTION_NAME, prediction, rows, opts.binQuantiles) : null };
+      return {
+        rows,
+        features,
+        prediction: prediction.n > 0 ? finishState(PREDICTION_NAME, prediction, rows, opts.binQuantiles) : null,
+        ...(opts.binQuantiles === undefined || opts.binQuantiles === REFERENCE_QUANTILES ? { binScheme: BIN_SCHEME } : {}),
+      };
     },
   };
 }

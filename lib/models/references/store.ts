@@ -22,6 +22,7 @@ export async function saveProfile(tx: Prisma.TransactionClient, referenceId: big
     rows: profile.rows,
     features: Object.fromEntries(Object.entries(profile.features).map(([k, f]) => [k, strip(f)])),
     prediction: profile.prediction ? strip(profile.prediction) : null,
+    ...(profile.binScheme ? { binScheme: profile.binScheme } : {}),
   };
   await tx.referenceSet.update({ where: { id: referenceId }, data: { profile: slim as unknown as Prisma.InputJsonValue } });
   const samples = [
