@@ -8,7 +8,8 @@ import type { ReadQuery } from "@/lib/queries/params";
  */
 export const RANGES = { "1h": HOUR, "6h": 6 * HOUR, "24h": DAY, "7d": 7 * DAY, "30d": 30 * DAY } as const;
 export type RangeName = keyof typeof RANGES;
-export const DEFAULT_RANGE: RangeName = "24h";
+/** A week: the story of a model (a deployment, an incident, a drift episode) usually spans days, not hours. */
+export const DEFAULT_RANGE: RangeName = "7d";
 
 /** Chart buckets per range: ~60–170 points, so every chart stays small whatever the range. */
 const STEPS: { upTo: number; step: number }[] = [
