@@ -1,12 +1,58 @@
 import "server-only";
 import { getDb, Prisma } from "../db/client";
 import { modelContexts } from "../rollups/store/contexts";
+import type { ModelContext } from "../rollups/context";
+import { PREDICTION_KEY } from "../domain/model";
+import type { FeatureProfile, ReferenceProfile } from "../models/references/profile";
+import type { Bins } from "../stats";
 import { ceilMs, floorMs, HOUR } from "../domain/time";
 import { countFeaturesInto } from "../rollups/featureCounts";
 import { type Doc, mergeInto } from "../rollups/documents";
 import { eventFilters, rollupFilters } from "./fetchRollups";
 import type { ReadQuery } from "./params";
 
+
+/** The model's context with its features (and a regression prediction) binned on `profile` instead of the rollups' reference. */
+function contextOn(base: ModelContext, profile: ReferenceProfile, referenceId: bigint): ModelContext {
+  const binsOf = (p: FeatureProfile | null | undefined): Bins | null => (p && !(p.bins.kind === "values" && p.bins.values.length === 0) ? p.bins : null);
+  const edgesOf = (bins: Bins | null) => (bins?.kind === "numeric" ? Float64Array.from(bins.edges) : null);
+  const predictionBins = base.task === "regression" ? binsOf(profile.prediction) : null;
+  return {
+    ...base,
+    referenceId,
+    features: base.features.map((f) => {
+      const bins = binsOf(profile.features[f.name]);
+      return { ...f, bins, edges: edgesOf(bins) };
+    }),
+    prediction: predictionBins ? { name: PREDICTION_KEY, type: "numerical", min: null, max: null, bins: predictionBins, edges: edgesOf(predictionBins) } : null,
+  };
+}
+
+/**
+ * Feature documents of the windows [start, end) binned on a reference the write path does not bin on (a version's
+ * own reference, `?version=`), counted from the raw events that match the query by the write path's own code: one
+ * query and one document per window, so memory follows one window's events. Cost: a scan of the matching events.
+ */
+export async function featureDocsOnReference(
+  model: string,
+  q: ReadQuery,
+  reference: { id: bigint; profile: ReferenceProfile },
+  windows: readonly { start: number; end: number }[],
+): Promise<Map<number, Doc>> {
+  const out = new Map<number, Doc>();
+  const base = (await modelContexts(getDb(), [model])).get(model);
+  if (!base) return out;
+  const ctx = contextOn(base, reference.profile, reference.id);
+  for (const w of windows) {
+    const rows = await getDb().$queryRaw<{ features: Record<string, unknown>; prediction: unknown; error_type: string | null }[]>(Prisma.sql`
+      SELECT features, prediction, error_type FROM prediction_events
+      WHERE model_id = ${model} AND ts >= ${new Date(w.start)} AND ts < ${new Date(w.end)} ${eventFilters(q)}`);
+    const doc: Doc = {};
+    countFeaturesInto(doc, new Map(), rows, ctx);
+    out.set(w.start, doc);
+  }
+  return out;
+}
 
 /** Feature counts of the raw events in [from, to), through the write path's own code. */
 async function rawFeatureDoc(model: string, q: ReadQuery, from: number, to: number, doc: Doc) {

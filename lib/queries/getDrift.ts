@@ -6,7 +6,7 @@ import { driftSettings, needsRawValues, type RawDriftEvent, windowDrift } from "
 import { ApiError, unprocessable } from "../errors";
 import { currentReference } from "../models/references/store";
 import { type Doc, mergeByKey } from "../rollups/documents";
-import { singleWindowFeatureDoc } from "./featureWindow";
+import { featureDocsOnReference, singleWindowFeatureDoc } from "./featureWindow";
 import { eventFilters, fetchFeatureRollups, fetchMetricRollups } from "./fetchRollups";
 import { bucketOf, bucketStarts, type ReadQuery } from "./params";
 
@@ -94,15 +94,21 @@ export async function getDrift(
       },
     ]);
   }
-  const ref = await currentReference(modelId, wantsRaw);
+  // ?version= reads against that version's own reference when it has one (issue #14), else the model's
+  const ref = await currentReference(modelId, wantsRaw, q.version);
   if (!ref) {
     throw new ApiError(409, "no_reference", `Model '${modelId}' has no reference yet; upload one with PUT /api/v1/models/${modelId}/reference.`);
   }
 
   const byBucket = (row: { bucket: Date }) => bucketOf(q, row.bucket.getTime());
-  const featureDocs = single
-    ? new Map<number, Doc>([[q.from.getTime(), await singleWindowFeatureDoc(modelId, q, ref.id)]])
-    : mergeByKey(await fetchFeatureRollups(modelId, ref.id, q), byBucket);
+  const windowSpans = bucketStarts(q).map((start) => ({ start, end: single ? q.to.getTime() : start + q.stepMs! }));
+  // The feature rollups are binned on the model's reference; a version's own reference has bins of its own, so its
+  // windows are counted from the version's raw events on those bins.
+  const featureDocs = !ref.binsRollups
+    ? await featureDocsOnReference(modelId, q, ref, windowSpans)
+    : single
+      ? new Map<number, Doc>([[q.from.getTime(), await singleWindowFeatureDoc(modelId, q, ref.id)]])
+      : mergeByKey(await fetchFeatureRollups(modelId, ref.id, q), byBucket);
   const metricDocs = mergeByKey(await fetchMetricRollups(modelId, q), byBucket);
 
   const windows: DriftResponse["windows"] = [];

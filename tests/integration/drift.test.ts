@@ -186,6 +186,48 @@ describe("GET /api/v1/models/{model}/drift", () => {
     expect(bad.body.error.details[0].path).toBe("bins");
   });
 
+  it("?version= reads against that version's own reference when it has one, else the model's (issue #14)", async () => {
+    const model = uniqueModel("verref");
+    await call(putModel, { method: "PUT", params: { model }, body: { task: "regression", features: [{ name: "x", type: "numerical" }] } });
+    const rng = createRandom(77);
+    const refAll = Array.from({ length: 2000 }, () => rng.normal());
+    const refV2 = Array.from({ length: 2000 }, () => rng.normal() + 1);
+    expect((await call(putReference, { method: "PUT", params: { model }, body: { rows: refAll.map((x) => ({ features: { x }, prediction: x })) } })).status).toBe(200);
+    expect((await call(putReference, { method: "PUT", params: { model }, body: { version: "v2", rows: refV2.map((x) => ({ features: { x }, prediction: x })) } })).status).toBe(200);
+    const hour = Math.floor((Date.now() - 3 * HOUR) / HOUR) * HOUR;
+    const v1 = Array.from({ length: 500 }, () => rng.normal());
+    const v2 = Array.from({ length: 500 }, () => rng.normal() + 1);
+    const ev = (xs: number[], version: string) => xs.map((x, i) => ({ id: `${version}-${i}`, model, version, timestamp: new Date(hour + 60_000 + i * 7000).toISOString(), features: { x }, prediction: x }));
+    await call(postPredictions, { method: "POST", body: [...ev(v1, "v1"), ...ev(v2, "v2")] });
+    const range = `from=${new Date(hour).toISOString()}&to=${new Date(hour + HOUR).toISOString()}`;
+    const get = async (query: string) => (await call(getDriftRoute, { path: `/api/v1/models/${model}/drift?${range}&methods=psi&bins=true${query}`, params: { model } })).body;
+    for (const [query, window] of [["&step=1h", "series"], ["&window=single", "single"]] as const) {
+      // v2 against v2's reference: its bins, its counts, no drift
+      const own = await get(`${query}&version=v2`);
+      expect(own.window).toBe(window);
+      expect(own.reference.version).toBe("v2");
+      const x = own.windows[0].features[0];
+      const bins = freezeBins(refV2, "numerical");
+      const a = alignCounts(bins, countIntoBins(bins, refV2), countIntoBins(bins, v2));
+      expect(x.count).toBe(500);
+      expect(x.bins.reference).toEqual(a.ref);
+      expect(x.bins.current).toEqual(a.cur);
+      close(x.results[0].statistic, psi(a.ref, a.cur));
+      expect(x.drifted).toBe(false);
+      expect(own.windows[0].prediction.count).toBe(500);
+      // v1 has no reference of its own: the model's, on which v1 does not drift either
+      const fallback = await get(`${query}&version=v1`);
+      expect(fallback.reference.version).toBeNull();
+      expect(fallback.windows[0].features[0].count).toBe(500);
+      expect(fallback.windows[0].features[0].drifted).toBe(false);
+      // all versions against the model's reference: v2's shift shows
+      const all = await get(query);
+      expect(all.reference.version).toBeNull();
+      expect(all.windows[0].features[0].count).toBe(1000);
+      expect(all.windows[0].features[0].drifted).toBe(true);
+    }
+  });
+
   it("answers 409 without a reference and 422 for sub-hour drift steps", async () => {
     const model = uniqueModel("noref");
     await call(postPredictions, { method: "POST", body: { model, features: { a: 1 }, prediction: "x" } });

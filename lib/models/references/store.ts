@@ -36,17 +36,28 @@ export async function saveProfile(tx: Prisma.TransactionClient, referenceId: big
   }
 }
 
-export type CurrentReference = { id: bigint; version: string; createdAt: Date; profile: ReferenceProfile };
+export type CurrentReference = {
+  id: bigint;
+  version: string;
+  createdAt: Date;
+  profile: ReferenceProfile;
+  /** the feature rollups are binned on this reference (the model-wide one, else the newest: the write path's choice) */
+  binsRollups: boolean;
+};
 
-/** The model's reference (the model-wide one when there is one, else the newest), with or without samples. */
-export async function currentReference(modelId: string, withSamples: boolean): Promise<CurrentReference | null> {
+/**
+ * The model's reference (the model-wide one when there is one, else the newest), with or without samples; with
+ * `version`, that version's own reference when one exists (`PUT …/reference?version=`), else the same fallback.
+ */
+export async function currentReference(modelId: string, withSamples: boolean, version?: string | null): Promise<CurrentReference | null> {
   const db = getDb();
   const sets = await db.referenceSet.findMany({
     where: { modelId, status: "ready", NOT: { profile: { equals: Prisma.DbNull } } },
     orderBy: { createdAt: "desc" },
     select: { id: true, version: true, createdAt: true, profile: true },
   });
-  const set = sets.find((s) => s.version === "") ?? sets[0];
+  const rollupSet = sets.find((s) => s.version === "") ?? sets[0];
+  const set = (version ? sets.find((s) => s.version === version) : undefined) ?? rollupSet;
   if (!set) return null;
   const profile = set.profile as unknown as ReferenceProfile;
   if (withSamples) {
@@ -56,7 +67,7 @@ export async function currentReference(modelId: string, withSamples: boolean): P
       if (target) target.sample = r.values as number[] | string[];
     }
   }
-  return { id: set.id, version: set.version, createdAt: set.createdAt, profile };
+  return { id: set.id, version: set.version, createdAt: set.createdAt, profile, binsRollups: set.id === rollupSet.id };
 }
 
 export function referenceChanged(modelId: string) {
