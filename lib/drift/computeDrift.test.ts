@@ -297,3 +297,36 @@ describe("missingness drift (issue #14)", () => {
     expect(small.features[0].missingDrift?.pValue).toBeUndefined();
   });
 });
+
+describe("tail-only changes (issue #14)", () => {
+  // Student-t(3): above its q90 the values are stretched so that p99 becomes ×1.5 — all of the change lies inside the
+  // top decile, where the pre-#14 decile bins saw nothing (PSI 0.0000)
+  const Q90 = 1.6377443572159062;
+  const Q99 = 4.540702858698419;
+  const t3 = (r: ReturnType<typeof createRandom>) => {
+    const z = r.normal();
+    const a = r.normal();
+    const b = r.normal();
+    const c = r.normal();
+    return z / Math.sqrt((a * a + b * b + c * c) / 3);
+  };
+  const slope = (1.5 * Q99 - Q90) / (Q99 - Q90);
+  it("flags a Student-t(3) whose p99 moves ×1.5 at n = 20,000, and not an unchanged window", () => {
+    const r = createRandom(99);
+    const b = createProfileBuilder({ featureTypes: { x: "numerical" }, task: "regression" });
+    for (let i = 0; i < 20_000; i++) b.add({ features: { x: t3(r) } });
+    const prof = b.finish();
+    expect(prof.features.x.bins.kind === "numeric" && prof.features.x.bins.edges.length).toBe(17);
+    const judge = (values: number[]) => computeDrift({ profile: prof, window: { x: windowOf(prof.features.x, values) }, methods: ["psi"] }).features[0];
+    const moved = judge(Array.from({ length: 20_000 }, () => {
+      const x = t3(r);
+      return x > Q90 ? Q90 + (x - Q90) * slope : x;
+    }));
+    expect(moved.drifted).toBe(true);
+    expect(moved.pValueMethod).toBe("chi2_ad");
+    expect(moved.score).toBeGreaterThan(0.01);
+    const same = judge(Array.from({ length: 20_000 }, () => t3(r)));
+    expect(same.drifted).toBe(false);
+  });
+});
+
