@@ -34,6 +34,8 @@ export function config() {
     metricsMaxLabelValues: intFromEnv("DRIFTWATCH_METRICS_MAX_LABEL_VALUES", 100),
     /** Server processes `npm start` runs on one port (PostgreSQL only: the embedded database has one owner). */
     workers: intFromEnv("DRIFTWATCH_WORKERS", 1),
+    /** On SIGTERM/SIGINT, how long requests in flight may take before the server exits without them. */
+    shutdownTimeoutSeconds: intFromEnv("DRIFTWATCH_SHUTDOWN_TIMEOUT_SECONDS", 25),
   };
 }
 

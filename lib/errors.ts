@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { ZodError } from "zod";
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "./db/unavailable";
 
 /** The one error shape every endpoint returns: `{"error": {"code", "message", "details"?}}`. */
 export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
@@ -41,6 +42,15 @@ export function toErrorResponse(err: unknown): Response {
     return errorResponse(422, "invalid", "The request failed validation.", zodIssues(err));
   }
   const requestId = crypto.randomUUID();
+  if (isDatabaseUnavailable(err)) {
+    // The request failed as a whole (or, if the connection broke during COMMIT, may have been stored): a resend is
+    // safe because writes are idempotent by id.
+    console.error(`[driftwatch] request ${requestId}: the database is unavailable:`, (err as Error)?.message ?? err);
+    return errorResponse(503, "database_unavailable", "The database is unavailable; send the request again later (events and labels are deduplicated by id, so a resend never doubles them).", undefined, {
+      "retry-after": String(RETRY_AFTER_SECONDS),
+      "x-request-id": requestId,
+    });
+  }
   console.error(`[driftwatch] request ${requestId} failed:`, err);
   return errorResponse(500, "internal", `Internal error; it was logged with request id ${requestId}.`, undefined, {
     "x-request-id": requestId,

@@ -1,4 +1,5 @@
 import { databaseKind, getDb } from "./db/client";
+export { RETRY_AFTER_SECONDS } from "./db/unavailable";
 
 export type Health = { status: "ok" | "unavailable"; database: "postgres" | "embedded"; error?: { code: string; message: string } };
 

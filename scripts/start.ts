@@ -97,15 +97,54 @@ async function serve() {
   const app = next({ dev, dir: root, hostname, port });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const server = http.createServer((req, res) => void handle(req, res));
+  let stopping = false;
+  let inFlight = 0;
+  const server = http.createServer((req, res) => {
+    inFlight++;
+    res.once("close", () => inFlight--);
+    // While stopping, every response closes its connection, so keep-alive clients reconnect to another process.
+    if (stopping) res.setHeader("connection", "close");
+    void handle(req, res);
+  });
   server.listen(port, hostname, () => {
     if (cluster.isWorker) return;
     const where = databaseKind() === "postgres" ? "PostgreSQL (DATABASE_URL)" : `the embedded database in ${config().dataDir}`;
     console.log(`driftwatch: serving http://localhost:${port} on ${where}`);
   });
-  const stop = () => server.close(() => process.exit(0));
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  const who = cluster.isWorker ? `worker ${process.pid}` : "driftwatch";
+  /**
+   * Graceful shutdown: stop accepting connections, let the requests in flight finish, stop background work (the
+   * notification retries), close the database (the embedded one checkpoints), exit 0. Past the time limit
+   * (DRIFTWATCH_SHUTDOWN_TIMEOUT_SECONDS) whatever still runs is cut off: exit 1 — nothing is lost by that, a
+   * request cut off was not acknowledged and its transaction rolls back.
+   */
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const started = Date.now();
+    console.log(`${who}: ${signal}: no new connections; finishing ${inFlight} request(s) in flight`);
+    setTimeout(() => {
+      console.error(`${who}: ${inFlight} request(s) still running after ${config().shutdownTimeoutSeconds} s; exiting without them`);
+      process.exit(1);
+    }, config().shutdownTimeoutSeconds * 1000).unref();
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    server.close(async () => {
+      clearInterval(idle);
+      console.log(`${who}: requests finished in ${Date.now() - started} ms`);
+      const { stopBackgroundWork } = await import("../lib/lifecycle");
+      const { stopped, failed } = await stopBackgroundWork();
+      for (const f of failed) console.error(`${who}: stopping background work failed: ${f}`);
+      const { closeDb } = await import("../lib/db/client");
+      await closeDb().catch((err) => console.error(`${who}: closing the database failed:`, err));
+      console.log(`${who}: stopped (${stopped.length ? `background work: ${stopped.join(", ")}; ` : ""}${Date.now() - started} ms)`);
+      process.exit(failed.length ? 1 : 0);
+    });
+    server.closeIdleConnections();
+  };
+  // `on`, not `once`: a second signal (the whole process group gets one, and the primary relays another) must not
+  // fall through to the default action, which kills the process at once.
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
 }
 
 /** Runs `n` worker processes on the port, replaces one that dies, and stops them all on SIGINT/SIGTERM. */
@@ -129,15 +168,31 @@ function supervise(n: number) {
     cluster.fork();
   });
   for (let i = 0; i < n; i++) cluster.fork();
-  const stop = () => {
+  let failed = false;
+  cluster.on("exit", (_worker, code, signal) => {
+    if (stopping && (code !== 0 || signal)) failed = true;
+  });
+  const stop = (signal: string) => {
+    if (stopping) return;
     stopping = true;
+    console.log(`driftwatch: ${signal}: stopping ${Object.keys(cluster.workers ?? {}).length} worker processes`);
     for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGTERM");
-    const exit = () => Object.keys(cluster.workers ?? {}).length === 0 && process.exit(0);
+    // The workers cut themselves off at the time limit; this is the last resort if one hangs even so.
+    setTimeout(() => {
+      console.error("driftwatch: worker processes did not stop in time; killing them");
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGKILL");
+      process.exit(1);
+    }, (config().shutdownTimeoutSeconds + 5) * 1000).unref();
+    const exit = () => {
+      if (Object.keys(cluster.workers ?? {}).length > 0) return;
+      console.log(`driftwatch: stopped${failed ? " (a worker did not stop cleanly)" : ""}`);
+      process.exit(failed ? 1 : 0);
+    };
     cluster.on("exit", exit);
     exit();
   };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
 }
 
 main().catch((err) => {

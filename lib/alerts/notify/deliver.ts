@@ -3,6 +3,7 @@ import https from "node:https";
 import { getDb, Prisma } from "../../db/client";
 import { loadChannel } from "./channels";
 import type { Channel } from "./types";
+import { onShutdown } from "../../lifecycle";
 
 /**
  * The durable delivery queue. Each message is a row of notification_deliveries; a worker claims due rows
@@ -176,7 +177,7 @@ export async function pruneDeliveryLog(now = new Date()): Promise<{ deliveries: 
   return { deliveries: deliveries.count, groups: groups.count };
 }
 
-type WorkerGlobal = { __driftwatchNotifyWorker?: ReturnType<typeof setInterval> };
+type WorkerGlobal = { __driftwatchNotifyWorker?: ReturnType<typeof setInterval>; __driftwatchNotifyRun?: Promise<unknown> };
 
 /**
  * Retries due messages in the background every few seconds (started by instrumentation.ts). Every replica may run
@@ -185,25 +186,27 @@ type WorkerGlobal = { __driftwatchNotifyWorker?: ReturnType<typeof setInterval> 
 export function startDeliveryWorker(intervalMs = 5_000) {
   const g = globalThis as WorkerGlobal;
   if (g.__driftwatchNotifyWorker) return;
-  let running = false;
   let pruned = 0;
   g.__driftwatchNotifyWorker = setInterval(() => {
-    if (running) return;
-    running = true;
+    if (g.__driftwatchNotifyRun) return;
     const prune = Date.now() - pruned > 3600_000;
     if (prune) pruned = Date.now();
-    processDeliveries()
+    g.__driftwatchNotifyRun = processDeliveries()
       .then(() => (prune ? pruneDeliveryLog() : undefined))
       .catch((err) => console.error("[driftwatch] notification delivery failed:", err))
       .finally(() => {
-        running = false;
+        g.__driftwatchNotifyRun = undefined;
       });
   }, intervalMs);
   g.__driftwatchNotifyWorker.unref?.();
+  // On SIGTERM the server stops the timer and waits for a delivery pass in progress (its claims are then settled).
+  onShutdown("notification delivery", stopDeliveryWorker);
 }
 
-export function stopDeliveryWorker() {
+/** Stops the retries; resolves once a pass that was running has finished. */
+export async function stopDeliveryWorker(): Promise<void> {
   const g = globalThis as WorkerGlobal;
   if (g.__driftwatchNotifyWorker) clearInterval(g.__driftwatchNotifyWorker);
   g.__driftwatchNotifyWorker = undefined;
+  await g.__driftwatchNotifyRun;
 }

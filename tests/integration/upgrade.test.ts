@@ -1,0 +1,134 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { spawnSync } from "node:child_process";
+import pg from "pg";
+import { afterEach, describe, expect, it } from "vitest";
+import { POST as postPredictions } from "@/app/api/v1/predictions/route";
+import { POST as postLabels } from "@/app/api/v1/labels/route";
+import { GET as getMetricsRoute } from "@/app/api/v1/models/[model]/metrics/route";
+import { closeDb, rawQuery } from "@/lib/db/client";
+import { migrate, readMigrations } from "@/lib/db/migrate";
+import { rollupDifferences } from "@/lib/rollups/store/recount";
+import { call, countEvents, makeEvents, uniqueModel } from "../helpers";
+
+/**
+ * The last migration of the previous release. When a release ships, move this to its last migration, so the next
+ * release is tested against the databases users actually have.
+ */
+const PREVIOUS_RELEASE = "20261204200000_minmax_keys";
+
+let restore: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await restore?.();
+  restore = undefined;
+});
+
+/** Points the app at a new empty database (PostgreSQL: `<db>_upgrade` on the same server; else a new data dir). */
+async function useEmptyDatabase(suffix: string): Promise<string | undefined> {
+  await closeDb();
+  const saved = { url: process.env.DATABASE_URL, dir: process.env.DRIFTWATCH_DATA_DIR };
+  let url: string | undefined;
+  let dir: string | undefined;
+  if (saved.url) {
+    const target = new URL(saved.url);
+    const name = `${target.pathname.slice(1)}_${suffix}`;
+    const admin = new pg.Client({ connectionString: saved.url });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    target.pathname = `/${name}`;
+    url = process.env.DATABASE_URL = target.toString();
+  } else {
+    dir = process.env.DRIFTWATCH_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), `driftwatch-${suffix}-`));
+  }
+  const previous = restore;
+  restore = async () => {
+    await closeDb();
+    process.env.DATABASE_URL = saved.url;
+    process.env.DRIFTWATCH_DATA_DIR = saved.dir;
+    if (saved.url === undefined) delete process.env.DATABASE_URL;
+    if (saved.dir === undefined) delete process.env.DRIFTWATCH_DATA_DIR;
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await previous?.();
+  };
+  return url;
+}
+
+/** A model's totals as GET /metrics answers them for the last two days. */
+async function totals(model: string) {
+  const from = new Date(Date.now() - 48 * 3600_000).toISOString();
+  const res = await call(getMetricsRoute, { path: `/api/v1/models/${model}/metrics?from=${from}&step=1d`, params: { model } });
+  expect(res.status).toBe(200);
+  const buckets = res.body.buckets as { requests: number; labels: { labelled: number } }[];
+  return { requests: buckets.reduce((s, b) => s + b.requests, 0), labelled: buckets.reduce((s, b) => s + b.labels.labelled, 0) };
+}
+
+async function fill(model: string, n: number, prefix: string) {
+  const events = makeEvents(model, n, prefix);
+  expect((await call(postPredictions, { method: "POST", body: { events } })).status).toBe(200);
+  const labels = events.filter((_, i) => i % 3 === 0).map((e) => ({ model, id: e.id, actual: e.id.length % 2 ? "fraud" : "legit" }));
+  expect((await call(postLabels, { method: "POST", body: labels })).status).toBe(200);
+}
+
+describe("upgrades", () => {
+  it("a database made by the previous release's migrations migrates to the current ones and serves the same numbers", async () => {
+    await useEmptyDatabase("upgrade");
+    const all = readMigrations();
+    const previous = all.filter((m) => m.name <= PREVIOUS_RELEASE);
+    expect(previous.length).toBeGreaterThan(0);
+    expect(previous.length).toBeLessThan(all.length);
+    expect(await migrate(previous)).toEqual(previous.map((m) => m.name));
+
+    const model = uniqueModel("upgrade");
+    await fill(model, 600, "old");
+    // The previous release's write path kept minute and hour rollups only: no all-time totals per version
+    // (level 't') and no record of what corrections took back (level 'r'). Its databases hold no such rows.
+    await rawQuery(`DELETE FROM rollups WHERE level IN ('t', 'r')`);
+    expect((await rollupDifferences(model)).differences.length).toBeGreaterThan(0);
+
+    const applied = await migrate();
+    expect(applied).toEqual(all.slice(previous.length).map((m) => m.name));
+    // the upgraded database is exactly what the current write path would have built, and serves
+    expect((await rollupDifferences(model)).differences).toEqual([]);
+    expect(await totals(model)).toEqual({ requests: 600, labelled: 200 });
+    await fill(model, 300, "new");
+    expect(await countEvents(model)).toBe(900);
+    expect((await rollupDifferences(model)).differences).toEqual([]);
+    expect(await totals(model)).toEqual({ requests: 900, labelled: 300 });
+    expect(await migrate()).toEqual([]);
+  });
+
+  it("a backup made as the README says restores whole: pg_dump/pg_restore on PostgreSQL, a copy of the stopped data directory when embedded", async () => {
+    const source = await useEmptyDatabase("backup");
+    await migrate();
+    const model = uniqueModel("backup");
+    await fill(model, 500, "b");
+    const before = await totals(model);
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "driftwatch-backup-"));
+    const run = (cmd: string, args: string[]) => {
+      const r = spawnSync(cmd, args, { encoding: "utf8" });
+      expect(r.status, `${cmd}: ${r.stderr}`).toBe(0);
+    };
+    if (source) {
+      const dump = path.join(tmp, "driftwatch.dump");
+      run("pg_dump", ["--format=custom", `--file=${dump}`, source]);
+      const target = (await useEmptyDatabase("restored"))!;
+      run("pg_restore", ["--no-owner", `--dbname=${target}`, dump]);
+    } else {
+      await closeDb(); // the server stopped
+      const copy = path.join(tmp, "data");
+      fs.cpSync(process.env.DRIFTWATCH_DATA_DIR!, copy, { recursive: true });
+      process.env.DRIFTWATCH_DATA_DIR = copy; // restored elsewhere
+    }
+    expect(await migrate()).toEqual([]); // nothing pending: _prisma_migrations came along
+    expect(await countEvents(model)).toBe(500);
+    expect(await totals(model)).toEqual(before);
+    expect((await rollupDifferences(model)).differences).toEqual([]);
+    await fill(model, 100, "after");
+    expect((await rollupDifferences(model)).differences).toEqual([]);
+    await closeDb();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+});
