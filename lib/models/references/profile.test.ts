@@ -1,8 +1,8 @@
 // Reference profile: the same bins and counts as lib/stats called directly, types, missing values, the sample.
 import { describe, expect, it } from "vitest";
 import { OTHER_VALUE } from "../../rollups/documents";
-import { countIntoBins, createRandom, freezeBins, freezeCategoricalBins, moments } from "../../stats";
-import { MAX_CATEGORY_BINS, SAMPLE_MAX, TOP_MAX, createProfileBuilder } from "./profile";
+import { DECILES, REFERENCE_QUANTILES, countIntoBins, createRandom, freezeBins, freezeCategoricalBins, moments } from "../../stats";
+import { BIN_SCHEME, MAX_CATEGORY_BINS, SAMPLE_MAX, TOP_MAX, createProfileBuilder } from "./profile";
 import { createReservoir } from "./reservoir";
 
 type Row = { features: Record<string, unknown>; prediction?: unknown };
@@ -160,5 +160,22 @@ describe("sample", () => {
       const rate = hits.slice(d * 20, d * 20 + 20).reduce((a, b) => a + b, 0) / (20 * trials);
       expect(Math.abs(rate - 0.1)).toBeLessThan(0.006);
     }
+  });
+
+  it("marks profiles frozen at the quantile bins (issue #14); decile profiles (the bench's --bins deciles) are unmarked", () => {
+    const r = createRandom(5);
+    const xs = Array.from({ length: 500 }, () => r.normal());
+    const build = (binQuantiles?: readonly number[]) => {
+      const b = createProfileBuilder({ featureTypes: { x: "numerical" }, task: "regression", ...(binQuantiles ? { binQuantiles } : {}) });
+      for (const x of xs) b.add({ features: { x }, prediction: x });
+      return b.finish();
+    };
+    const now = build();
+    expect(now.binScheme).toBe(BIN_SCHEME);
+    expect(now.features.x.bins).toEqual(freezeBins(xs, "numerical", REFERENCE_QUANTILES));
+    expect(now.prediction?.bins).toEqual(freezeBins(xs, "numerical", REFERENCE_QUANTILES));
+    const old = build(DECILES);
+    expect(old.binScheme).toBeUndefined();
+    expect(old.features.x.bins).toEqual(freezeBins(xs, "numerical", DECILES));
   });
 });
