@@ -26,7 +26,7 @@ function e2eDatabaseUrl(): string | undefined {
   return target.toString();
 }
 const databaseUrl = e2eDatabaseUrl();
-import { E2E_ADMIN_TOKEN } from "./e2e/env";
+import { ADMIN_STATE, E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD, E2E_ADMIN_TOKEN } from "./e2e/env";
 
 export default defineConfig({
   testDir: "e2e",
@@ -36,8 +36,10 @@ export default defineConfig({
   workers: 1,
   reporter: [["list"]],
   projects: [
-    { name: "fresh-install", testMatch: /fresh\.spec\.ts$/ },
-    { name: "app", testIgnore: /fresh\.spec\.ts$/, dependencies: ["fresh-install"] },
+    // Signs in as the e2e admin once and saves the cookie: every spec after it runs signed in.
+    { name: "setup", testMatch: /auth\.setup\.ts$/ },
+    { name: "fresh-install", testMatch: /fresh\.spec\.ts$/, dependencies: ["setup"], use: { storageState: ADMIN_STATE } },
+    { name: "app", testIgnore: /(fresh\.spec|auth\.setup)\.ts$/, dependencies: ["fresh-install"], use: { storageState: ADMIN_STATE } },
   ],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
@@ -71,6 +73,8 @@ export default defineConfig({
       // port), so every end-to-end request may land on either process: the cluster mode is exercised in CI.
       ...(databaseUrl ? { DATABASE_URL: databaseUrl, DRIFTWATCH_WORKERS: "2" } : {}),
       DRIFTWATCH_ADMIN_TOKEN: E2E_ADMIN_TOKEN,
+      DRIFTWATCH_ADMIN_EMAIL: E2E_ADMIN_EMAIL,
+      DRIFTWATCH_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
       NEXT_TELEMETRY_DISABLED: "1",
     },
   },

@@ -2,6 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import http from "node:http";
 import { E2E_ADMIN_TOKEN } from "./env";
+import { createUser, signedInPage } from "./users";
 
 /** A real webhook receiver for the channel tests, on a port beside the app's. */
 async function startReceiver() {
@@ -51,47 +52,30 @@ async function shoot(page: Page, name: string) {
   await page.emulateMedia({ colorScheme: "light" });
 }
 
-/** Signs in on the alerts page with `token` (the admin token by default). */
-async function signIn(page: Page, token = E2E_ADMIN_TOKEN) {
-  await page.goto("/alerts");
-  const form = page.getByRole("form", { name: "Sign in" });
-  await form.getByLabel("API key").fill(token);
-  await form.getByRole("button", { name: "Sign in" }).click();
-}
-
-test("the alerts page asks for an API key and refuses a wrong one", async ({ page }) => {
+test("the alerts page is behind the dashboard sign-in", async ({ page }) => {
   await page.goto("/");
   await page.getByRole("link", { name: "Alerts" }).click();
-  await expect(page.getByRole("form", { name: "Sign in" })).toBeVisible();
-  await signIn(page, "dw_wrongwro_ng0000000000000000000000000000000");
-  await expect(page.getByRole("form", { name: "Sign in" }).getByRole("alert")).toContainText("not a valid API key");
-  await signIn(page);
   await expect(page.getByRole("link", { name: "Channels" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
   await shoot(page, "signed-in");
 });
 
-test("a read-only key sees channels with their URL masked and cannot change them", async ({ page, request }) => {
+test("a viewer sees channels with their URL masked and cannot change them", async ({ browser, baseURL, request }) => {
   const auth = { Authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
   const ch = await request.post("/api/v1/channels", { headers: auth, data: { name: "secret slack", type: "slack", url: "https://hooks.slack.com/services/T1/B2/s3cret" } });
   expect(ch.status()).toBe(201);
-  const key = await request.post("/api/v1/api-keys", { headers: auth, data: { name: "viewer", scopes: ["read"] } });
-  await signIn(page, (await key.json()).token);
+  const viewer = await createUser(request, "viewer");
+  const page = await signedInPage(browser, baseURL, viewer.email, viewer.password, "/alerts");
   await expect(page.getByRole("note")).toContainText("read only");
   await page.getByRole("link", { name: "Channels" }).click();
   const channel = page.getByTestId("channel").filter({ hasText: "secret slack" });
   await expect(channel).toContainText("https://hooks.slack.com/…");
   await expect(channel).not.toContainText("s3cret");
   await channel.getByRole("button", { name: "Pause secret slack" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "admin scope" })).toBeVisible();
+  await expect(page.getByRole("alert").filter({ hasText: "editor role" })).toBeVisible();
   await expect(channel).toContainText("enabled");
+  await page.context().close();
   await request.delete(`/api/v1/channels/${(await ch.json()).id}`, { headers: auth });
-});
-
-test.beforeEach(async ({ page }, info) => {
-  if (!info.title.startsWith("the alerts page asks") && !info.title.startsWith("a read-only key")) {
-    await signIn(page);
-    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
-  }
 });
 
 test("channels: add one, send a test to a real receiver, read the delivery log", async ({ page }) => {

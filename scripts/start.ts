@@ -4,7 +4,7 @@
  *    touches anything (not even the build the first one is serving).
  * 2. Generate the Prisma client and build the app when sources changed since the last build.
  * 3. Apply pending migrations (and re-bin references frozen on the pre-#14 decile bins) and make sure an admin
- *    credential exists.
+ *    credential exists (an API key, and the first dashboard user).
  * 4. Serve Next.js from this same process, so the route handlers find the lock held by their own pid; or, with
  *    DRIFTWATCH_WORKERS=N on PostgreSQL, from N worker processes sharing the port (node:cluster), so the app's
  *    JavaScript runs on N cores. Workers only serve: building, migrations and the admin key happen here, once.
@@ -73,7 +73,7 @@ async function main() {
   }
 
   const { migrate } = await import("../lib/db/migrate");
-  const { ensureAdminAccess } = await import("../lib/auth/bootstrap");
+  const { ensureAdminAccess, ensureFirstAdmin } = await import("../lib/auth/bootstrap");
   const { closeDb } = await import("../lib/db/client");
   const applied = await migrate();
   if (applied.length) console.log(`driftwatch: applied migrations ${applied.join(", ")}`);
@@ -83,6 +83,11 @@ async function main() {
   await rebinLegacyReferences((msg) => console.log(`driftwatch: ${msg}`));
   const tokenFile = await ensureAdminAccess();
   if (tokenFile) console.log(`driftwatch: created an admin API key; its token is in ${tokenFile}`);
+  const admin = await ensureFirstAdmin();
+  if (admin?.password) {
+    // Printed this once (and kept, readable only by this user, in the file): change it in Settings after signing in.
+    console.log(`driftwatch: created the first admin, ${admin.email}, password ${admin.password} (also in ${admin.file})`);
+  } else if (admin) console.log(`driftwatch: created the first admin, ${admin.email}, with DRIFTWATCH_ADMIN_PASSWORD`);
   // The app's own module graph opens the database again; this process keeps the directory lock.
   await closeDb({ keepLock: true });
 

@@ -6,26 +6,63 @@ import { getDb } from "../db/client";
 export const createApiKeyRequest = z.strictObject({
   name: z.string().min(1).max(100),
   scopes: z.array(z.enum(SCOPES)).min(1).max(3),
+  /** optional: the key stops working then (must be in the future) */
+  expiresAt: z.iso
+    .datetime({ offset: true })
+    .refine((t) => Date.parse(t) > Date.now(), "The expiry must be in the future.")
+    .optional(),
 });
 
-export type ApiKeyView = { id: string; name: string; prefix: string; scopes: string[]; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
+export type ApiKeyView = {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  createdAt: string;
+  createdBy: string | null;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  state: "active" | "expired" | "revoked";
+};
 
-type Row = { id: string; name: string; prefix: string; scopes: string[]; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null };
+type Row = {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  createdAt: Date;
+  createdBy: string | null;
+  lastUsedAt: Date | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+};
 const view = (k: Row): ApiKeyView => ({
   id: k.id,
   name: k.name,
   prefix: k.prefix,
   scopes: k.scopes,
   createdAt: k.createdAt.toISOString(),
+  createdBy: k.createdBy,
+  expiresAt: k.expiresAt?.toISOString() ?? null,
   lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
   revokedAt: k.revokedAt?.toISOString() ?? null,
+  state: k.revokedAt ? "revoked" : k.expiresAt && k.expiresAt.getTime() <= Date.now() ? "expired" : "active",
 });
 
 /** Creates a key; the token is returned once and only its hash is kept. */
-export async function createApiKey(input: z.infer<typeof createApiKeyRequest>): Promise<ApiKeyView & { token: string }> {
+export async function createApiKey(input: z.infer<typeof createApiKeyRequest>, createdBy?: string): Promise<ApiKeyView & { token: string }> {
   const { token, prefix, hash } = newApiKeyToken();
   const row = await getDb().apiKey.create({
-    data: { id: crypto.randomUUID(), name: input.name, prefix, hash, scopes: [...new Set(input.scopes)] },
+    data: {
+      id: crypto.randomUUID(),
+      name: input.name,
+      prefix,
+      hash,
+      scopes: [...new Set(input.scopes)],
+      expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
+      createdBy: createdBy ?? null,
+    },
   });
   return { ...view(row), token };
 }

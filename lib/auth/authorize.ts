@@ -2,10 +2,15 @@ import crypto from "node:crypto";
 import { ApiError } from "../errors";
 import { config } from "../config";
 import { getDb } from "../db/client";
+import { ROLE_SCOPES, type Role } from "./roles";
+import { SESSION_COOKIE, cookieFrom, isSameOrigin, sessionFromToken } from "./sessions";
 
 export const SCOPES = ["ingest", "read", "admin"] as const;
 export type Scope = (typeof SCOPES)[number];
-export type Principal = { kind: "admin_token" } | { kind: "api_key"; keyId: string; scopes: Scope[] };
+export type Principal =
+  | { kind: "admin_token" }
+  | { kind: "api_key"; keyId: string; prefix: string; scopes: Scope[] }
+  | { kind: "user"; userId: string; email: string; role: Role; sessionId: string };
 
 const sha256 = (text: string) => crypto.createHash("sha256").update(text).digest();
 
@@ -43,10 +48,10 @@ async function lookupApiKey(token: string): Promise<Principal | null> {
   const now = Date.now();
   if (hit && hit.until > now) return hit.principal;
   const row = await getDb().apiKey.findUnique({ where: { prefix: parsed.prefix } });
-  if (!row || row.revokedAt) return null;
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= now)) return null;
   if (!crypto.timingSafeEqual(Buffer.from(row.hash, "hex"), sha256(token))) return null;
-  const principal: Principal = { kind: "api_key", keyId: row.id, scopes: row.scopes as Scope[] };
-  cache.set(cacheKey, { principal, until: now + CACHE_MS });
+  const principal: Principal = { kind: "api_key", keyId: row.id, prefix: row.prefix, scopes: row.scopes as Scope[] };
+  cache.set(cacheKey, { principal, until: Math.min(now + CACHE_MS, row.expiresAt?.getTime() ?? Infinity) });
   if ((lastUsedWritten.get(row.id) ?? 0) < now - 60_000) {
     lastUsedWritten.set(row.id, now);
     await getDb().apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } });
@@ -61,28 +66,51 @@ export function clearAuthCache() {
 
 export function hasScope(principal: Principal, scope: Scope): boolean {
   if (principal.kind === "admin_token") return true;
+  if (principal.kind === "user") return ROLE_SCOPES[principal.role].includes("admin") || ROLE_SCOPES[principal.role].includes(scope);
   return principal.scopes.includes("admin") || principal.scopes.includes(scope);
 }
 
+// The principal each request was authorised as, for the audit record the route wrapper writes.
+const principals = new WeakMap<Request, Principal>();
+export const principalOf = (request: Request): Principal | null => principals.get(request) ?? null;
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** Who sent the request: a bearer token (admin token or API key), or else the dashboard's session cookie. */
+export async function authenticate(request: Request): Promise<Principal> {
+  const header = request.headers.get("authorization");
+  if (header) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!m) throw new ApiError(401, "unauthorized", "Send an API key as `Authorization: Bearer <token>`.");
+    const token = m[1];
+    const admin = config().adminToken;
+    const principal: Principal | null = admin && secretsEqual(token, admin) ? { kind: "admin_token" } : await lookupApiKey(token);
+    if (!principal) throw new ApiError(401, "unauthorized", "The bearer token is not a valid API key.");
+    return principal;
+  }
+  const session = await sessionFromToken(cookieFrom(request.headers.get("cookie"), SESSION_COOKIE));
+  if (!session) {
+    throw new ApiError(401, "unauthorized", "Send an API key as `Authorization: Bearer <token>`, or sign in to the dashboard.");
+  }
+  if (!SAFE_METHODS.has(request.method.toUpperCase()) && !isSameOrigin(request.headers)) {
+    throw new ApiError(403, "cross_origin", "A signed-in browser may change things only from Driftwatch's own pages.");
+  }
+  const u = session.user;
+  return { kind: "user", userId: u.id, email: u.email, role: u.role, sessionId: session.sessionId };
+}
+
 /**
- * Authenticates the request's bearer token and checks that it carries `scope` (admin implies every scope).
- * Throws 401 for a missing or unknown token, 403 for a known token without the scope.
+ * Authenticates the request (bearer token, or the dashboard session) and checks that it carries `scope` (admin
+ * implies every scope; a user's role stands for its scopes). Throws 401 for missing or unknown credentials, 403
+ * for known ones without the scope, and 403 for a cookie-authenticated change from another origin (CSRF).
  */
 export async function authorize(request: Request, scope: Scope | Scope[]): Promise<Principal> {
-  const header = request.headers.get("authorization") ?? "";
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!m) {
-    throw new ApiError(401, "unauthorized", "Send an API key as `Authorization: Bearer <token>`.");
-  }
-  const token = m[1];
-  const admin = config().adminToken;
-  let principal: Principal | null = null;
-  if (admin && secretsEqual(token, admin)) principal = { kind: "admin_token" };
-  else principal = await lookupApiKey(token);
-  if (!principal) throw new ApiError(401, "unauthorized", "The bearer token is not a valid API key.");
+  const principal = await authenticate(request);
+  principals.set(request, principal);
   const wanted = Array.isArray(scope) ? scope : [scope];
   if (!wanted.some((s) => hasScope(principal, s))) {
-    throw new ApiError(403, "forbidden", `This API key lacks the ${wanted.map((s) => `'${s}'`).join(" or ")} scope.`);
+    const who = principal.kind === "user" ? `The ${principal.role} role` : "This API key";
+    throw new ApiError(403, "forbidden", `${who} lacks the ${wanted.map((s) => `'${s}'`).join(" or ")} scope.`);
   }
   return principal;
 }

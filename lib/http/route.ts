@@ -1,19 +1,35 @@
+import { actorOf, audit } from "../auth/audit";
+import { principalOf } from "../auth/authorize";
 import { ApiError, toErrorResponse } from "../errors";
 import { bodyKind, readBodyText } from "./body";
 
 /** Route params as Next.js passes them (a promise since Next 15). */
 export type RouteContext<P extends Record<string, string> = Record<string, string>> = { params: Promise<P> };
 
-/** Wraps a route handler so every thrown error leaves through the one error contract. */
+// Data sent by the monitored services (events, labels) is not a change to Driftwatch's setup: not audited.
+const UNAUDITED = new Set(["/api/v1/predictions", "/api/v1/labels"]);
+const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Wraps a route handler so every thrown error leaves through the one error contract, and every successful
+ * change (any method but GET/HEAD/OPTIONS, outside ingest) is written to the audit log with who made it.
+ */
 export function route<P extends Record<string, string>>(
   fn: (request: Request, ctx: RouteContext<P>) => Promise<Response>,
 ) {
   return async (request: Request, ctx: RouteContext<P>): Promise<Response> => {
+    let response: Response;
     try {
-      return await fn(request, ctx);
+      response = await fn(request, ctx);
     } catch (err) {
       return toErrorResponse(err);
     }
+    const method = request.method.toUpperCase();
+    if (!SAFE.has(method) && response.status < 400) {
+      const path = new URL(request.url).pathname;
+      if (!UNAUDITED.has(path)) await audit(actorOf(principalOf(request)), `${method} ${path}`, null, { status: response.status });
+    }
+    return response;
   };
 }
 

@@ -7,13 +7,18 @@ import { createSilence, expireSilence } from "@/lib/alerts/notify/silences";
 import { createChannelRequest, createSilenceRequest } from "@/lib/alerts/notify/validation";
 import { ApiError, zodIssues } from "@/lib/errors";
 import type { ActionResult } from "@/components/alerts/ui";
-import { requireEditor, signIn, signOut } from "./gate";
+import { auditAs } from "@/lib/auth/current";
+import { requireEditor } from "./gate";
 
-/** Runs a change for the page: only for a signed-in editor; errors come back in the API's words, never thrown. */
-async function act(fn: () => Promise<string | void>): Promise<ActionResult> {
+/**
+ * Runs a change for the page: only for a signed-in editor, recorded in the audit log as `action`; errors come
+ * back in the API's words, never thrown.
+ */
+async function act(action: string, target: string | null, fn: () => Promise<string | void>): Promise<ActionResult> {
   try {
-    await requireEditor();
+    const session = await requireEditor();
     const message = await fn();
+    await auditAs(session, action, target);
     revalidatePath("/alerts");
     return { ok: true, message: message || undefined };
   } catch (err) {
@@ -25,27 +30,27 @@ async function act(fn: () => Promise<string | void>): Promise<ActionResult> {
 }
 
 export async function createChannelAction(input: unknown) {
-  return act(async () => {
+  return act("channel.create", null, async () => {
     const c = await createChannel(createChannelRequest.parse(input));
     return `Channel ${c.name} added.`;
   });
 }
 
 export async function setChannelEnabledAction(id: string, enabled: boolean) {
-  return act(async () => {
+  return act(enabled ? "channel.enable" : "channel.disable", String(id), async () => {
     await updateChannel(String(id), { enabled: Boolean(enabled) });
   });
 }
 
 export async function deleteChannelAction(id: string) {
-  return act(async () => {
+  return act("channel.delete", String(id), async () => {
     if (!(await deleteChannel(String(id)))) throw new ApiError(404, "not_found", "That channel no longer exists.");
     return "Channel deleted.";
   });
 }
 
 export async function testChannelAction(id: string) {
-  return act(async () => {
+  return act("channel.test", String(id), async () => {
     const d = await sendTest(String(id));
     if (d.state !== "delivered") throw new ApiError(502, "delivery_failed", `Test failed: ${d.lastError ?? "no answer"}`);
     return `Test delivered (HTTP ${d.responseCode}).`;
@@ -53,26 +58,15 @@ export async function testChannelAction(id: string) {
 }
 
 export async function createSilenceAction(input: unknown) {
-  return act(async () => {
+  return act("silence.create", null, async () => {
     await createSilence(createSilenceRequest.parse(input));
     return "Silence created.";
   });
 }
 
 export async function expireSilenceAction(id: string) {
-  return act(async () => {
+  return act("silence.expire", String(id), async () => {
     await expireSilence(String(id));
     return "Silence expired.";
   });
-}
-
-export async function signInAction(token: string): Promise<ActionResult> {
-  if (typeof token !== "string" || !(await signIn(token))) return { ok: false, message: "That is not a valid API key." };
-  revalidatePath("/alerts");
-  return { ok: true };
-}
-
-export async function signOutAction(): Promise<void> {
-  await signOut();
-  revalidatePath("/alerts");
 }

@@ -1,4 +1,5 @@
 import { createApiKey, createApiKeyRequest, listApiKeys } from "@/lib/auth/apiKeys";
+import { actorOf } from "@/lib/auth/audit";
 import { authorize } from "@/lib/auth/authorize";
 import { readJsonBody, route } from "@/lib/http/route";
 
@@ -10,9 +11,9 @@ export const GET = route(async (request) => {
   return Response.json({ keys: await listApiKeys() });
 });
 
-/** POST /api/v1/api-keys — admin: `{"name", "scopes": ["ingest"|"read"|"admin", ...]}`; the token is shown once. */
+/** POST /api/v1/api-keys — admin: `{"name", "scopes": ["ingest"|"read"|"admin", ...], "expiresAt"?}`; the token is shown once. */
 export const POST = route(async (request) => {
-  await authorize(request, "admin");
+  const principal = await authorize(request, "admin");
   const input = createApiKeyRequest.parse(await readJsonBody(request));
-  return Response.json(await createApiKey(input), { status: 201 });
+  return Response.json(await createApiKey(input, actorOf(principal)), { status: 201 });
 });
