@@ -209,9 +209,12 @@ test("the overview lists models with their event counts and status reasons", asy
   await expect(row.getByTestId("trend-drift")).toContainText("no reference");
 });
 
-test("the API refuses requests without a token", async ({ request }) => {
+test("the API refuses requests without a token", async ({ playwright, baseURL }) => {
+  // A client of its own: the spec's `request` carries the signed-in admin's session cookie.
+  const request = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
   const res = await request.get("/api/v1/models");
   expect(res.status()).toBe(401);
   expect(await res.json()).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
   expect((await request.get("/api/health")).status()).toBe(200);
+  await request.dispose();
 });

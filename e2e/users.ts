@@ -10,12 +10,16 @@ export async function createUser(request: APIRequestContext, role: "viewer" | "e
   return { email, password, id: (await res.json()).id as string };
 }
 
-/** Fills the sign-in form on `page` (which must be on /signin). */
+/** Fills the sign-in form on `page` (which must be on /signin) and waits for the server's answer. */
 export async function fillSignIn(page: Page, email: string, password: string) {
   const form = page.getByRole("form", { name: "Sign in" });
   await form.getByLabel("Email").fill(email);
   await form.getByLabel("Password").fill(password);
+  const answered = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/signin");
   await form.getByRole("button", { name: "Sign in" }).click();
+  await answered;
+  // React resets the form when the action's transition ends: wait for that before the next fill.
+  await expect(page.getByRole("button", { name: "Signing in…" })).toHaveCount(0);
 }
 
 /** A page in a fresh browser context (no admin session) signed in as `email`. */

@@ -86,7 +86,7 @@ export function ApiKeys({ keys, actions }: { keys: Key[]; actions: Actions }) {
           </code>
         </div>
       )}
-      <div className="overflow-x-auto">
+      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="API keys table">
         <table className="w-full text-left text-sm">
           <thead className="text-xs text-slate-600 dark:text-slate-400">
             <tr>

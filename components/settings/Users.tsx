@@ -56,7 +56,7 @@ export function Users({ users, me, actions }: { users: User[]; me: string; actio
         </button>
       </form>
       <ActionMessage result={result} />
-      <div className="overflow-x-auto">
+      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Users table">
         <table className="w-full text-left text-sm">
           <thead className="text-xs text-slate-600 dark:text-slate-400">
             <tr>

@@ -79,7 +79,7 @@ async function AuditLog() {
   return (
     <Card title="Audit log" id="audit">
       <p className="mb-3 text-xs text-slate-600 dark:text-slate-400">The latest 200 changes (all of them: GET /api/v1/audit?before=&lt;id&gt;).</p>
-      <div className="overflow-x-auto">
+      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Audit log table">
         <table className="w-full text-left text-sm">
           <thead className="text-xs text-slate-600 dark:text-slate-400">
             <tr>
