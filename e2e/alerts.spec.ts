@@ -30,13 +30,16 @@ async function expectNoSeriousAxe(page: Page) {
 async function shoot(page: Page, name: string) {
   for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
-    // The dark theme is checked once the dashboard shell gives the page a dark background (the root layout
-    // before it is light only, and dark cards on it would be judged against the wrong background).
-    const darkPage = await page.evaluate(() => {
-      const rgb = (getComputedStyle(document.body).backgroundColor.match(/\d+/g) ?? ["255", "255", "255"]).map(Number);
-      return (rgb[0] + rgb[1] + rgb[2]) / 3 < 128;
+    // the page really is in that theme (the shell's background follows it), so axe judges the right colours
+    const dark = await page.evaluate(() => {
+      // the computed colour may be lab()/oklch(): let a canvas turn it into RGB
+      const ctx = document.createElement("canvas").getContext("2d")!;
+      ctx.fillStyle = getComputedStyle(document.body).backgroundColor;
+      ctx.fillRect(0, 0, 1, 1);
+      const [r, g, b] = ctx.getImageData(0, 0, 1, 1).data;
+      return (r + g + b) / 3 < 128;
     });
-    if (scheme === "dark" && !darkPage) continue;
+    expect(dark).toBe(scheme === "dark");
     for (const [w, h, tag] of [
       [1440, 900, "desktop"],
       [390, 844, "phone"],

@@ -245,8 +245,7 @@ test.describe.serial("drift page", () => {
     await expect(page.getByTestId("cols").locator("option[value='168']")).toBeDisabled();
   });
 
-  // the dark theme joins once the dashboard shell (its dark page background) is on main
-  for (const scheme of ["light"] as const) {
+  for (const scheme of ["light", "dark"] as const) {
     test(`screenshots and axe in the ${scheme} theme`, async ({ page }) => {
       await page.emulateMedia({ colorScheme: scheme });
       await page.setViewportSize({ width: 1440, height: 900 });
