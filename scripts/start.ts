@@ -147,9 +147,18 @@ async function serve() {
     server.closeIdleConnections();
   };
   // `on`, not `once`: a second signal (the whole process group gets one, and the primary relays another) must not
-  // fall through to the default action, which kills the process at once.
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
+  // fall through to the default action, which kills the process at once. Under `npm run dev` an open browser tab
+  // keeps a hot-reload connection that no request ends, so there a second Ctrl-C quits at once.
+  let signals = 0;
+  const onSignal = (signal: string) => {
+    if (++signals > 1 && dev) {
+      console.log(`${who}: ${signal} again; exiting now`);
+      process.exit(1);
+    }
+    stop(signal);
+  };
+  process.on("SIGINT", () => onSignal("SIGINT"));
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
 }
 
 /** Runs `n` worker processes on the port, replaces one that dies, and stops them all on SIGINT/SIGTERM. */
