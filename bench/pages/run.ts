@@ -28,11 +28,13 @@ server.pathname = `/${dbName}`;
 const base = `http://127.0.0.1:${port}`;
 const TOKEN = "bench-pages-admin-token-0123456789";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// Pages are behind the sign-in: the bench signs in as a session of the server's first admin (see signIn).
+let sessionCookie = "";
 
 function startServer(): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     cwd: appDir,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: server.toString(), DRIFTWATCH_ADMIN_TOKEN: TOKEN, NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: server.toString(), DRIFTWATCH_ADMIN_TOKEN: TOKEN, DRIFTWATCH_ADMIN_PASSWORD: "bench-pages-password-0123", NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "ignore", "inherit"],
     detached: true,
   });
@@ -54,7 +56,9 @@ async function waitHealthy(s: ChildProcess) {
 /** Milliseconds to the last byte, and the body. */
 async function timed(url: string, auth = false): Promise<{ ms: number; body: string; status: number }> {
   const t0 = performance.now();
-  const res = await fetch(`${base}${url}`, auth ? { headers: { Authorization: `Bearer ${TOKEN}` } } : {});
+  const headers: Record<string, string> = auth ? { Authorization: `Bearer ${TOKEN}` } : sessionCookie ? { cookie: sessionCookie } : {};
+  // No redirects followed: a page that sends the bench to /signin must fail the run, not time the sign-in page.
+  const res = await fetch(`${base}${url}`, { headers, redirect: "manual" });
   const body = await res.text();
   return { ms: performance.now() - t0, body, status: res.status };
 }
@@ -96,11 +100,26 @@ async function shippedJs(html: string) {
 const kb = (n: number) => `${(n / 1024).toFixed(0)} kB`;
 const ms = (n: number) => n.toFixed(1);
 
+/**
+ * A dashboard session for the bench: a session row for the first admin (created by the server at start), made
+ * through lib/auth on the bench database, sent as the browser's cookie.
+ */
+async function signIn() {
+  process.env.DATABASE_URL = server.toString();
+  const { getDb, closeDb } = await import("../../lib/db/client");
+  const { createSession, SESSION_COOKIE } = await import("../../lib/auth/sessions");
+  const admin = await getDb().user.findFirst({ where: { role: "admin", disabledAt: null }, orderBy: { createdAt: "asc" } });
+  if (!admin) throw new Error("no admin user on the bench database");
+  sessionCookie = `${SESSION_COOKIE}=${(await createSession(admin.id)).token}`;
+  await closeDb();
+}
+
 async function main() {
   console.log(`bench/pages: ${server.host}/${dbName}, app from ${appDir}, ${runs} warm runs per page`);
   const s = startServer();
   try {
     await waitHealthy(s);
+    await signIn();
     const models = ((await (await fetch(`${base}/api/v1/models`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as { models: { id: string; last24h: { requests: number }; events: number }[] }).models;
     if (!models.length) throw new Error(`no models in ${dbName}: run bench/read with --keep first`);
     const events = models.reduce((a, m) => a + m.events, 0);
