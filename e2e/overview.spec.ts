@@ -127,6 +127,23 @@ test.describe.serial("overview", () => {
     await expect(row.getByTestId("label-coverage")).toHaveText(`${(summary.last24h.labelCoverage * 100).toFixed(0)} % labelled`);
     const accLast = buckets.at(-2)!;
     expect(await latest(row.getByTestId("trend-quality").getByRole("img"))).toBe(`${(accLast.performance!.accuracy * 100).toFixed(1)} %`);
+
+    // late events into the latest complete hour change its drift: the overview computes that hour again (its
+    // rollup rows changed) and still shows the API's number
+    const hourAgo = Math.floor(Date.now() / HOUR) * HOUR - HOUR;
+    const late = Array.from({ length: 400 }, (_, i) => ({
+      id: `late-${i}`,
+      model: fleetModel,
+      timestamp: new Date(hourAgo + i * 5_000).toISOString(),
+      features: { amount: 400 + i, age: 90, country: "US" },
+      prediction: "legit",
+      latencyMs: 40,
+    }));
+    expect((await request.post("/api/v1/predictions", { headers: auth, data: { events: late } })).status()).toBe(200);
+    await page.reload();
+    const after = await (await request.get(`/api/v1/models/${fleetModel}/drift?${qs}`, { headers: auth })).json();
+    expect(after.windows.at(-2).driftedCount).toBeGreaterThan(lastComplete.driftedCount);
+    await expect(row.getByTestId("drift-count")).toHaveText(`${after.windows.at(-2).driftedCount} / ${after.windows.at(-2).tested}`);
   });
 
   test("search, status filter and sort live in the URL, Back restores, a row opens its model page", async ({ page, request }) => {

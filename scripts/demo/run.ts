@@ -58,6 +58,9 @@ async function stop(code: number) {
 async function main() {
   let url = arg("url");
   let token = arg("token") ?? process.env.DRIFTWATCH_ADMIN_TOKEN;
+  // the dashboard's sign-in: the first admin the app creates on its fresh demo database
+  const email = process.env.DRIFTWATCH_ADMIN_EMAIL ?? "demo@localhost";
+  const password = process.env.DRIFTWATCH_ADMIN_PASSWORD ?? `demo-${randomBytes(9).toString("base64url")}`;
   if (!url) {
     token ??= `demo-${randomBytes(16).toString("hex")}`;
     const dataDir = path.resolve(root, process.env.DRIFTWATCH_DATA_DIR ?? ".data-demo");
@@ -69,7 +72,14 @@ async function main() {
       cwd: root,
       stdio: ["ignore", "inherit", "inherit"],
       detached: true, // its own process group: Ctrl-C here stops the app and its workers together
-      env: { ...process.env, PORT: String(port), DRIFTWATCH_DATA_DIR: dataDir, DRIFTWATCH_ADMIN_TOKEN: token },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        DRIFTWATCH_DATA_DIR: dataDir,
+        DRIFTWATCH_ADMIN_TOKEN: token,
+        DRIFTWATCH_ADMIN_EMAIL: email,
+        DRIFTWATCH_ADMIN_PASSWORD: password,
+      },
     });
     app.on("exit", (code) => {
       if (!stopping) {
@@ -84,7 +94,11 @@ async function main() {
 
   const sim = new Simulator({ url, adminToken: token, days, rate, log: (l) => console.log(l) });
   await sim.setup();
-  console.log(`\n  Dashboard: ${url}\n  Admin token: ${token}\n  (curl -H "Authorization: Bearer ${token}" ${url}/api/v1/models)\n`);
+  console.log(
+    `\n  Dashboard: ${url}` +
+      (app ? `\n  Sign in:   ${email} / ${password}${process.env.DATABASE_URL ? " (if this database had no user yet)" : ""}` : "") +
+      `\n  API token: ${token}\n  (curl -H "Authorization: Bearer ${token}" ${url}/api/v1/models)\n`,
+  );
   console.log(`demo: sending ${days} days of history, newest first…`);
   const t0 = Date.now();
   await sim.backfill();
