@@ -87,6 +87,21 @@ test.describe.serial("SLO page", () => {
     await expect(page.getByTestId("slo-availability").getByTestId("burn-1h")).toContainText("Firing");
   });
 
+  test("the overview names a paging SLO under the model's status and links to the SLO page", async ({ page, request }) => {
+    await page.goto(`/?q=${MODEL}`);
+    const line = page.locator(`tr[data-model="${MODEL}"]`).getByTestId("slo-line");
+    await expect(line).toHaveText("SLO paging: availability");
+    // a model without SLOs has no line
+    await page.goto(`/?q=${EMPTY}`);
+    await expect(page.locator(`tr[data-model="${EMPTY}"]`)).toBeVisible();
+    await expect(page.locator(`tr[data-model="${EMPTY}"]`).getByTestId("slo-line")).toHaveCount(0);
+    await page.goto(`/?q=${MODEL}`);
+    await page.locator(`tr[data-model="${MODEL}"]`).getByTestId("slo-line").click();
+    await expect(page).toHaveURL(new RegExp(`/models/${MODEL}/slos$`));
+    const api = await (await request.get(`/api/v1/models/${MODEL}/slos`, { headers: auth })).json();
+    expect(api.slos[0].firing).toContain("page");
+  });
+
   test("a model without SLOs shows how to set one", async ({ page }) => {
     await page.goto(`/models/${EMPTY}/slos`);
     await expect(page.getByTestId("slo-empty")).toContainText(`/api/v1/models/${EMPTY}/slos`);
@@ -109,6 +124,11 @@ test.describe.serial("SLO page", () => {
         await expectNoSeriousAxe(page);
         expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
         await page.screenshot({ path: `${SHOTS}/slo-${scheme}-${width}.png`, fullPage: true });
+        // the overview row with its SLO line
+        await page.goto(`/?q=${MODEL}`);
+        await expect(page.getByTestId("slo-line")).toBeVisible();
+        await expectNoSeriousAxe(page);
+        await page.screenshot({ path: `${SHOTS}/slo-overview-${scheme}-${width}.png` });
       }
     });
   }

@@ -3,12 +3,14 @@ import { Suspense } from "react";
 import { EmptyState } from "@/components/EmptyState";
 import { FleetControls } from "@/components/overview/FleetControls";
 import { TrendCells, TrendCellsFallback } from "./_overview/TrendCells";
+import { SloCell } from "./_overview/SloCell";
 import { StatusBadge } from "@/components/StatusBadge";
 import { Time } from "@/components/ui/Time";
 import { taskLabel } from "@/lib/domain/model";
 import { formatAgo, formatCount } from "@/lib/format";
 import { applyFleetView, DEFAULT_DIR, type FleetSort, type FleetView, parseFleetView } from "@/lib/queries/fleetView";
 import { listModels } from "@/lib/queries/listModels";
+import { getFleetSlos } from "@/lib/queries/getSlos";
 
 export const dynamic = "force-dynamic";
 
@@ -32,6 +34,11 @@ function SortHeader({ view, sort, label, className = "", align = "right" }: { vi
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const now = new Date();
   const nowIso = now.toISOString();
+  // started now, awaited by each row's SLO line as it streams in
+  const fleetSlos = getFleetSlos({ now }).catch((err: unknown) => {
+    console.error("overview: SLO evaluation failed", err);
+    return null;
+  });
   const [models, sp] = await Promise.all([listModels(now), searchParams]);
   const view = parseFleetView(sp);
   const shown = applyFleetView(models, view);
@@ -99,6 +106,9 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                       {m.status !== "healthy" && (
                         <div className="mt-1 max-w-40 text-[11px] leading-tight text-slate-600 dark:text-slate-400">{m.statusReasons.join("; ")}</div>
                       )}
+                      <Suspense fallback={null}>
+                        <SloCell model={m.id} fleet={fleetSlos} />
+                      </Suspense>
                     </td>
                     <Suspense fallback={<TrendCellsFallback />}>
                       <TrendCells model={m} nowIso={nowIso} />

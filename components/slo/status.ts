@@ -23,3 +23,15 @@ export const formatBurn = (x: number | null) => (x === null ? "—" : `${Number(
 
 /** A window length as written in the rows ("1h" → "1 h"). */
 export const windowLabel = (w: string) => w.replace(/^(\d+)([mhd])$/, "$1 $2");
+
+const SEVERITY: Record<SloState, number> = { page: 4, ticket: 3, over_budget: 2, no_data: 1, ok: 0 };
+
+/** The SLO in the worst state (paging first), for a one-line summary; null without SLOs. */
+export function worstSlo(slos: SloStatus[]): { slo: SloStatus; state: SloState } | null {
+  let worst: { slo: SloStatus; state: SloState } | null = null;
+  for (const slo of slos) {
+    const state = sloState(slo);
+    if (!worst || SEVERITY[state] > SEVERITY[worst.state]) worst = { slo, state };
+  }
+  return worst;
+}

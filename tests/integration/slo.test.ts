@@ -4,7 +4,7 @@ import { POST as postLabels } from "@/app/api/v1/labels/route";
 import { PUT as putModel } from "@/app/api/v1/models/[model]/route";
 import { GET as getMetricsRoute } from "@/app/api/v1/models/[model]/metrics/route";
 import { GET as getSlosRoute, PUT as putSlosRoute } from "@/app/api/v1/models/[model]/slos/route";
-import { getSlos, type SloStatus } from "@/lib/queries/getSlos";
+import { getFleetSlos, getSlos, type SloStatus } from "@/lib/queries/getSlos";
 import { call, uniqueModel } from "../helpers";
 
 const MINUTE = 60_000;
@@ -168,6 +168,19 @@ describe("SLOs: GET/PUT /api/v1/models/{model}/slos", () => {
     const m = (await call(getMetricsRoute, { path: `/api/v1/models/${model}/metrics?window=single&from=${end - 7 * DAY}&to=${end}`, params: { model } })).body.buckets[0];
     expect(res!.slos[0].errorBudget).toMatchObject({ total: 90, bad: 23 });
     expect(res!.slos[0].errorBudget.sli).toBeCloseTo(m.performance.accuracy, 12);
+  });
+
+  it("the fleet's SLOs, evaluated in one statement, equal each model's own evaluation", async () => {
+    // the models of the tests above: binary and multiclass with long and quoted class names, different thresholds
+    const regression = uniqueModel("slo-reg");
+    await call(putModel, { method: "PUT", params: { model: regression }, body: { task: "regression" } });
+    await call(postPredictions, { method: "POST", body: [{ id: "r1", model: regression, features: { x: 1 }, prediction: 2.5, latencyMs: 700 }] });
+    await call(putSlosRoute, { method: "PUT", params: { model: regression }, body: { slos: [{ kind: "latency", target: 0.9, thresholdMs: 500, windowDays: 7 }] } });
+    const now = new Date();
+    const fleet = await getFleetSlos({ now });
+    expect(fleet.length).toBeGreaterThanOrEqual(4);
+    for (const entry of fleet) expect(entry).toEqual(await getSlos(entry.model, { now }));
+    expect(fleet.find((f) => f.model === regression)!.slos[0].errorBudget).toMatchObject({ total: 1, bad: 1 });
   });
 
   it("refuses what is not an SLO, says which model is unknown, keeps reading to read keys, and an empty list removes them", async () => {

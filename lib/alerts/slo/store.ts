@@ -9,6 +9,18 @@ export async function loadSlos(modelId: string): Promise<Slo[]> {
   return rows.map((r) => ({ name: r.name, kind: r.kind as SloKind, target: r.target, windowDays: r.windowDays, thresholdMs: r.thresholdMs }));
 }
 
+/** Every model's SLOs, by model (models without SLOs absent), each model's in the order they were given. */
+export async function loadAllSlos(): Promise<Map<string, Slo[]>> {
+  const rows = await getDb().slo.findMany({ orderBy: [{ modelId: "asc" }, { position: "asc" }, { name: "asc" }] });
+  const out = new Map<string, Slo[]>();
+  for (const r of rows) {
+    const list = out.get(r.modelId) ?? [];
+    list.push({ name: r.name, kind: r.kind as SloKind, target: r.target, windowDays: r.windowDays, thresholdMs: r.thresholdMs });
+    out.set(r.modelId, list);
+  }
+  return out;
+}
+
 /**
  * Replaces a model's SLOs with `slos` in one transaction; false if the model does not exist. Accuracy needs
  * labelled classes, so a regression model's accuracy SLO is refused (422).
