@@ -64,8 +64,14 @@ test.describe.serial("SLO page", () => {
   test.beforeAll(async ({ request }) => seed(request));
 
   test("shows each SLO's budget and burn-rate rows with the API's numbers", async ({ page, request }) => {
-    await page.goto(`/models/${MODEL}/slos`);
-    const api = await (await request.get(`/api/v1/models/${MODEL}/slos`, { headers: auth })).json();
+    // the page and the API evaluate "now": compare them when both saw the same minute (a boundary may pass between)
+    let api;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await page.goto(`/models/${MODEL}/slos`);
+      const pageEnd = await page.getByTestId("slo-page").getAttribute("data-window-end");
+      api = await (await request.get(`/api/v1/models/${MODEL}/slos`, { headers: auth })).json();
+      if (api.windowEnd === pageEnd) break;
+    }
     expect(api.slos.map((s: { name: string }) => s.name)).toEqual(["availability", "latency-300ms", "accuracy"]);
     for (const s of api.slos) {
       const card = page.getByTestId(`slo-${s.name}`);

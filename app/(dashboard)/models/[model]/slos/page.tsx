@@ -20,7 +20,7 @@ export default async function SlosPage({ params }: Props) {
   const res = await getSlos(model);
   if (!res) notFound();
   return (
-    <div className="space-y-5">
+    <div className="space-y-5" data-testid="slo-page" data-window-end={res.windowEnd}>
       <div>
         <nav className="text-sm text-slate-500 dark:text-slate-400" aria-label="Breadcrumb">
           <Link href="/" className="hover:underline">
