@@ -1,23 +1,12 @@
-import AxeBuilder from "@axe-core/playwright";
 import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
 import fs from "node:fs";
+import { rng } from "../scripts/demo/random";
 import { E2E_ADMIN_TOKEN } from "./env";
+import { expectNoPageScroll, expectNoSeriousAxe } from "./pageChecks";
 
 const auth = { Authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
 const HOUR = 3_600_000;
 const SHOTS = "test-results/screenshots";
-
-/** A deterministic generator, so the data (and the screenshots) are the same every run. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const COUNTRIES = ["DE", "FR", "US", "GB", "ES"];
 
@@ -101,17 +90,6 @@ async function cellPoint(page: Page, row: string, col: number) {
   }, col * geo.w);
   const box = (await canvas.boundingBox())!;
   return { x: box.x + col * geo.w + geo.w / 2, y: box.y + geo.tops[i] + geo.h / 2 };
-}
-
-async function expectNoSeriousAxe(page: Page) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
-}
-
-async function noPageScroll(page: Page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect(overflow).toBeLessThanOrEqual(0);
 }
 
 async function shoot(page: Page, name: string, fullPage = true) {
@@ -264,12 +242,12 @@ test.describe.serial("drift page", () => {
       await page.setViewportSize({ width: 390, height: 844 });
       await page.goto(`/models/${model}/drift`);
       await expect(page.getByTestId("heatmap-canvas")).toHaveAttribute("data-draws", /\d+/);
-      await noPageScroll(page);
+      await expectNoPageScroll(page);
       await shoot(page, `drift-390-${scheme}`);
       const q = await cellPoint(page, "f-00", col);
       await page.mouse.click(q.x, q.y);
       await expect(page.getByTestId("cell-detail")).toBeVisible();
-      await noPageScroll(page);
+      await expectNoPageScroll(page);
       await expectNoSeriousAxe(page);
       await shoot(page, `drift-drawer-390-${scheme}`, false);
     });

@@ -1,24 +1,14 @@
-import AxeBuilder from "@axe-core/playwright";
 import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
 import fs from "node:fs";
+import { rng } from "../scripts/demo/random";
 import { E2E_ADMIN_TOKEN } from "./env";
+import { expectNoPageScroll, expectNoSeriousAxe } from "./pageChecks";
 
 const auth = { Authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
 const HOUR = 3_600_000;
 const SHOTS = "test-results/screenshots";
 const stamp = Date.now().toString(36);
 const model = `model-${stamp}`;
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** 20 hours of traffic: v1, then v2 from 8 hours ago (slower, less confident); errors; 60 % labelled. */
 async function seed(request: APIRequestContext) {
@@ -64,12 +54,6 @@ const num = (v: number) => Number(v.toPrecision(3)).toLocaleString("en-US");
 async function rangeOf(page: Page) {
   const note = page.getByTestId("range-note");
   return { from: (await note.getAttribute("data-from"))!, to: (await note.getAttribute("data-to"))! };
-}
-
-async function expectNoSeriousAxe(page: Page) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
 }
 
 test.describe.serial("model page", () => {
@@ -163,7 +147,7 @@ test.describe.serial("model page", () => {
         await page.goto(`/models/${model}?range=24h`);
         await expect(page.getByTestId("chart-performance").locator(".recharts-surface").first()).toBeVisible();
         await expectNoSeriousAxe(page);
-        expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+        await expectNoPageScroll(page);
         await page.screenshot({ path: `${SHOTS}/model-${scheme}-${width}.png`, fullPage: true });
       }
     });

@@ -1,24 +1,13 @@
-import AxeBuilder from "@axe-core/playwright";
-import { type APIRequestContext, expect, type Locator, type Page, test } from "@playwright/test";
+import { type APIRequestContext, expect, type Locator, test } from "@playwright/test";
 import fs from "node:fs";
+import { rng } from "../scripts/demo/random";
 import { E2E_ADMIN_TOKEN } from "./env";
+import { expectNoPageScroll, expectNoSeriousAxe } from "./pageChecks";
 
 const auth = { Authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
 const HOUR = 3_600_000;
 const SHOTS = "test-results/screenshots";
 const stamp = Date.now().toString(36);
-
-/** A deterministic generator, so the data (and the screenshots) are the same every run. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A binary classifier with a reference and 30 hours of traffic (the 24 shown and the 24 before them partly), half
@@ -68,12 +57,6 @@ async function seedFleetModel(request: APIRequestContext, model: string) {
   }
   expect((await request.post("/api/v1/predictions", { headers: auth, data: { events } })).status()).toBe(200);
   expect((await request.post("/api/v1/labels", { headers: auth, data: { labels } })).status()).toBe(200);
-}
-
-async function expectNoSeriousAxe(page: Page) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
 }
 
 /** The "latest full hour N" a sparkline's label gives, as the page printed it. */
@@ -193,7 +176,7 @@ test.describe.serial("overview", () => {
         await page.goto(`/?q=${stamp}`);
         await expect(page.locator(`tr[data-model="${fleetModel}"]`).getByTestId("trend-requests")).toBeAttached();
         await expectNoSeriousAxe(page);
-        expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+        await expectNoPageScroll(page);
         await page.screenshot({ path: `${SHOTS}/overview-${scheme}-${width}.png`, fullPage: true });
       }
     });
