@@ -176,3 +176,37 @@ test("a signed-in browser's changes must come from Driftwatch's own origin (CSRF
   expect(same.status()).toBe(201);
   await page.request.delete(`/api/v1/api-keys/${(await same.json()).id}`, { headers: { Authorization: `Bearer ${E2E_ADMIN_TOKEN}` } });
 });
+
+test("an admin adds a user in Settings, changes their role, sets their password and disables them", async ({ page, browser, baseURL }) => {
+  const email = `person-${Date.now().toString(36)}@driftwatch.test`;
+  await page.goto("/settings");
+  const add = page.getByRole("form", { name: "New user" });
+  await add.getByLabel("Email").fill(email);
+  await add.getByLabel("Role").selectOption("editor");
+  await add.getByLabel("First password").fill("first-password-123");
+  await add.getByRole("button", { name: "Add user" }).click();
+  await expect(page.getByRole("status")).toContainText(`${email} can now sign in as editor.`);
+  const row = page.getByTestId("user").filter({ hasText: email });
+  await row.getByLabel(`Role of ${email}`).selectOption("viewer");
+  await expect(page.getByRole("status")).toContainText(`${email} updated.`);
+  const set = page.getByRole("form", { name: "Set a password" });
+  await set.getByLabel("User").selectOption({ label: email });
+  await set.getByLabel("New password").fill("second-password-456");
+  await set.getByRole("button", { name: "Set password" }).click();
+  await expect(page.getByRole("status")).toContainText(`New password set for ${email}`);
+
+  const theirs = await signedInPage(browser, baseURL, email, "second-password-456", "/settings");
+  await expect(theirs.getByRole("note")).toContainText("(viewer)");
+
+  await row.getByRole("button", { name: `Disable ${email}` }).click();
+  await expect(row).toContainText("disabled");
+  await theirs.goto("/");
+  await expect(theirs).toHaveURL(/\/signin$/);
+  await theirs.context().close();
+
+  await page.goto("/settings?tab=audit");
+  const entries = page.getByTestId("audit-entry").filter({ hasText: email });
+  for (const action of ["user.create", "user.role", "user.password", "user.disable"]) {
+    await expect(entries.filter({ hasText: action }).first()).toContainText(`user:${E2E_ADMIN_EMAIL}`);
+  }
+});

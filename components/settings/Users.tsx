@@ -6,7 +6,7 @@ import { Time } from "@/components/ui/Time";
 type User = { id: string; email: string; name: string | null; role: string; disabled: boolean; lastSignInAt: string | null };
 type Actions = {
   create: (input: { email: string; name?: string; role: string; password: string }) => Promise<ActionResult>;
-  update: (id: string, change: { role?: string; disabled?: boolean }) => Promise<ActionResult>;
+  update: (id: string, change: { role?: string; disabled?: boolean; password?: string }) => Promise<ActionResult>;
 };
 const ROLES = ["viewer", "editor", "admin"] as const;
 
@@ -53,6 +53,38 @@ export function Users({ users, me, actions }: { users: User[]; me: string; actio
         </label>
         <button type="submit" disabled={pending} className={primaryButton}>
           Add user
+        </button>
+      </form>
+      <form
+        aria-label="Set a password"
+        className="grid gap-3 sm:grid-cols-3 sm:items-end"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const f = new FormData(e.currentTarget);
+          const form = e.currentTarget;
+          run(async () => {
+            const r = await actions.update(String(f.get("user")), { password: String(f.get("password")) });
+            if (r.ok) form.reset();
+            return r;
+          });
+        }}
+      >
+        <label className={labelClass}>
+          User
+          <select name="user" defaultValue={me} className={`mt-1 ${inputClass}`}>
+            {users.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.email}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className={labelClass}>
+          New password
+          <input name="password" type="password" autoComplete="new-password" required minLength={12} className={`mt-1 ${inputClass}`} />
+        </label>
+        <button type="submit" disabled={pending} className={secondaryButton}>
+          Set password
         </button>
       </form>
       <ActionMessage result={result} />

@@ -43,8 +43,9 @@ export async function deleteSession(token: string | undefined): Promise<void> {
   if (looksLikeSessionToken(token)) await getDb().session.deleteMany({ where: { id: hashToken(token) } });
 }
 
-export async function deleteUserSessions(userId: string): Promise<void> {
-  await getDb().session.deleteMany({ where: { userId } });
+/** Ends a user's sessions, all or all but one (the admin changing their own password stays signed in). */
+export async function deleteUserSessions(userId: string, exceptSessionId?: string): Promise<void> {
+  await getDb().session.deleteMany({ where: { userId, ...(exceptSessionId ? { id: { not: exceptSessionId } } : {}) } });
 }
 
 /** Reads one cookie from a Cookie header. */

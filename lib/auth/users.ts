@@ -66,7 +66,7 @@ export async function countUsers(): Promise<number> {
  * Changes a user's role, enabled state or password. Refuses to leave no enabled admin. Disabling a user or
  * changing their password ends their sessions.
  */
-export async function updateUser(id: string, input: z.input<typeof updateUserRequest>): Promise<UserView> {
+export async function updateUser(id: string, input: z.input<typeof updateUserRequest>, keepSessionId?: string): Promise<UserView> {
   const data = updateUserRequest.parse(input);
   const db = getDb();
   const user = await db.user.findUnique({ where: { id } });
@@ -84,7 +84,8 @@ export async function updateUser(id: string, input: z.input<typeof updateUserReq
       ...(data.password ? { passwordHash: await hashPassword(data.password), failedAttempts: 0, lockedUntil: null } : {}),
     },
   });
-  if (data.disabled || data.password) await deleteUserSessions(id);
+  if (data.disabled) await deleteUserSessions(id);
+  else if (data.password) await deleteUserSessions(id, keepSessionId);
   return view(row);
 }
 

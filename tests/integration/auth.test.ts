@@ -114,6 +114,18 @@ describe("sessions on the API", () => {
     expect(res.status).toBe(401);
   });
 
+  it("a new password ends the user's other sessions; the admin setting their own keeps the current one", async () => {
+    const u = await createUser({ email: unique("pw"), role: "admin", password: PW });
+    const [a, b] = [await createSession(u.id), await createSession(u.id)];
+    const current = (await sessionFromToken(a.token))!.sessionId;
+    await updateUser(u.id, { password: "another long password" }, current);
+    expect(await sessionFromToken(a.token)).not.toBeNull();
+    expect(await sessionFromToken(b.token)).toBeNull();
+    await updateUser(u.id, { password: "a third long password" });
+    expect(await sessionFromToken(a.token)).toBeNull();
+    expect(await checkPassword(u.email, "a third long password")).toMatchObject({ ok: true });
+  });
+
   it("the last enabled admin cannot be demoted or disabled", async () => {
     const admins = await getDb().user.findMany({ where: { role: "admin", disabledAt: null } });
     for (const a of admins.filter((a) => a.id !== admin.id)) await updateUser(a.id, { role: "editor" });

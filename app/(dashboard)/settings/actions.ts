@@ -35,10 +35,13 @@ export async function createUserAction(input: { email: string; name?: string; ro
 export async function updateUserAction(id: string, change: { role?: string; disabled?: boolean; password?: string }): Promise<Result> {
   return act(async (s) => {
     if (change.disabled && String(id) === s.user.id) throw new ApiError(409, "conflict", "You cannot disable yourself.");
-    const user = await updateUser(String(id), change as { role?: "viewer" });
+    const user = await updateUser(String(id), change as { role?: "viewer" }, s.sessionId);
     const what = change.password ? "user.password" : change.disabled !== undefined ? (change.disabled ? "user.disable" : "user.enable") : "user.role";
     await auditAs(s, what, user.email, change.role ? { role: change.role } : undefined);
-    return { ok: true, message: `${user.email} updated.` };
+    const message = change.password
+      ? `New password set for ${user.email}${String(id) === s.user.id ? "" : "; their sessions have ended"}.`
+      : `${user.email} updated.`;
+    return { ok: true, message };
   });
 }
 
