@@ -1,4 +1,5 @@
 import { type AnyTx, Prisma, runSql } from "../db/client";
+import { defaultRulesSql } from "../alerts/rules/defaults";
 import { type FeatureType, inferFeatureType, type Task } from "../domain/model";
 import { invalidateModelContext, knownFeatureNames, rememberFeatureNames } from "../rollups/store/contexts";
 
@@ -51,12 +52,15 @@ export async function registerFromEvents(tx: Tx, samples: RegistrySample[], now 
   const missing = ids.filter((id) => !have.has(id));
   if (missing.length > 0) {
     const tasks = missing.map((id) => inferTask(byModel.get(id)!));
-    await runSql(tx, Prisma.sql`
+    const created = await runSql<{ id: string; task: string }>(tx, Prisma.sql`
       INSERT INTO models (id, name, task, classes, auto_registered)
       SELECT id, id, task, classes::jsonb, true
       FROM unnest(${missing}::text[], ${tasks.map((t) => t.task)}::text[], ${tasks.map((t) => JSON.stringify(t.classes))}::text[])
         AS t(id, task, classes)
-      ON CONFLICT (id) DO NOTHING`);
+      ON CONFLICT (id) DO NOTHING
+      RETURNING id, task`);
+    // A model registered by its first events gets the default alert rules, as one created by PUT does.
+    if (created.length > 0) await runSql(tx, defaultRulesSql(created));
   }
 
   for (const id of missing) invalidateModelContext(id);

@@ -1,5 +1,6 @@
 import { getDb, Prisma } from "../db/client";
 import { unprocessable } from "../errors";
+import { createDefaultRules } from "../alerts/rules/store";
 import { invalidateModelContext } from "../rollups/store/contexts";
 import { lockModels } from "../rollups/store/write";
 import type { ModelDefinition } from "./schemas";
@@ -27,6 +28,7 @@ export async function defineModel(id: string, def: ModelDefinition): Promise<{ c
       autoRegistered: false,
     };
     await tx.model.upsert({ where: { id }, create: { id, ...data }, update: data });
+    if (!existing) await createDefaultRules(tx, id, task);
     if (def.features) {
       await tx.feature.updateMany({
         where: { modelId: id, name: { notIn: def.features.map((f) => f.name) } },

@@ -83,6 +83,8 @@ describe("upgrades", () => {
     expect(await migrate(previous)).toEqual(previous.map((m) => m.name));
 
     const model = uniqueModel("upgrade");
+    // registered as the previous release's ingest did (today's also writes the model's default alert rules)
+    await rawQuery(`INSERT INTO models (id, name, task, classes, auto_registered) VALUES ('${model}', '${model}', 'binary_classification', '["fraud","legit"]', true)`);
     await fill(model, 600, "old");
     // The previous release's write path kept minute and hour rollups only: no all-time totals per version
     // (level 't') and no record of what corrections took back (level 'r'). Its databases hold no such rows.
@@ -93,6 +95,8 @@ describe("upgrades", () => {
     const applied = await migrate();
     expect(applied).toEqual(all.slice(previous.length).map((m) => m.name));
     await rebinLegacyReferences(() => {});
+    // models from before alert rules got the default rules in the migration
+    expect(await rawQuery(`SELECT name FROM alert_rules WHERE model_id = '${model}' ORDER BY name`)).toHaveLength(7);
     // the upgraded database is exactly what the current write path would have built, and serves
     expect((await rollupDifferences(model)).differences).toEqual([]);
     expect(await totals(model)).toEqual({ requests: 600, labelled: 200 });
