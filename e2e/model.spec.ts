@@ -66,6 +66,8 @@ test.describe.serial("model page", () => {
     await expect(page.getByRole("heading", { name: model })).toBeVisible();
     await expect(page.getByTestId("versions")).toContainText("v1");
     await expect(page.getByTestId("versions")).toContainText("v2");
+    // the SLO summary (none defined yet) links to where objectives are set
+    await expect(page.getByTestId("slo-summary")).toContainText("None defined");
     const { from, to } = await rangeOf(page);
     const api = await (
       await request.get(`/api/v1/models/${model}/metrics?window=single&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, { headers: auth })

@@ -3,12 +3,13 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { RangeControls } from "@/components/model/RangeControls";
-import { ChartSkeleton } from "@/components/ui/Skeleton";
+import { ChartSkeleton, Skeleton } from "@/components/ui/Skeleton";
 import { Time } from "@/components/ui/Time";
 import { taskLabel } from "@/lib/domain/model";
 import { formatCount } from "@/lib/format";
 import { getModel } from "@/lib/queries/getModel";
 import { ConfidenceCard, ConfusionCard, LatencyCard, PerformanceCard, PredictionsCard, RequestsCard } from "./_charts/Charts";
+import { SloSection } from "./_slo/SloSection";
 import { parseModelView, RANGES } from "./searchParams";
 
 export const dynamic = "force-dynamic";
@@ -58,6 +59,9 @@ export default async function ModelPage({ params, searchParams }: Props) {
             <Link href={`/models/${enc}/drift`} className="rounded-md px-2.5 py-1.5 text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-white">
               Drift
             </Link>
+            <Link href={`/models/${enc}/slos`} className="rounded-md px-2.5 py-1.5 text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-white">
+              SLOs
+            </Link>
           </nav>
         </div>
         <dl className="grid gap-x-6 gap-y-1 text-xs text-slate-600 dark:text-slate-400 sm:flex sm:flex-wrap">
@@ -105,6 +109,10 @@ export default async function ModelPage({ params, searchParams }: Props) {
         <Time iso={view.from.toISOString()} /> – <Time iso={view.to.toISOString()} />, {view.stepMs >= 3_600_000 ? `${view.stepMs / 3_600_000} h` : `${view.stepMs / 60_000} min`} buckets. Drag across a chart to zoom in;
         ▲ marks where a version first appeared.
       </p>
+
+      <Suspense fallback={<Skeleton className="h-20 w-full" label="Loading SLOs" />}>
+        <SloSection model={model.id} />
+      </Suspense>
 
       {model.counts.events === 0 ? (
         <section className="rounded-xl border border-dashed border-slate-300 bg-white p-6 text-sm dark:border-slate-700 dark:bg-slate-900" data-testid="model-empty">
