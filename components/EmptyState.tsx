@@ -14,7 +14,7 @@ curl -X POST http://localhost:3000/api/v1/predictions \\
         A model appears here as soon as its first prediction arrives. Send one from your prediction service, or try
         it from a shell:
       </p>
-      <pre className="mt-4 overflow-x-auto rounded-lg bg-slate-900 p-4 text-xs leading-relaxed text-slate-100">
+      <pre tabIndex={0} className="mt-4 overflow-x-auto rounded-lg bg-slate-900 p-4 text-xs leading-relaxed text-slate-100">
         <code>{curl}</code>
       </pre>
       <p className="mt-3 text-sm text-slate-600 dark:text-slate-400">

@@ -14,7 +14,7 @@ export function SloEmpty({ model }: { model: string }) {
         This page then shows the error budget left and the burn-rate alerts that page or open a ticket. Set them with
         an admin key:
       </p>
-      <pre className="mt-4 overflow-x-auto rounded-lg bg-slate-900 p-4 text-xs leading-relaxed text-slate-100">
+      <pre tabIndex={0} className="mt-4 overflow-x-auto rounded-lg bg-slate-900 p-4 text-xs leading-relaxed text-slate-100">
         <code>{curl}</code>
       </pre>
     </section>

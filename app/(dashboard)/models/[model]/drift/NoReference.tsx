@@ -14,7 +14,7 @@ curl -X PUT http://localhost:3000/api/v1/models/${model}/reference \\
         Drift compares each window with a reference — usually the training or validation data. Upload one and this page fills in
         for every window already stored:
       </p>
-      <pre className="mt-4 overflow-x-auto rounded-lg bg-slate-900 p-4 text-xs leading-relaxed text-slate-100">
+      <pre tabIndex={0} className="mt-4 overflow-x-auto rounded-lg bg-slate-900 p-4 text-xs leading-relaxed text-slate-100">
         <code>{curl}</code>
       </pre>
       <p className="mt-3 text-sm text-slate-600 dark:text-slate-400">
