@@ -84,6 +84,11 @@ test.describe.serial("model page", () => {
     await expect(page.getByTestId("stat-performance")).toHaveText(ratio(w.performance.accuracy));
     await expect(page.getByTestId("stat-coverage")).toHaveText(ratio(w.labels.coverage));
     await expect(page.getByTestId("cm-0-0")).toHaveText(w.performance.confusion.matrix[0][0].toLocaleString("en-US"));
+    const quality = await (
+      await request.get(`/api/v1/models/${model}/quality?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, { headers: auth })
+    ).json();
+    const len = quality.features.find((f: { name: string }) => f.name === "len");
+    await expect(page.getByTestId("chart-quality").locator('tr[data-feature="len"]').getByTestId("quality-missing")).toHaveText(ratio(len.missingRate));
     for (const chart of ["requests", "latency", "predictions", "confidence", "performance"]) {
       await expect(page.getByTestId(`chart-${chart}`).locator("svg").getByText("▲ v2")).toBeVisible();
     }

@@ -8,7 +8,7 @@ import { Time } from "@/components/ui/Time";
 import { taskLabel } from "@/lib/domain/model";
 import { formatCount } from "@/lib/format";
 import { getModel } from "@/lib/queries/getModel";
-import { ConfidenceCard, ConfusionCard, LatencyCard, PerformanceCard, PredictionsCard, RequestsCard } from "./_charts/Charts";
+import { ConfidenceCard, ConfusionCard, LatencyCard, PerformanceCard, PredictionsCard, QualityCard, RequestsCard } from "./_charts/Charts";
 import { SloSection } from "./_slo/SloSection";
 import { parseModelView, RANGES } from "./searchParams";
 
@@ -32,6 +32,7 @@ export default async function ModelPage({ params, searchParams }: Props) {
     { C: ConfidenceCard, label: "Loading confidence" },
     { C: PerformanceCard, label: "Loading performance" },
     { C: ConfusionCard, label: "Loading the confusion matrix" },
+    { C: QualityCard, label: "Loading data quality" },
   ];
   const enc = encodeURIComponent(model.id);
   return (

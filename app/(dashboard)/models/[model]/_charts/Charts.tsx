@@ -2,6 +2,7 @@ import { cache } from "react";
 import { type ChartPoint, formatValue, type SeriesSpec, type Unit } from "@/components/model/format";
 import { ChartLegend, TimeChart } from "@/components/model/TimeChart";
 import { getMetrics } from "@/lib/queries/getMetrics";
+import { type FeatureQuality, getQuality } from "@/lib/queries/getQuality";
 import type { ModelView } from "../searchParams";
 import { rangeQuery, seriesQuery } from "../searchParams";
 import { confidenceChart, deploymentMarkers, latencyChart, performanceChart, predictionChart, requestsChart } from "./data";
@@ -254,5 +255,62 @@ export async function ConfusionCard(p: Props) {
         </table>
       </div>
     </Card>
+  );
+}
+
+const qualityOf = cache((model: string, key: string, view: ModelView) => {
+  void key;
+  return getQuality(model, rangeQuery(view));
+});
+
+type Side = FeatureQuality["summary"] | FeatureQuality["reference"];
+function describe(s: Side): string {
+  if (!s) return "—";
+  if (s.kind === "numerical") return s.mean === null ? "—" : `${formatValue(s.mean, "number")} ± ${formatValue(s.std, "number")}`;
+  const total = s.top.reduce((a, t) => a + t.count, 0) + (s.overflow ?? 0);
+  return s.top.length === 0 ? "—" : s.top.slice(0, 3).map((t) => `${t.value} ${formatValue(total ? t.count / total : null, "ratio")}`).join(", ");
+}
+
+/** Per feature over the range: missing, wrong type, out of range, new categories, and the values beside the reference's. */
+export async function QualityCard({ model, view }: Props) {
+  const q = await qualityOf(model, keyOf(view), view);
+  if (!q) return null;
+  const cell = "px-2 py-1.5 text-right tabular-nums";
+  return (
+    <section className="min-w-0 rounded-xl border border-slate-200 bg-white p-4 shadow-sm lg:col-span-2 dark:border-slate-800 dark:bg-slate-900" aria-label="Data quality" data-testid="chart-quality">
+      <h2 className="mb-2 text-sm font-semibold text-slate-900 dark:text-slate-100">Data quality</h2>
+      <div className="overflow-x-auto" tabIndex={0} aria-label="Data quality per feature (scrolls sideways)">
+        <table className="min-w-full text-xs text-slate-700 dark:text-slate-300">
+          <thead className="text-left text-slate-500 dark:text-slate-400">
+            <tr>
+              <th scope="col" className="px-2 py-1.5 font-medium">Feature</th>
+              <th scope="col" className="px-2 py-1.5 text-right font-medium">Missing</th>
+              <th scope="col" className="px-2 py-1.5 text-right font-medium">Wrong type</th>
+              <th scope="col" className="px-2 py-1.5 text-right font-medium">Out of range</th>
+              <th scope="col" className="px-2 py-1.5 font-medium">New categories</th>
+              <th scope="col" className="px-2 py-1.5 font-medium">This range</th>
+              <th scope="col" className="px-2 py-1.5 font-medium">Reference</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+            {q.features.map((f) => (
+              <tr key={f.name} data-feature={f.name}>
+                <th scope="row" className="px-2 py-1.5 text-left font-medium text-slate-900 dark:text-slate-100">
+                  {f.name} <span className="font-normal text-slate-500 dark:text-slate-400">{f.type === "numerical" ? "num" : "cat"}</span>
+                </th>
+                <td className={`${cell} ${(f.missingRate ?? 0) >= 0.05 ? "font-semibold text-amber-800 dark:text-amber-300" : ""}`} data-testid="quality-missing">
+                  {formatValue(f.missingRate, "ratio")}
+                </td>
+                <td className={cell}>{formatValue(f.typeMismatches, "count")}</td>
+                <td className={cell}>{formatValue(f.outOfRange, "count")}</td>
+                <td className="px-2 py-1.5">{f.newCategories.length ? f.newCategories.slice(0, 3).map((c) => `${c.value} (${formatValue(c.count, "count")})`).join(", ") : "—"}</td>
+                <td className="px-2 py-1.5 tabular-nums">{describe(f.summary)}</td>
+                <td className="px-2 py-1.5 tabular-nums text-slate-500 dark:text-slate-400">{describe(f.reference)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
   );
 }
