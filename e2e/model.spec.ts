@@ -1,12 +1,10 @@
 import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
-import fs from "node:fs";
 import { rng } from "../scripts/demo/random";
 import { E2E_ADMIN_TOKEN } from "./env";
-import { expectNoPageScroll, expectNoSeriousAxe } from "./pageChecks";
+import { checkAtBothWidths } from "./pageChecks";
 
 const auth = { Authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
 const HOUR = 3_600_000;
-const SHOTS = "test-results/screenshots";
 const stamp = Date.now().toString(36);
 const model = `model-${stamp}`;
 
@@ -144,19 +142,10 @@ test.describe.serial("model page", () => {
 
   for (const scheme of ["light", "dark"] as const) {
     test(`screenshots, axe and no sideways scroll in the ${scheme} theme`, async ({ page }) => {
-      await page.emulateMedia({ colorScheme: scheme });
-      fs.mkdirSync(SHOTS, { recursive: true });
-      for (const [width, height] of [
-        [1440, 900],
-        [390, 844],
-      ] as const) {
-        await page.setViewportSize({ width, height });
+      await checkAtBothWidths(page, "model", scheme, async () => {
         await page.goto(`/models/${model}?range=24h`);
         await expect(page.getByTestId("chart-performance").locator(".recharts-surface").first()).toBeVisible();
-        await expectNoSeriousAxe(page);
-        await expectNoPageScroll(page);
-        await page.screenshot({ path: `${SHOTS}/model-${scheme}-${width}.png`, fullPage: true });
-      }
+      });
     });
   }
 });

@@ -1,12 +1,10 @@
 import { type APIRequestContext, expect, type Locator, test } from "@playwright/test";
-import fs from "node:fs";
 import { rng } from "../scripts/demo/random";
 import { E2E_ADMIN_TOKEN } from "./env";
-import { expectNoPageScroll, expectNoSeriousAxe } from "./pageChecks";
+import { checkAtBothWidths } from "./pageChecks";
 
 const auth = { Authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
 const HOUR = 3_600_000;
-const SHOTS = "test-results/screenshots";
 const stamp = Date.now().toString(36);
 
 /**
@@ -166,19 +164,10 @@ test.describe.serial("overview", () => {
 
   for (const scheme of ["light", "dark"] as const) {
     test(`screenshots, axe and no sideways scroll in the ${scheme} theme`, async ({ page }) => {
-      await page.emulateMedia({ colorScheme: scheme });
-      fs.mkdirSync(SHOTS, { recursive: true });
-      for (const [width, height] of [
-        [1440, 900],
-        [390, 844],
-      ] as const) {
-        await page.setViewportSize({ width, height });
+      await checkAtBothWidths(page, "overview", scheme, async () => {
         await page.goto(`/?q=${stamp}`);
         await expect(page.locator(`tr[data-model="${fleetModel}"]`).getByTestId("trend-requests")).toBeAttached();
-        await expectNoSeriousAxe(page);
-        await expectNoPageScroll(page);
-        await page.screenshot({ path: `${SHOTS}/overview-${scheme}-${width}.png`, fullPage: true });
-      }
+      });
     });
   }
 });
