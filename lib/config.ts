@@ -22,8 +22,15 @@ export function config() {
     maxBodyBytes: intFromEnv("DRIFTWATCH_MAX_BODY_BYTES", 10 * 1024 * 1024),
     /** Most events or labels in one ingest request. */
     maxBatchEvents: intFromEnv("DRIFTWATCH_MAX_BATCH_EVENTS", 10_000),
-    /** Largest JSON (non-streamed) reference upload, in bytes; NDJSON uploads stream and have only a row cap. */
-    maxReferenceJsonBytes: intFromEnv("DRIFTWATCH_MAX_REFERENCE_JSON_BYTES", 512 * 1024 * 1024),
+    /**
+     * Largest JSON reference upload, in bytes (default 16 MB). A JSON body is parsed whole, so it is kept small;
+     * larger references go as NDJSON, which streams.
+     */
+    maxReferenceJsonBytes: intFromEnv("DRIFTWATCH_MAX_REFERENCE_JSON_BYTES", 16 * 1024 * 1024),
+    /** Largest NDJSON reference upload, in bytes (default 4 GB); it streams, so this bounds time, not memory. */
+    maxReferenceBytes: intFromEnv("DRIFTWATCH_MAX_REFERENCE_BYTES", 4 * 1024 * 1024 * 1024),
+    /** Longest line of an NDJSON reference upload, in bytes (default 1 MB); a longer line is rejected on its own. */
+    maxLineBytes: intFromEnv("DRIFTWATCH_MAX_LINE_BYTES", 1024 * 1024),
     maxReferenceRows: intFromEnv("DRIFTWATCH_MAX_REFERENCE_ROWS", 10_000_000),
     metricsPublic: process.env.METRICS_PUBLIC === "true",
     /** Driftwatch's address as its users reach it (links in the Prometheus rules); unset: the request's own origin. */

@@ -3,6 +3,7 @@ import type { FeatureProfile, ReferenceProfile } from "../models/references/prof
 import { type FeatureVerdict, type VerdictFeatureInput, benjaminiHochberg, categoryKey, defaultVerdict, twoProportionZTest } from "../stats";
 import { type DriftMethod, type MethodResult, isDriftMethod, runMethod } from "./methods";
 import { type WindowFeature, windowFeatureFromValues } from "./windowCounts";
+import { own } from "../domain/records";
 
 export { DRIFT_METHODS, type DriftMethod, type JsonStatistic, type MethodResult, DEFAULT_METHOD_THRESHOLDS, isDriftMethod, RAW_METHODS, statisticValue } from "./methods";
 
@@ -231,7 +232,7 @@ export function computeDrift(input: DriftInput): WindowDrift {
   const settings = input.thresholds ?? {};
   const prepared: Prepared[] = [];
   for (const name in input.profile.features) {
-    const p = prepare(input.profile.features[name], input.window[name], input.raw?.[name]);
+    const p = prepare(input.profile.features[name], own(input.window, name), own(input.raw, name));
     if (p) prepared.push(p);
   }
   const verdict = defaultVerdict(prepared.map((p) => p.verdictInput));
@@ -239,7 +240,7 @@ export function computeDrift(input: DriftInput): WindowDrift {
   const only = input.only ? new Set(input.only) : null;
   const all = prepared.map((p, i) => {
     const shown = !only || only.has(p.profile.name);
-    return featureDrift(p, missing.results[i], verdict.features[i], shown ? methods : [], settings.features?.[p.profile.name] ?? settings[p.profile.type], shown && input.withBins);
+    return featureDrift(p, missing.results[i], verdict.features[i], shown ? methods : [], own(settings.features, p.profile.name) ?? settings[p.profile.type], shown && input.withBins);
   });
   const features = only ? all.filter((f) => only.has(f.feature)) : all;
   let prediction: FeatureDrift | null = null;

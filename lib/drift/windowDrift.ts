@@ -4,6 +4,7 @@ import type { FeatureProfile, ReferenceProfile } from "../models/references/prof
 import type { Doc } from "../rollups/documents";
 import { computeDrift, type DriftMethod, type DriftSettings, RAW_METHODS, type WindowDrift } from "./computeDrift";
 import { type WindowFeature, windowCounts, windowFeatureCounts, windowPredictionCounts } from "./windowCounts";
+import { own } from "../domain/records";
 
 /** A raw event as the raw-value methods read it. */
 export type RawDriftEvent = { features: Record<string, unknown>; prediction: unknown };
@@ -47,7 +48,7 @@ function predictionWindow(featureDoc: Doc, metricDoc: Doc, profile: FeatureProfi
 function rawValues(rows: readonly RawDriftEvent[], profile: ReferenceProfile) {
   const raw: Record<string, number[] | string[]> = {};
   for (const [name, f] of Object.entries(profile.features)) {
-    const values = rows.map((r) => r.features[name]);
+    const values = rows.map((r) => own(r.features, name));
     raw[name] = f.type === "numerical"
       ? values.filter(isSummable)
       : values.flatMap((v) => (typeof v === "string" ? [v] : typeof v === "boolean" ? [String(v)] : typeof v === "number" ? [String(v)] : []));

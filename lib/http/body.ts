@@ -26,11 +26,11 @@ const tooLarge = (limit: number) =>
     limitBytes: limit,
   });
 
-/** Reads the whole body as text, refusing (413) as soon as it passes `limit` bytes, before anything is stored. */
-export async function readBodyText(request: Request, limit: number): Promise<string> {
+/** Reads the whole body, refusing (413) as soon as it passes `limit` bytes, before anything is stored. */
+export async function readBody(request: Request, limit: number): Promise<Buffer> {
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
-  if (!request.body) return "";
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -44,7 +44,28 @@ export async function readBodyText(request: Request, limit: number): Promise<str
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+// Fatal: bytes that are not UTF-8 are an error, never U+FFFD (two different byte strings would become one id).
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** `bytes` as text, or undefined when they are not valid UTF-8 (a leading byte-order mark is dropped). */
+export function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+const notUtf8 = () => new ApiError(400, "invalid_utf8", "The body is not valid UTF-8.");
+
+/** Reads the whole body as UTF-8 text: 413 past `limit` bytes, 400 when it is not UTF-8. */
+export async function readBodyText(request: Request, limit: number): Promise<string> {
+  const text = decodeUtf8(await readBody(request, limit));
+  if (text === undefined) throw notUtf8();
+  return text;
 }
 
 /** Splits NDJSON into items; a line that is not JSON becomes an item with a parse error, the others are kept. */
@@ -52,15 +73,44 @@ export function parseNdjson(text: string): RawItem[] {
   const items: RawItem[] = [];
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (line === "") continue;
-    const item: RawItem = { index: items.length, line: i + 1 };
-    try {
-      item.value = JSON.parse(line);
-    } catch (err) {
-      item.parseError = `line ${i + 1} is not valid JSON: ${(err as Error).message}`;
-    }
-    items.push(item);
+    const item = lineItem(lines[i], items.length, i + 1);
+    if (item) items.push(item);
+  }
+  return items;
+}
+
+/** One NDJSON line as an item (null for a blank line). */
+function lineItem(raw: string, index: number, lineNo: number): RawItem | null {
+  const line = raw.trim();
+  if (line === "") return null;
+  const item: RawItem = { index, line: lineNo };
+  try {
+    item.value = JSON.parse(line);
+  } catch (err) {
+    item.parseError = `line ${lineNo} is not valid JSON: ${(err as Error).message}`;
+  }
+  return item;
+}
+
+/** One NDJSON line's bytes as an item: a line that is not UTF-8 is refused on its own, the others are kept. */
+function byteLineItem(bytes: Uint8Array, index: number, lineNo: number): RawItem | null {
+  const text = decodeUtf8(bytes);
+  if (text !== undefined) return lineItem(text, index, lineNo);
+  return { index, line: lineNo, parseError: `line ${lineNo} is not valid UTF-8` };
+}
+
+/** NDJSON bytes as items; only when the whole body is not UTF-8 is it split line by line first (newline bytes never occur inside a UTF-8 character). */
+function parseNdjsonBytes(bytes: Buffer): RawItem[] {
+  const text = decodeUtf8(bytes);
+  if (text !== undefined) return parseNdjson(text);
+  const items: RawItem[] = [];
+  let start = 0;
+  for (let lineNo = 1; start <= bytes.length; lineNo++) {
+    let nl = bytes.indexOf(10, start);
+    if (nl === -1) nl = bytes.length;
+    const item = byteLineItem(bytes.subarray(start, nl), items.length, lineNo);
+    if (item) items.push(item);
+    start = nl + 1;
   }
   return items;
 }
@@ -69,11 +119,13 @@ export function parseNdjson(text: string): RawItem[] {
  * Parses an ingest body in any accepted form — one object, an array, `{"<key>": [...]}`, or NDJSON — into items.
  * A JSON body that does not parse is a 400 (nothing in it can be trusted); too many items is a 413.
  */
-export function parseBatch(text: string, kind: BodyKind, key: "events" | "labels", maxItems: number): RawItem[] {
+export function parseBatch(body: Buffer, kind: BodyKind, key: "events" | "labels", maxItems: number): RawItem[] {
   let items: RawItem[];
   if (kind === "ndjson") {
-    items = parseNdjson(text);
+    items = parseNdjsonBytes(body);
   } else {
+    const text = decodeUtf8(body);
+    if (text === undefined) throw notUtf8();
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -100,37 +152,72 @@ export function parseBatch(text: string, kind: BodyKind, key: "events" | "labels
 }
 
 /**
- * Streams NDJSON items from a request body without buffering it whole (reference uploads run to millions of rows).
- * Lines that are not JSON become items with a parse error.
+ * Streams NDJSON items from a request body without buffering it (reference uploads run to millions of rows): at
+ * most one line is held at a time. A line longer than `maxLineBytes` is skipped as it streams and reported as an
+ * item with a parse error, as are lines that are not JSON or not UTF-8; past `maxBytes` in all, the upload is
+ * refused (413). Each byte is looked at once, so time grows with the body's size, not with the square of a line.
  */
-export async function* streamNdjson(body: ReadableStream<Uint8Array> | null): AsyncGenerator<RawItem> {
+export async function* streamNdjson(
+  body: ReadableStream<Uint8Array> | null,
+  limits: { maxLineBytes: number; maxBytes: number },
+): AsyncGenerator<RawItem> {
   if (!body) return;
-  const decoder = new TextDecoder();
-  let rest = "";
+  const reader = body.getReader();
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  let tooLong = false; // the current line passed maxLineBytes: its bytes are dropped up to its newline
   let lineNo = 0;
   let index = 0;
-  const toItem = (raw: string): RawItem | null => {
+  let total = 0;
+  const endLine = (last: Uint8Array): RawItem | null => {
     lineNo++;
-    const line = raw.trim();
-    if (line === "") return null;
-    const item: RawItem = { index: index++, line: lineNo };
-    try {
-      item.value = JSON.parse(line);
-    } catch (err) {
-      item.parseError = `line ${lineNo} is not valid JSON: ${(err as Error).message}`;
+    if (tooLong) {
+      tooLong = false;
+      return { index: index++, line: lineNo, parseError: `line ${lineNo} is longer than the limit of ${limits.maxLineBytes} bytes` };
     }
+    const bytes = pending.length === 0 ? last : Buffer.concat([...pending, last]);
+    pending = [];
+    pendingBytes = 0;
+    const item = bytes.length > limits.maxLineBytes
+      ? { index, line: lineNo, parseError: `line ${lineNo} is longer than the limit of ${limits.maxLineBytes} bytes` }
+      : byteLineItem(bytes, index, lineNo);
+    if (item) index++;
     return item;
   };
-  const reader = body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    rest += done ? decoder.decode() : decoder.decode(value, { stream: true });
-    const lines = rest.split("\n");
-    rest = done ? "" : lines.pop()!;
-    for (const raw of lines) {
-      const item = toItem(raw);
+  const hold = (part: Uint8Array) => {
+    if (tooLong || part.length === 0) return;
+    if (pendingBytes + part.length > limits.maxLineBytes) {
+      tooLong = true;
+      pending = [];
+      pendingBytes = 0;
+      return;
+    }
+    pending.push(part);
+    pendingBytes += part.length;
+  };
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > limits.maxBytes) throw tooLarge(limits.maxBytes);
+      let start = 0;
+      for (;;) {
+        const nl = value.indexOf(10, start);
+        if (nl === -1) {
+          hold(value.subarray(start));
+          break;
+        }
+        const item = endLine(value.subarray(start, nl));
+        if (item) yield item;
+        start = nl + 1;
+      }
+    }
+    if (pendingBytes > 0 || tooLong) {
+      const item = endLine(new Uint8Array(0));
       if (item) yield item;
     }
-    if (done) break;
+  } finally {
+    await reader.cancel().catch(() => {});
   }
 }

@@ -1,6 +1,7 @@
 import { actorOf, audit } from "../auth/audit";
 import { principalOf } from "../auth/authorize";
 import { ApiError, toErrorResponse } from "../errors";
+import { safeText, UNSAFE_TEXT_MESSAGE } from "../domain/text";
 import { bodyKind, readBodyText } from "./body";
 
 /** Route params as Next.js passes them (a promise since Next 15). */
@@ -20,6 +21,7 @@ export function route<P extends Record<string, string>>(
   return async (request: Request, ctx: RouteContext<P>): Promise<Response> => {
     let response: Response;
     try {
+      await checkParams(ctx);
       response = await fn(request, ctx);
     } catch (err) {
       return toErrorResponse(err);
@@ -31,6 +33,21 @@ export function route<P extends Record<string, string>>(
     }
     return response;
   };
+}
+
+/**
+ * Path ids with NUL, U+001C–U+001F or unpaired surrogates are refused before any handler runs: the database cannot
+ * hold them (a NUL made PostgreSQL fail the query), and the same rule already refuses them in bodies.
+ */
+async function checkParams(ctx: RouteContext<Record<string, string>> | undefined) {
+  const params = (await ctx?.params) ?? {};
+  for (const [name, value] of Object.entries(params as Record<string, string | string[]>)) {
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (typeof v === "string" && v !== safeText(v)) {
+        throw new ApiError(400, "invalid_path", `The path's ${name} ${UNSAFE_TEXT_MESSAGE}.`);
+      }
+    }
+  }
 }
 
 /** Reads a small JSON body (model definitions and the like): 415 for other content types, 400 when it does not parse. */

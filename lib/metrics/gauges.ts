@@ -7,6 +7,7 @@ import { summariseMetrics } from "../rollups/summarise";
 import { DEFAULT_VERDICT_THRESHOLDS } from "../stats";
 import type { MetricFamily, Sample } from "./exposition";
 import { F } from "./families";
+import { own } from "../domain/records";
 
 
 /** What the gauges need to know of a model. */
@@ -115,7 +116,7 @@ export function modelGauges(m: GaugeModel, docs: WindowDocs, end: number): Model
     const settings = m.driftSettings;
     let anyRaw = false;
     for (const d of drift.features) {
-      const named = settings.features?.[d.feature] ?? settings[d.type];
+      const named = own(settings.features, d.feature) ?? settings[d.type];
       const raw = named !== undefined && RAW_METHODS.includes(named.method);
       anyRaw ||= raw;
       driftSamples(out, FEATURE, { ...model, feature_name: d.feature }, d, raw);

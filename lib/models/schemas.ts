@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { TASKS } from "../domain/model";
+import { RESERVED_NAME, RESERVED_NAME_MESSAGE } from "../domain/records";
 import { exactText, text } from "../domain/text";
 
 export const DRIFT_METHODS = ["default", "psi", "js", "chi2", "ks", "wasserstein", "ztest", "hellinger", "evidently"] as const;
 
 // Names events must match exactly (feature names, classes, allowed values) refuse what ingest would replace.
-const featureName = exactText(1, 128);
+const featureName = exactText(1, 128).refine((n) => n !== RESERVED_NAME, RESERVED_NAME_MESSAGE);
 const duration = z.string().regex(/^[1-9]\d{0,4}[mhd]$/, "must be a duration such as 15m, 24h or 7d");
 const methodSetting = z
   .strictObject({

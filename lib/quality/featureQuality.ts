@@ -1,6 +1,7 @@
 import type { FeatureProfile, ReferenceProfile } from "../models/references/profile";
 import { type Doc, key, maxKey, minKey, OTHER_VALUE, SEP } from "../rollups/documents";
 import { meanStdFromSums } from "../stats";
+import { own } from "../domain/records";
 
 type Numbers = { count: number; mean: number | null; std: number | null; min: number | null; max: number | null };
 /** `overflow`: values beyond the rollups' cap of 1,000 distinct values per feature and hour, counted together. */
@@ -68,7 +69,7 @@ export function featureQuality(doc: Doc, features: readonly QualityFeature[], re
     const n = get(f.name, "n");
     const missing = get(f.name, "miss");
     const { values, overflow } = valueCounts(doc, f.name);
-    const refFeature = reference?.features[f.name];
+    const refFeature = own(reference?.features, f.name);
     const allowed = Array.isArray(f.allowed) ? new Set((f.allowed as unknown[]).map(String)) : null;
     const known = allowed ?? (refFeature?.bins.kind === "values" ? new Set(refFeature.bins.values.map(String)) : null);
     let summary: FeatureQuality["summary"];

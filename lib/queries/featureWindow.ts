@@ -10,6 +10,7 @@ import { countFeaturesInto } from "../rollups/featureCounts";
 import { type Doc, mergeInto } from "../rollups/documents";
 import { eventFilters, rollupFilters } from "./fetchRollups";
 import type { ReadQuery } from "./params";
+import { own } from "../domain/records";
 
 
 /** The model's context with its features (and a regression prediction) binned on `profile` instead of the rollups' reference. */
@@ -21,7 +22,7 @@ function contextOn(base: ModelContext, profile: ReferenceProfile, referenceId: b
     ...base,
     referenceId,
     features: base.features.map((f) => {
-      const bins = binsOf(profile.features[f.name]);
+      const bins = binsOf(own(profile.features, f.name));
       return { ...f, bins, edges: edgesOf(bins) };
     }),
     prediction: predictionBins ? { name: PREDICTION_KEY, type: "numerical", min: null, max: null, bins: predictionBins, edges: edgesOf(predictionBins) } : null,

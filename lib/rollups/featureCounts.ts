@@ -2,6 +2,7 @@ import { categoryKey, numericBinIndex } from "../stats";
 import { isSummable } from "../domain/numbers";
 import type { FeatureContext, ModelContext } from "./context";
 import { bump, cachedKey, type Doc, indexKeys, key, MAX_VALUE_KEYS, maxKey, minKey, OTHER_VALUE, setMax, setMin } from "./documents";
+import { own } from "../domain/records";
 
 /** A feature's key strings (`key(name, …)`), kept as long as its context object lives. */
 type FeatureKeys = {
@@ -99,7 +100,7 @@ export class FeatureCounts {
    */
   add(features: Record<string, unknown>, prediction: unknown = undefined, failed = false) {
     const n = this.ctx.features.length;
-    for (let i = 0; i < n; i++) this.count(i, features[this.layout.features[i].name]);
+    for (let i = 0; i < n; i++) this.count(i, own(features, this.layout.features[i].name));
     if (n < this.layout.features.length && !failed) this.count(n, prediction);
   }
 

@@ -43,7 +43,8 @@ export function classificationMetrics(confusion: readonly (readonly number[])[],
   }
   if (total === 0) throw new RangeError("classificationMetrics: empty confusion matrix");
   const div = (a: number, b: number) => (b === 0 ? 0 : a / b);
-  const perClass: Record<string, ClassMetrics> = {};
+  // no prototype: a class may be named "toString" or "__proto__"
+  const perClass: Record<string, ClassMetrics> = Object.create(null);
   const macro = { precision: 0, recall: 0, f1: 0 };
   const weighted = { precision: 0, recall: 0, f1: 0 };
   classes.forEach((name, i) => {
@@ -62,7 +63,7 @@ export function classificationMetrics(confusion: readonly (readonly number[])[],
   });
   const result: ClassificationMetrics = { total, accuracy: trace / total, perClass, macro, weighted };
   if (positiveClass !== undefined) {
-    const pos = perClass[positiveClass];
+    const pos = Object.hasOwn(perClass, positiveClass) ? perClass[positiveClass] : undefined;
     if (!pos) throw new RangeError(`classificationMetrics: positive class ${positiveClass} is not in classes`);
     result.positive = { class: positiveClass, ...pos };
   }

@@ -1,4 +1,5 @@
 import type { Matcher } from "./types";
+import { own } from "../../domain/records";
 
 /**
  * Alertmanager's matcher semantics: `=`/`!=` compare the label value (a missing label is ""), `=~`/`!~` are
@@ -7,11 +8,11 @@ import type { Matcher } from "./types";
 export function compileMatcher(m: Matcher): (labels: Record<string, string>) => boolean {
   if (m.op === "=" || m.op === "!=") {
     const eq = m.op === "=";
-    return (labels) => ((labels[m.name] ?? "") === m.value) === eq;
+    return (labels) => ((own(labels, m.name) ?? "") === m.value) === eq;
   }
   const re = new RegExp(`^(?:${m.value})$`);
   const pos = m.op === "=~";
-  return (labels) => re.test(labels[m.name] ?? "") === pos;
+  return (labels) => re.test(own(labels, m.name) ?? "") === pos;
 }
 
 /** Null when the regular expression compiles, else the reason. */

@@ -1,4 +1,5 @@
 import type { Channel, NotifyAlert } from "./types";
+import { own } from "../../domain/records";
 
 /**
  * The bodies each channel type receives, built when a message is queued (so a retry sends the same bytes).
@@ -19,7 +20,7 @@ export type GroupMessage = {
 /** The labels a group is keyed by, e.g. {alertname, model_name}. */
 export function groupLabelsOf(alert: NotifyAlert, groupBy: string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of [...groupBy].sort()) out[name] = alert.labels[name] ?? "";
+  for (const name of [...groupBy].sort()) out[name] = own(alert.labels, name) ?? "";
   return out;
 }
 

@@ -3,6 +3,7 @@ import { rebinFeatureRollups } from "../../rollups/store/recount";
 import { lockModels } from "../../rollups/store/write";
 import { BIN_SCHEME, type FeatureProfile, type ReferenceProfile } from "./profile";
 import { profileBuilderFor, referenceChanged } from "./store";
+import { own } from "../../domain/records";
 
 const BATCH = 5_000;
 
@@ -22,7 +23,7 @@ export function withRebuiltBins(stored: ReferenceProfile, fresh: ReferenceProfil
   return {
     ...stored,
     binScheme: BIN_SCHEME,
-    features: Object.fromEntries(Object.entries(stored.features).map(([name, f]) => [name, take(f, fresh.features[name])])),
+    features: Object.fromEntries(Object.entries(stored.features).map(([name, f]) => [name, take(f, own(fresh.features, name))])),
     prediction: stored.prediction ? take(stored.prediction, fresh.prediction) : null,
   };
 }

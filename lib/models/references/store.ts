@@ -3,6 +3,7 @@ import { invalidateModelContext } from "../../rollups/store/contexts";
 import { type FeatureType, PREDICTION_KEY, type Task } from "../../domain/model";
 import type { FeatureProfile, ReferenceProfile } from "./profile";
 import { createProfileBuilder } from "./profile";
+import { own } from "../../domain/records";
 
 
 /** A profile builder typed by the model's own features and task. */
@@ -63,7 +64,7 @@ export async function currentReference(modelId: string, withSamples: boolean, ve
   if (withSamples) {
     const rows = await db.referenceSample.findMany({ where: { referenceId: set.id } });
     for (const r of rows) {
-      const target = r.name === PREDICTION_KEY ? profile.prediction : profile.features[r.name];
+      const target = r.name === PREDICTION_KEY ? profile.prediction : own(profile.features, r.name);
       if (target) target.sample = r.values as number[] | string[];
     }
   }

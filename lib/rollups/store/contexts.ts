@@ -2,6 +2,7 @@ import { Prisma, type Db } from "../../db/client";
 import type { Bins } from "../../stats";
 import { type FeatureContext, type ModelContext, positiveClassOf } from "../context";
 import { PREDICTION_KEY } from "../../domain/model";
+import { own } from "../../domain/records";
 
 type Tx = Prisma.TransactionClient | Db;
 
@@ -80,7 +81,7 @@ export async function modelContexts(tx: Tx, models: string[], now = Date.now()):
       features: (r.features ?? []).map((f) => {
         // A reference without values for the feature has empty value bins: nothing to bin on (only moments and
         // quality counts are kept), rather than a key per distinct value seen.
-        const refBins = profile?.features?.[f.name]?.bins ?? null;
+        const refBins = own(profile?.features, f.name)?.bins ?? null;
         const bins = refBins && !(refBins.kind === "values" && refBins.values.length === 0) ? refBins : null;
         return {
           name: f.name,

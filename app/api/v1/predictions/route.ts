@@ -1,7 +1,7 @@
 import { authorize } from "@/lib/auth/authorize";
 import { config } from "@/lib/config";
 import { route } from "@/lib/http/route";
-import { bodyKind, parseBatch, readBodyText } from "@/lib/http/body";
+import { bodyKind, parseBatch, readBody } from "@/lib/http/body";
 import { ingestPredictions } from "@/lib/ingest/predictions";
 
 export const dynamic = "force-dynamic";
@@ -11,7 +11,7 @@ export const POST = route(async (request) => {
   await authorize(request, "ingest");
   const kind = bodyKind(request);
   const { maxBodyBytes, maxBatchEvents } = config();
-  const items = parseBatch(await readBodyText(request, maxBodyBytes), kind, "events", maxBatchEvents);
+  const items = parseBatch(await readBody(request, maxBodyBytes), kind, "events", maxBatchEvents);
   const result = await ingestPredictions(items);
   // Nothing valid at all is a client error; otherwise the valid part was stored and the rest is reported.
   const status = result.accepted + result.duplicates === 0 ? 422 : 200;

@@ -22,7 +22,7 @@ export const PUT = route<Params>(async (request, { params }) => {
   const cfg = config();
   if (bodyKind(request) === "ndjson") {
     const v = version.parse(new URL(request.url).searchParams.get("version") ?? undefined);
-    return Response.json(await uploadReferenceRows(id, v, streamNdjson(request.body), cfg.maxReferenceRows));
+    return Response.json(await uploadReferenceRows(id, v, streamNdjson(request.body, { maxLineBytes: cfg.maxLineBytes, maxBytes: cfg.maxReferenceBytes }), cfg.maxReferenceRows));
   }
   const body = await readJsonBody(request, cfg.maxReferenceJsonBytes);
   if (body !== null && typeof body === "object" && "fromWindow" in body) {
