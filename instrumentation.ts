@@ -6,4 +6,7 @@ export async function register() {
   // Retries queued alert notifications (the queue is in the database, so a restart picks up where it stopped).
   const { startDeliveryWorker } = await import("./lib/alerts/notify/deliver");
   startDeliveryWorker();
+  // Deletes raw events older than the retention set in Settings (hourly; rollups stay).
+  const { startRetentionWorker } = await import("./lib/retention/prune");
+  startRetentionWorker();
 }

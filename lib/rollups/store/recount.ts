@@ -104,12 +104,16 @@ export function diffDocs(expected: Map<string, Doc>, actual: Map<string, Doc>): 
 /**
  * Re-bins a model's feature rollups on its current reference, inside `tx` (which must hold the model's exclusive
  * lock, so no event is written meanwhile): recounts them from the raw events and replaces every feature rollup
- * row of the model. Called when a reference is published; its cost is a pass over the model's raw events.
+ * row of the model (from the retention's cut on, when retention has deleted older raw events). Called when a reference is published; its cost is a pass over the model's raw events.
  */
 export async function rebinFeatureRollups(tx: Prisma.TransactionClient, model: string): Promise<number> {
-  const batch = await recountRollups(model, tx);
+  // Hours whose raw events retention deleted cannot be recounted: their rows stay, binned on the reference they
+  // were counted on (reads take the current reference's rows, so those hours show no drift or quality after this).
+  const [row] = await tx.$queryRaw<{ pruned: Date | null }[]>(Prisma.sql`SELECT raw_pruned_before AS pruned FROM models WHERE id = ${model}`);
+  const pruned = row?.pruned ?? null;
+  const batch = await recountRollups(model, tx, pruned ? { from: pruned, to: new Date(8.64e15) } : undefined);
   batch.metrics.clear();
-  await tx.$executeRaw(Prisma.sql`DELETE FROM feature_rollups WHERE model_id = ${model}`);
+  await tx.$executeRaw(Prisma.sql`DELETE FROM feature_rollups WHERE model_id = ${model} ${pruned ? Prisma.sql`AND bucket >= ${pruned}` : Prisma.empty}`);
   await writeRollups(tx, batch);
   return batch.features.size;
 }
