@@ -1,12 +1,17 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { accessFor, SIGN_IN_PATH } from "@/lib/auth/gate";
 import { SESSION_COOKIE, sessionFromToken } from "@/lib/auth/sessions";
+import { apiRouteMethods } from "@/lib/http/apiRoutes";
 
 /**
  * The sign-in gate, the one place every request passes (Next 16's proxy, Node.js runtime): pages need a live
  * session, API routes a bearer token or a live session, and only `/api/health` and `/signin` are open
  * (lib/auth/gate.ts has the rule; tests/integration/gate.test.ts walks every route against it). Route handlers
  * still check the token and its scope themselves (`authorize`), and server actions check the session's role.
+ *
+ * For `/api` it also answers, in the error contract, what would otherwise reach Next's own plain-text or HTML
+ * answers: a path that is not valid percent-encoded UTF-8 (400), an unknown path (404), a method the route does
+ * not have (405 with `Allow`).
  */
 export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
@@ -18,12 +23,13 @@ export async function proxy(request: NextRequest) {
     return NextResponse.next();
   }
   if (access === "api") {
+    const early = apiPathError(pathname, request.method);
+    if (early) return early;
     if (request.headers.has("authorization")) return NextResponse.next();
     if (await sessionFromToken(request.cookies.get(SESSION_COOKIE)?.value)) return NextResponse.next();
-    return NextResponse.json(
-      { error: { code: "unauthorized", message: "Send an API key as `Authorization: Bearer <token>`, or sign in to the dashboard." } },
-      { status: 401, headers: { "www-authenticate": 'Bearer realm="driftwatch"' } },
-    );
+    return apiError(401, "unauthorized", "Send an API key as `Authorization: Bearer <token>`, or sign in to the dashboard.", {
+      "www-authenticate": 'Bearer realm="driftwatch"',
+    });
   }
   if (await sessionFromToken(request.cookies.get(SESSION_COOKIE)?.value)) return NextResponse.next();
   const target = new URL(SIGN_IN_PATH, request.url);
@@ -33,7 +39,35 @@ export async function proxy(request: NextRequest) {
   return response;
 }
 
+function apiError(status: number, code: string, message: string, headers?: Record<string, string>) {
+  return NextResponse.json({ error: { code, message } }, { status, headers });
+}
+
+/** The error an `/api` request gets before anyone looks at its credentials, if any. */
+function apiPathError(pathname: string, method: string): NextResponse | null {
+  try {
+    decodeURIComponent(pathname);
+  } catch {
+    return apiError(400, "invalid_path", "The path is not valid percent-encoded UTF-8.");
+  }
+  if (pathname === "/metrics") return null;
+  const allowed = apiRouteMethods(pathname);
+  if (!allowed) return apiError(404, "not_found", `No API route at ${pathname}; the API is described in the README.`);
+  if (!allowed.includes(method.toUpperCase())) {
+    return apiError(405, "method_not_allowed", `${pathname} answers ${allowed.filter((m) => m !== "OPTIONS" && m !== "HEAD").join(", ")}, not ${method}.`, {
+      allow: allowed.join(", "),
+    });
+  }
+  return null;
+}
+
 export const config = {
-  // Everything but Next's own static files (hashed JS/CSS, optimised images) and the favicon.
-  matcher: ["/((?!_next/static|_next/image|favicon\\.ico).*)"],
+  // Everything but Next's own static files (hashed JS/CSS, optimised images), the favicon, and the three routes
+  // that take large bodies: Next buffers a request body for the proxy and cuts it at 10 MB, so a reference upload
+  // through the proxy lost every row after its first 10 MB. Those handlers authenticate by themselves (the route
+  // walk checks that every handler refuses a request without credentials) and stream their bodies with their own
+  // limits. Their ids match the model-id pattern, so a bad path (`%FF`) still comes here.
+  matcher: [
+    "/((?!_next/static|_next/image|favicon\\.ico|api/v1/predictions/?$|api/v1/labels/?$|api/v1/models/[a-z0-9][a-z0-9_.-]*/reference/?$).*)",
+  ],
 };

@@ -1,6 +1,6 @@
 import { actorOf, audit } from "../auth/audit";
-import { principalOf } from "../auth/authorize";
-import { ApiError, toErrorResponse } from "../errors";
+import { authenticate, principalOf } from "../auth/authorize";
+import { ApiError, errorResponse, toErrorResponse } from "../errors";
 import { safeText, UNSAFE_TEXT_MESSAGE } from "../domain/text";
 import { bodyKind, readBodyText } from "./body";
 
@@ -61,4 +61,19 @@ export async function readJsonBody(request: Request, limit = 1024 * 1024): Promi
   } catch (err) {
     throw new ApiError(400, "malformed_json", `The body is not valid JSON: ${(err as Error).message}`);
   }
+}
+
+/**
+ * The other methods of a route the proxy does not see (those that stream large bodies, proxy.ts): 405 in the error
+ * contract with `Allow`, after the same 401 any handler gives a request without credentials. Marked `notAllowed`
+ * so the route-table test does not count them as methods the route answers.
+ */
+export function methodNotAllowed(allowed: readonly string[]) {
+  const handler = route(async (request) => {
+    await authenticate(request);
+    return errorResponse(405, "method_not_allowed", `This route answers ${allowed.join(", ")}, not ${request.method}.`, undefined, {
+      allow: [...allowed, "OPTIONS"].join(", "),
+    });
+  });
+  return Object.assign(handler, { notAllowed: true as const });
 }

@@ -1,6 +1,6 @@
 import { authorize } from "@/lib/auth/authorize";
 import { config } from "@/lib/config";
-import { route } from "@/lib/http/route";
+import { methodNotAllowed, route } from "@/lib/http/route";
 import { bodyKind, parseBatch, readBody } from "@/lib/http/body";
 import { ingestLabels } from "@/lib/ingest/labels";
 
@@ -16,3 +16,9 @@ export const POST = route(async (request) => {
   const status = result.accepted + result.duplicates === 0 ? 422 : 200;
   return Response.json(result, { status });
 });
+
+// The proxy does not see this route (it streams large bodies, proxy.ts), so its other methods answer here.
+export const GET = methodNotAllowed(["POST"]);
+export const PUT = methodNotAllowed(["POST"]);
+export const PATCH = methodNotAllowed(["POST"]);
+export const DELETE = methodNotAllowed(["POST"]);

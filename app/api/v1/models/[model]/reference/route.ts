@@ -1,6 +1,6 @@
 import { authorize } from "@/lib/auth/authorize";
 import { config } from "@/lib/config";
-import { readJsonBody, route } from "@/lib/http/route";
+import { methodNotAllowed, readJsonBody, route } from "@/lib/http/route";
 import { bodyKind, streamNdjson, type RawItem } from "@/lib/http/body";
 import { modelId, versionName } from "@/lib/domain/ids";
 import { fromWindowRequest, referenceFromWindow, uploadReferenceRows } from "@/lib/models/references/upload";
@@ -32,3 +32,9 @@ export const PUT = route<Params>(async (request, { params }) => {
   const items: RawItem[] = upload.rows.map((value, index) => ({ index, value }));
   return Response.json(await uploadReferenceRows(id, upload.version, items, cfg.maxReferenceRows));
 });
+
+// The proxy does not see this route (it streams large bodies, proxy.ts), so its other methods answer here.
+export const GET = methodNotAllowed(["PUT"]);
+export const POST = methodNotAllowed(["PUT"]);
+export const PATCH = methodNotAllowed(["PUT"]);
+export const DELETE = methodNotAllowed(["PUT"]);
