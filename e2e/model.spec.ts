@@ -8,7 +8,7 @@ const HOUR = 3_600_000;
 const stamp = Date.now().toString(36);
 const model = `model-${stamp}`;
 
-/** 20 hours of traffic: v1, then v2 from 8 hours ago (slower, less confident); errors; 60 % labelled. */
+/** 20 hours of traffic: v1, then v2 from 8 hours ago (slower, less confident); errors; 60 % labelled; len sometimes missing. */
 async function seed(request: APIRequestContext) {
   const put = await request.put(`/api/v1/models/${model}`, {
     headers: auth,
@@ -32,7 +32,8 @@ async function seed(request: APIRequestContext) {
         model,
         version: v2 ? "v2" : "v1",
         timestamp: new Date(base - h * HOUR + i * 30_000).toISOString(),
-        features: { len: 100 + r() * 50 },
+        // len is missing from a share of each hour's events that changes hour to hour (the quality sparkline's line)
+        features: i % (4 + (h % 5)) === 1 ? {} : { len: 100 + r() * 50 },
         prediction: classes[k],
         probabilities: probs,
         latencyMs: (v2 ? 120 : 40) + r() * 30,
@@ -82,11 +83,20 @@ test.describe.serial("model page", () => {
     await expect(page.getByTestId("stat-performance")).toHaveText(ratio(w.performance.accuracy));
     await expect(page.getByTestId("stat-coverage")).toHaveText(ratio(w.labels.coverage));
     await expect(page.getByTestId("cm-0-0")).toHaveText(w.performance.confusion.matrix[0][0].toLocaleString("en-US"));
+    // the quality table's 24 h range draws its missing-share sparklines per hour: the API's step=1h series
     const quality = await (
-      await request.get(`/api/v1/models/${model}/quality?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, { headers: auth })
+      await request.get(`/api/v1/models/${model}/quality?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&step=1h`, { headers: auth })
     ).json();
     const len = quality.features.find((f: { name: string }) => f.name === "len");
-    await expect(page.getByTestId("chart-quality").locator('tr[data-feature="len"]').getByTestId("quality-missing")).toHaveText(ratio(len.missingRate));
+    const lenRow = page.getByTestId("chart-quality").locator('tr[data-feature="len"]');
+    await expect(lenRow.getByTestId("quality-missing")).toHaveText(ratio(len.missingRate));
+    const rates = (len.missingSeries as { missingRate: number | null }[]).map((p) => p.missingRate).filter((x): x is number => x !== null);
+    expect(rates.length).toBeGreaterThan(10);
+    expect(Math.max(...rates)).toBeGreaterThan(Math.min(...rates));
+    await expect(lenRow.getByTestId("quality-missing-spark")).toHaveAttribute(
+      "aria-label",
+      `Missing share of len per hour: ${ratio(Math.min(...rates))} to ${ratio(Math.max(...rates))}; latest ${ratio(rates.at(-1)!)}`,
+    );
     for (const chart of ["requests", "latency", "predictions", "confidence", "performance"]) {
       await expect(page.getByTestId(`chart-${chart}`).locator("svg").getByText("▲ v2")).toBeVisible();
     }

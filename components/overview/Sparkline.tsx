@@ -54,7 +54,13 @@ export function Sparkline({
     amber: "stroke-amber-600 dark:stroke-amber-400",
     violet: "stroke-violet-600 dark:stroke-violet-400",
   }[tone];
-  const fill = stroke.replaceAll("stroke-", "fill-");
+  // spelled out, not derived from `stroke`: Tailwind only generates classes that appear whole in the source
+  const fill = {
+    slate: "fill-slate-500 dark:fill-slate-400",
+    sky: "fill-sky-600 dark:fill-sky-400",
+    amber: "fill-amber-600 dark:fill-amber-400",
+    violet: "fill-violet-600 dark:fill-violet-400",
+  }[tone];
   return (
     <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label} data-testid={testId} className="block overflow-visible">
       <title>{label}</title>

@@ -95,3 +95,51 @@ export function featureQuality(doc: Doc, features: readonly QualityFeature[], re
     };
   });
 }
+
+/** One bucket of a feature's missing share: events counted and missing values in the part of the window it covers. */
+export type MissingPoint = { start: string; count: number; missing: number; missingRate: number | null };
+
+/**
+ * Per-feature missing counts per time bucket of one window, added up from the parts its document is summed from
+ * (rollup rows by hour, raw events of partial hours): the buckets are the step's (aligned to the epoch) clipped to
+ * the window, so each feature's buckets add up to its `count` and `missing`. `stepMs` must be a whole number of
+ * hours, so every part falls in one bucket. Pure; O(parts × features) to fill, O(buckets × features) to read.
+ */
+export class MissingSeries {
+  private readonly first: number;
+  private readonly counts: Map<string, { n: Float64Array; miss: Float64Array; nKey: string; missKey: string }>;
+  readonly starts: number[];
+
+  constructor(
+    features: readonly string[],
+    from: number,
+    to: number,
+    private readonly stepMs: number,
+  ) {
+    this.first = Math.floor(from / stepMs) * stepMs;
+    this.starts = [];
+    for (let t = this.first; t < to; t += stepMs) this.starts.push(t);
+    const len = this.starts.length;
+    this.counts = new Map(features.map((f) => [f, { n: new Float64Array(len), miss: new Float64Array(len), nKey: key(f, "n"), missKey: key(f, "miss") }]));
+  }
+
+  /** Adds one part of the window's document, whose counts lie at time `at`. */
+  add(at: number, part: Readonly<Doc>) {
+    const i = Math.floor((at - this.first) / this.stepMs);
+    if (i < 0 || i >= this.starts.length) throw new RangeError(`MissingSeries: ${new Date(at).toISOString()} is outside the window`);
+    for (const c of this.counts.values()) {
+      c.n[i] += part[c.nKey] ?? 0;
+      c.miss[i] += part[c.missKey] ?? 0;
+    }
+  }
+
+  /** The feature's buckets (starts as RFC 3339; the first one is the window's start when that is not on a step). */
+  of(feature: string, from: number): MissingPoint[] {
+    const c = this.counts.get(feature);
+    return this.starts.map((s, i) => {
+      const n = c?.n[i] ?? 0;
+      const miss = c?.miss[i] ?? 0;
+      return { start: new Date(Math.max(s, from)).toISOString(), count: n, missing: miss, missingRate: n > 0 ? miss / n : null };
+    });
+  }
+}

@@ -55,23 +55,33 @@ export async function featureDocsOnReference(
   return out;
 }
 
-/** Feature counts of the raw events in [from, to), through the write path's own code. */
-async function rawFeatureDoc(model: string, q: ReadQuery, from: number, to: number, doc: Doc) {
+/** Feature counts of the raw events in [from, to), through the write path's own code, added to `doc` and reported as one part. */
+async function rawFeatureDoc(model: string, q: ReadQuery, from: number, to: number, doc: Doc, onPart?: OnPart) {
   if (from >= to) return;
   const ctx = (await modelContexts(getDb(), [model])).get(model);
   if (!ctx) return;
   const rows = await getDb().$queryRaw<{ features: Record<string, unknown>; prediction: unknown; error_type: string | null }[]>(Prisma.sql`
     SELECT features, prediction, error_type FROM prediction_events
     WHERE model_id = ${model} AND ts >= ${new Date(from)} AND ts < ${new Date(to)} ${eventFilters(q)}`);
-  countFeaturesInto(doc, new Map(), rows, ctx);
+  if (!onPart) return countFeaturesInto(doc, new Map(), rows, ctx);
+  const part: Doc = {};
+  countFeaturesInto(part, new Map(), rows, ctx);
+  onPart(from, part);
+  mergeInto(doc, part);
 }
+
+/**
+ * Called with each part a window's document is summed from and the time its counts lie in: a rollup row and its
+ * hour, or the raw events of a partial hour and that span's start (within one hour). The parts add up to the document.
+ */
+export type OnPart = (at: number, part: Readonly<Doc>) => void;
 
 /**
  * The feature document of the single window [q.from, q.to), exact to the millisecond: hourly feature rollups for
  * the whole hours inside it, raw events for the partial hours at its edges. `referenceId` picks the rollups binned
  * on that reference; "any" sums every reference (for counts that do not depend on bins, e.g. data quality).
  */
-export async function singleWindowFeatureDoc(model: string, q: ReadQuery, referenceId: bigint | "any"): Promise<Doc> {
+export async function singleWindowFeatureDoc(model: string, q: ReadQuery, referenceId: bigint | "any", onPart?: OnPart): Promise<Doc> {
   const from = q.from.getTime();
   const to = q.to.getTime();
   const hFrom = ceilMs(from, HOUR);
@@ -79,15 +89,18 @@ export async function singleWindowFeatureDoc(model: string, q: ReadQuery, refere
   const doc: Doc = {};
   if (hFrom < hTo && hTo <= to) {
     const ref = referenceId === "any" ? Prisma.empty : Prisma.sql`AND reference_id = ${referenceId}`;
-    const rows = await getDb().$queryRaw<{ data: Doc }[]>(Prisma.sql`
-      SELECT data FROM feature_rollups
+    const rows = await getDb().$queryRaw<{ bucket: Date; data: Doc }[]>(Prisma.sql`
+      SELECT bucket, data FROM feature_rollups
       WHERE model_id = ${model} ${ref} AND bucket >= ${new Date(hFrom)} AND bucket < ${new Date(hTo)}
         ${rollupFilters(q)}`);
-    for (const r of rows) mergeInto(doc, r.data);
-    await rawFeatureDoc(model, q, from, hFrom, doc);
-    await rawFeatureDoc(model, q, hTo, to, doc);
+    for (const r of rows) {
+      onPart?.(r.bucket.getTime(), r.data);
+      mergeInto(doc, r.data);
+    }
+    await rawFeatureDoc(model, q, from, hFrom, doc, onPart);
+    await rawFeatureDoc(model, q, hTo, to, doc, onPart);
   } else {
-    await rawFeatureDoc(model, q, from, to, doc);
+    await rawFeatureDoc(model, q, from, to, doc, onPart);
   }
   return doc;
 }

@@ -1,22 +1,63 @@
 import "server-only";
 import { getDb } from "../db/client";
 import { currentReference } from "../models/references/store";
-import { type FeatureQuality, featureQuality } from "../quality/featureQuality";
+import { type FeatureQuality, featureQuality, type MissingPoint, MissingSeries } from "../quality/featureQuality";
+import { unprocessable } from "../errors";
+import { DAY, HOUR } from "../domain/time";
 import { singleWindowFeatureDoc } from "./featureWindow";
-import type { ReadQuery } from "./params";
+import { parseStep, type ReadQuery } from "./params";
 
-export type { FeatureQuality };
-export type QualityResponse = { model: string; from: string; to: string; version: string | null; segments: Record<string, string>; features: FeatureQuality[] };
+export type { FeatureQuality, MissingPoint };
+export type QualityResponse = {
+  model: string;
+  from: string;
+  to: string;
+  version: string | null;
+  segments: Record<string, string>;
+  /** the missing-share series' bucket width ("1h", "6h", "1d"), or null when none was asked for */
+  step: string | null;
+  /** `missingSeries`: the feature's missing share per bucket of `step` over the window, when a step was asked for */
+  features: (FeatureQuality & { missingSeries?: MissingPoint[] })[];
+};
 
-/** Per-feature data quality over one window [from, to), next to the reference's summary statistics. */
-export async function getQuality(modelId: string, q: ReadQuery): Promise<QualityResponse | null> {
+/**
+ * Per-feature data quality over one window [from, to), next to the reference's summary statistics; with
+ * `missingStepMs` (whole hours), also each feature's missing share per bucket of that step, added up from the
+ * same rows as the window's totals (no second read).
+ */
+export async function getQuality(modelId: string, q: ReadQuery, missingStepMs: number | null = null): Promise<QualityResponse | null> {
   const model = await getDb().model.findUnique({
     where: { id: modelId },
     select: { id: true, features: { orderBy: [{ inferred: "asc" }, { position: "asc" }, { name: "asc" }] } },
   });
   if (!model) return null;
-  const doc = await singleWindowFeatureDoc(modelId, { ...q, stepMs: null }, "any");
+  const from = q.from.getTime();
+  const series = missingStepMs === null ? null : new MissingSeries(model.features.map((f) => f.name), from, q.to.getTime(), missingStepMs);
+  const doc = await singleWindowFeatureDoc(modelId, { ...q, stepMs: null }, "any", series ? (at, part) => series.add(at, part) : undefined);
   const ref = await currentReference(modelId, false);
-  const features = featureQuality(doc, model.features, ref?.profile ?? null);
-  return { model: model.id, from: q.from.toISOString(), to: q.to.toISOString(), version: q.version, segments: q.segments, features };
+  const features = featureQuality(doc, model.features, ref?.profile ?? null).map((f) => (series ? { ...f, missingSeries: series.of(f.name, from) } : f));
+  return {
+    model: model.id,
+    from: q.from.toISOString(),
+    to: q.to.toISOString(),
+    version: q.version,
+    segments: q.segments,
+    step: missingStepMs === null ? null : stepName(missingStepMs),
+    features,
+  };
+}
+
+const stepName = (ms: number) => (ms % DAY === 0 ? `${ms / DAY}d` : `${ms / HOUR}h`);
+/** Most buckets a missing-share series may have (as the metrics API's series). */
+const MAX_MISSING_BUCKETS = 5_000;
+
+/** `step` of the missing-share series: absent → none; whole hours (feature rollups are hourly), at most 5,000 buckets. */
+export function parseMissingStep(raw: string | null, q: ReadQuery): number | null {
+  if (raw === null) return null;
+  const ms = parseStep(raw);
+  if (ms % HOUR !== 0) throw unprocessable("Invalid query.", [{ path: "step", message: "the missing-share series has whole-hour buckets: use 1h or more" }]);
+  if (Math.ceil(q.to.getTime() / ms) - Math.floor(q.from.getTime() / ms) > MAX_MISSING_BUCKETS) {
+    throw unprocessable("Invalid query.", [{ path: "step", message: `gives more than ${MAX_MISSING_BUCKETS} buckets; use a larger step or a shorter range` }]);
+  }
+  return ms;
 }

@@ -53,6 +53,48 @@ describe("GET /api/v1/models/{model}/quality", () => {
     expect(f("extra")).toMatchObject({ declared: false, count: 500, missing: 10 });
   });
 
+  it("with step, gives each feature's missing share per bucket, adding up to the window's counts (partial hours from raw events)", async () => {
+    const model = uniqueModel("qseries");
+    const HOUR = 3_600_000;
+    // 4 hours of events, the window starting and ending mid-hour, so both edges are read from raw events
+    const start = Math.floor(Date.now() / HOUR) * HOUR - 5 * HOUR;
+    const events = Array.from({ length: 480 }, (_, i) => ({
+      id: `s-${i}`,
+      model,
+      timestamp: new Date(start + i * 30_000).toISOString(),
+      // a missing share that differs per hour: every 3rd, 5th, 7th, 9th event of hours 0–3
+      features: { amount: i % (3 + 2 * Math.floor(i / 120)) === 0 ? null : i },
+      prediction: "a",
+    }));
+    await call(postPredictions, { method: "POST", body: events });
+    const from = start + 20 * 60_000;
+    const to = start + 3 * HOUR + 40 * 60_000;
+    const path = (step: string) => `/api/v1/models/${model}/quality?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&step=${step}`;
+    const res = await call(getQualityRoute, { path: path("1h"), params: { model } });
+    expect(res.status).toBe(200);
+    expect(res.body.step).toBe("1h");
+    const amount = res.body.features.find((f: { name: string }) => f.name === "amount");
+    const inWindow = events.filter((e) => Date.parse(e.timestamp) >= from && Date.parse(e.timestamp) < to);
+    const expected = [0, 1, 2, 3].map((h) => {
+      const hour = inWindow.filter((e) => Math.floor((Date.parse(e.timestamp) - start) / HOUR) === h);
+      const missing = hour.filter((e) => e.features.amount === null).length;
+      return { start: new Date(Math.max(from, start + h * HOUR)).toISOString(), count: hour.length, missing, missingRate: missing / hour.length };
+    });
+    expect(amount.missingSeries).toEqual(expected);
+    expect(amount.missingSeries.reduce((s: number, p: { missing: number }) => s + p.missing, 0)).toBe(amount.missing);
+    // 2-hour buckets are aligned to the epoch (as the metrics API's series), clipped to the window
+    const two = (await call(getQualityRoute, { path: path("2h"), params: { model } })).body.features.find((f: { name: string }) => f.name === "amount");
+    const byTwo = new Map<number, number>();
+    for (const e of inWindow) byTwo.set(Math.floor(Date.parse(e.timestamp) / (2 * HOUR)), (byTwo.get(Math.floor(Date.parse(e.timestamp) / (2 * HOUR))) ?? 0) + 1);
+    expect(two.missingSeries.map((p: { count: number }) => p.count)).toEqual([...byTwo.values()]);
+    expect(Date.parse(two.missingSeries[1].start) % (2 * HOUR)).toBe(0);
+    // without step, no series; a step that is not whole hours is refused
+    const plain = await call(getQualityRoute, { path: path("1h").replace("&step=1h", ""), params: { model } });
+    expect(plain.body.step).toBeNull();
+    expect(plain.body.features[0].missingSeries).toBeUndefined();
+    expect((await call(getQualityRoute, { path: path("30m"), params: { model } })).status).toBe(422);
+  });
+
   it("reports values beyond the per-document cap as an overflow count, not as a value", async () => {
     const model = uniqueModel("overflow");
     const hour = Math.floor((Date.now() - 2 * 3600_000) / 3600_000) * 3600_000;

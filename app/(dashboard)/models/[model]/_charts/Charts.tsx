@@ -1,8 +1,10 @@
 import { cache } from "react";
 import { type ChartPoint, formatValue, type SeriesSpec, type Unit } from "@/components/model/format";
 import { ChartLegend, TimeChart } from "@/components/model/TimeChart";
+import { Sparkline } from "@/components/overview/Sparkline";
+import { DAY, HOUR } from "@/lib/domain/time";
 import { getMetrics } from "@/lib/queries/getMetrics";
-import { type FeatureQuality, getQuality } from "@/lib/queries/getQuality";
+import { type FeatureQuality, getQuality, type MissingPoint } from "@/lib/queries/getQuality";
 import type { ModelView } from "../searchParams";
 import { rangeQuery, seriesQuery } from "../searchParams";
 import { confidenceChart, deploymentMarkers, latencyChart, performanceChart, predictionChart, requestsChart } from "./data";
@@ -258,10 +260,23 @@ export async function ConfusionCard(p: Props) {
   );
 }
 
+/** The missing-share sparkline's buckets: the charts' step, at least an hour (feature rollups are hourly). */
+const missingStep = (view: ModelView) => Math.max(view.stepMs, HOUR);
 const qualityOf = cache((model: string, key: string, view: ModelView) => {
   void key;
-  return getQuality(model, rangeQuery(view));
+  return getQuality(model, rangeQuery(view), missingStep(view));
 });
+
+const per = (ms: number) => (ms === HOUR ? "hour" : ms === DAY ? "day" : ms % DAY === 0 ? `${ms / DAY} days` : `${ms / HOUR} hours`);
+
+/** The sparkline's label: what it shows, its range and its latest bucket with data (the numbers for screen readers). */
+function missingLabel(name: string, points: MissingPoint[], stepMs: number): string {
+  const rates = points.map((p) => p.missingRate).filter((r): r is number => r !== null);
+  const head = `Missing share of ${name} per ${per(stepMs)}`;
+  if (!rates.length) return `${head}: no events`;
+  const fmt = (x: number) => formatValue(x, "ratio");
+  return `${head}: ${fmt(Math.min(...rates))} to ${fmt(Math.max(...rates))}; latest ${fmt(rates.at(-1)!)}`;
+}
 
 type Side = FeatureQuality["summary"] | FeatureQuality["reference"];
 function describe(s: Side): string {
@@ -275,10 +290,14 @@ function describe(s: Side): string {
 export async function QualityCard({ model, view }: Props) {
   const q = await qualityOf(model, keyOf(view), view);
   if (!q) return null;
+  const step = missingStep(view);
   const cell = "px-2 py-1.5 text-right tabular-nums";
   return (
     <section className="min-w-0 rounded-xl border border-slate-200 bg-white p-4 shadow-sm lg:col-span-2 dark:border-slate-800 dark:bg-slate-900" aria-label="Data quality" data-testid="chart-quality">
-      <h2 className="mb-2 text-sm font-semibold text-slate-900 dark:text-slate-100">Data quality</h2>
+      <div className="mb-2 flex flex-wrap items-baseline justify-between gap-x-3 gap-y-1">
+        <h2 className="text-sm font-semibold text-slate-900 dark:text-slate-100">Data quality</h2>
+        <p className="text-xs text-slate-600 dark:text-slate-400">line: missing share per {per(step)}</p>
+      </div>
       <div className="overflow-x-auto" tabIndex={0} aria-label="Data quality per feature (scrolls sideways)">
         <table className="min-w-full text-xs text-slate-700 dark:text-slate-300">
           <thead className="text-left text-slate-500 dark:text-slate-400">
@@ -298,8 +317,23 @@ export async function QualityCard({ model, view }: Props) {
                 <th scope="row" className="px-2 py-1.5 text-left font-medium text-slate-900 dark:text-slate-100">
                   {f.name} <span className="font-normal text-slate-500 dark:text-slate-400">{f.type === "numerical" ? "num" : "cat"}</span>
                 </th>
-                <td className={`${cell} ${(f.missingRate ?? 0) >= 0.05 ? "font-semibold text-amber-800 dark:text-amber-300" : ""}`} data-testid="quality-missing">
-                  {formatValue(f.missingRate, "ratio")}
+                <td className={cell}>
+                  <div className="flex items-center justify-end gap-2">
+                    {f.missingSeries && (
+                      <Sparkline
+                        values={f.missingSeries.map((p) => p.missingRate)}
+                        min={0}
+                        width={72}
+                        height={20}
+                        tone={(f.missingRate ?? 0) >= 0.05 ? "amber" : "slate"}
+                        label={missingLabel(f.name, f.missingSeries, step)}
+                        testId="quality-missing-spark"
+                      />
+                    )}
+                    <span className={`whitespace-nowrap ${(f.missingRate ?? 0) >= 0.05 ? "font-semibold text-amber-800 dark:text-amber-300" : ""}`} data-testid="quality-missing">
+                      {formatValue(f.missingRate, "ratio")}
+                    </span>
+                  </div>
                 </td>
                 <td className={cell}>{formatValue(f.typeMismatches, "count")}</td>
                 <td className={cell}>{formatValue(f.outOfRange, "count")}</td>
