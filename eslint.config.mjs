@@ -40,9 +40,9 @@ export const BOUNDARIES = [
     message: "lib/ingest is the write path, not a library: shared vocabulary lives in lib/domain, body parsing in lib/http.",
   },
   {
-    target: ["./lib/rollups/*.ts", "./lib/drift/**", "./lib/quality/**", "./lib/status/**", "./lib/models/references/profile.ts", "./lib/alerts/notify/{payloads,matchers,types,validation}.ts", "./lib/alerts/slo/{objectives,windows,validation}.ts"],
+    target: ["./lib/rollups/*.ts", "./lib/drift/**", "./lib/quality/**", "./lib/status/**", "./lib/models/references/profile.ts", "./lib/alerts/notify/{payloads,matchers,types,validation}.ts", "./lib/alerts/slo/{objectives,windows,validation}.ts", "./lib/alerts/evaluate/{state,values,windows}.ts"],
     from: [...DATABASE, "./lib/rollups/store"],
-    message: "Pure code (rollup counting and summaries, drift, quality, status rules, profiles, notification payloads and matchers, SLO arithmetic) does no I/O: fetch, then compute.",
+    message: "Pure code (rollup counting and summaries, drift, quality, status rules, profiles, notification payloads and matchers, SLO arithmetic, the alert state machine and rule values) does no I/O: fetch, then compute.",
   },
 ];
 

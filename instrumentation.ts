@@ -9,4 +9,7 @@ export async function register() {
   // Deletes raw events older than the retention set in Settings (hourly; rollups stay).
   const { startRetentionWorker } = await import("./lib/retention/prune");
   startRetentionWorker();
+  // Evaluates the alert rules every 15 s; every process runs the loop, a lease row lets one of them take each cycle.
+  const { startAlertEvaluator } = await import("./lib/alerts/evaluate/loop");
+  startAlertEvaluator();
 }

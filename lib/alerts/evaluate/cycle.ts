@@ -1,0 +1,278 @@
+import crypto from "node:crypto";
+import os from "node:os";
+import { getDb, Prisma, rawQuery, rawTransaction } from "../../db/client";
+import { config } from "../../config";
+import { HOUR } from "../../domain/time";
+import { notify, type NotifyAlert, type NotifyResult } from "../notify";
+import { formatDuration } from "../rules/validation";
+import { rowsToFetch } from "../slo/windows";
+import { fetchFeatureRows, fetchMetricRows, loadModels, loadProfiles, type EvalModel } from "./fetch";
+import { advance, INACTIVE, type AlertState, type AlertStatus, type RuleCondition } from "./state";
+import { measure, ruleValue, type Measured } from "./values";
+import { featureSpan, featureWindowDoc, metricWindowDoc, windowEnd, type FeatureRow, type MetricRow } from "./windows";
+
+/** Metrics read from the feature rollups (hourly). */
+export const FEATURE_METRICS = new Set(["drift_share", "missing_rate"]);
+/** How long a claimed cycle may run before another process may take over (a crashed evaluator's lease expires). */
+const LEASE_SECONDS = 60;
+
+/** This process's name on the lease. */
+const HOLDER = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString("hex")}`;
+
+type RuleRow = {
+  id: string;
+  name: string;
+  modelId: string | null;
+  metric: string;
+  comparison: string;
+  threshold: number;
+  windowSeconds: number;
+  forSeconds: number;
+  minSamples: number;
+  severity: string;
+  labels: Prisma.JsonValue;
+};
+
+export type Transition = { rule: string; alertname: string; model: string; from: AlertState; to: AlertState; value: number | null };
+
+export type CycleResult = {
+  /** false when another evaluator holds the lease or this cycle was already evaluated */
+  ran: boolean;
+  /** why not: another process holds the lease ("busy"), or this cycle was the last one evaluated ("done") */
+  skipped?: "busy" | "done";
+  at: string;
+  /** rule × model pairs evaluated */
+  evaluated: number;
+  firing: number;
+  transitions: Transition[];
+  notified: { queued: number; delivered: number; silenced: number } | null;
+  ms: number;
+};
+
+/**
+ * Claims cycle `at` for this process: succeeds when no other process holds the lease and the cycle was not the
+ * last one claimed. One UPDATE of one row, so of two processes trying the same cycle exactly one wins.
+ */
+async function claim(at: Date): Promise<"claimed" | "busy" | "done"> {
+  const rows = await rawQuery<{ id: number }>(Prisma.sql`
+    UPDATE alert_evaluator SET last_cycle = ${at}, holder = ${HOLDER}, lease_until = clock_timestamp() + make_interval(secs => ${LEASE_SECONDS})
+    WHERE id = 1 AND last_cycle IS DISTINCT FROM ${at} AND (lease_until IS NULL OR lease_until < clock_timestamp())
+    RETURNING id`);
+  if (rows.length) return "claimed";
+  const [row] = await rawQuery<{ last_cycle: Date | null }>(Prisma.sql`SELECT last_cycle FROM alert_evaluator WHERE id = 1`);
+  if (!row) {
+    // the lease row is created by the migration; recreate it if someone removed it
+    await rawQuery(Prisma.sql`INSERT INTO alert_evaluator (id) VALUES (1) ON CONFLICT DO NOTHING`);
+    return claim(at);
+  }
+  return row.last_cycle && new Date(row.last_cycle).getTime() === at.getTime() ? "done" : "busy";
+}
+
+async function release() {
+  await rawQuery(Prisma.sql`UPDATE alert_evaluator SET holder = NULL, lease_until = NULL WHERE id = 1 AND holder = ${HOLDER}`);
+}
+
+/** Alertmanager's fingerprint of an alert: a hash of its rule and labels. */
+export function fingerprintOf(ruleId: string, labels: Record<string, string>): string {
+  const sorted = Object.keys(labels).sort().map((k) => [k, labels[k]]);
+  return crypto.createHash("sha256").update(JSON.stringify([ruleId, sorted])).digest("hex").slice(0, 16);
+}
+
+export function alertLabels(rule: { name: string; severity: string; labels: unknown }, model: string): Record<string, string> {
+  return { ...(rule.labels as Record<string, string>), alertname: rule.name, model_name: model, severity: rule.severity };
+}
+
+const fmt = (v: number | null) => (v === null ? "no data" : Number.isInteger(v) ? String(v) : v.toPrecision(4).replace(/\.?0+$/, ""));
+
+export function describeRule(rule: { metric: string; comparison: string; threshold: number; windowSeconds: number }): string {
+  const cmp = rule.comparison === "increase_pct" ? "rises by more than" : rule.comparison === "decrease_pct" ? "drops by more than" : rule.comparison;
+  const unit = rule.comparison.endsWith("_pct") ? "% against the previous window" : "";
+  return `${rule.metric} over ${formatDuration(rule.windowSeconds)} ${cmp} ${rule.threshold}${unit}`;
+}
+
+/** Window documents per model and window start, built once per cycle (several rules share a window). */
+class WindowCache {
+  private metrics = new Map<string, ReturnType<typeof metricWindowDoc>>();
+  private features = new Map<string, ReturnType<typeof featureWindowDoc>>();
+  constructor(
+    private metricRows: Map<string, MetricRow[]>,
+    private featureRows: Map<string, FeatureRow[]>,
+  ) {}
+  docs(model: string, start: number, end: number, withFeatures: boolean) {
+    const k = `${model}\u0000${start}\u0000${end}`;
+    let m = this.metrics.get(k);
+    if (!m) this.metrics.set(k, (m = metricWindowDoc(this.metricRows.get(model) ?? [], start, end)));
+    let f = null;
+    if (withFeatures) {
+      f = this.features.get(k);
+      if (!f) this.features.set(k, (f = featureWindowDoc(this.featureRows.get(model) ?? [], start, end)));
+    }
+    return { metrics: m, features: f };
+  }
+}
+
+type AlertRow = {
+  id: string;
+  rule_id: string;
+  model_id: string;
+  state: AlertState;
+  active_at: Date | null;
+  fired_at: Date | null;
+  resolved_at: Date | null;
+  last_evaluated_at: Date;
+};
+
+const ms = (d: Date | null) => (d === null ? null : new Date(d).getTime());
+
+/**
+ * One evaluation cycle at `now`: every enabled rule for every model in its scope, each alert advanced by the
+ * state machine, changes and transitions stored in one transaction, then the firing and just-resolved alerts
+ * handed to notify() (which groups, silences and decides what to send). Exactly one process evaluates a given
+ * cycle: the lease row is claimed first; a process that loses answers `ran: false`. `wait` retries while another
+ * process holds the lease (up to that many ms), for an on-demand cycle.
+ */
+export async function evaluateOnce(now = new Date(), { wait = 0 }: { wait?: number } = {}): Promise<CycleResult> {
+  const started = performance.now();
+  const at = now.toISOString();
+  const skipped = (why: "busy" | "done"): CycleResult => ({ ran: false, skipped: why, at, evaluated: 0, firing: 0, transitions: [], notified: null, ms: performance.now() - started });
+  for (;;) {
+    const c = await claim(now);
+    if (c === "claimed") break;
+    if (c === "done" || performance.now() - started >= wait) return skipped(c);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  try {
+    return await runCycle(now, started);
+  } finally {
+    await release();
+  }
+}
+
+async function runCycle(now: Date, started: number): Promise<CycleResult> {
+  const t = now.getTime();
+  const rules: RuleRow[] = await getDb().alertRule.findMany({ where: { enabled: true }, orderBy: { id: "asc" } });
+  const global = rules.some((r) => r.modelId === null);
+  const models = await loadModels(global ? null : [...new Set(rules.map((r) => r.modelId!))]);
+  const byId = new Map(models.map((m) => [m.id, m]));
+  const scope = (r: RuleRow): EvalModel[] => (r.modelId === null ? models : byId.has(r.modelId) ? [byId.get(r.modelId)!] : []);
+
+  const end = windowEnd(t);
+  const lengthOf = (r: RuleRow) => r.windowSeconds * 1000 * (r.comparison.endsWith("_pct") ? 2 : 1);
+  const metricModels = new Set<string>();
+  const featureModels = new Set<string>();
+  let featureFrom = end;
+  for (const r of rules) {
+    for (const m of scope(r)) (FEATURE_METRICS.has(r.metric) ? featureModels : metricModels).add(m.id);
+    if (FEATURE_METRICS.has(r.metric)) featureFrom = Math.min(featureFrom, featureSpan(end - lengthOf(r), end)[0]);
+  }
+  // drift needs the window's metric document too (a classifier's predicted classes)
+  for (const m of featureModels) metricModels.add(m);
+  const { hours, minutes } = rowsToFetch(end, [...new Set(rules.map(lengthOf))]);
+  const featureList = models.filter((m) => featureModels.has(m.id));
+  const [metricRows, featureRows, profiles] = await Promise.all([
+    fetchMetricRows([...metricModels], hours, minutes),
+    fetchFeatureRows(featureList, Math.min(featureFrom, end - HOUR), end),
+    rules.some((r) => r.metric === "drift_share") ? loadProfiles(featureList) : Promise.resolve(new Map()),
+  ]);
+  const windows = new WindowCache(metricRows, featureRows);
+
+  const existing = await rawQuery<AlertRow>(Prisma.sql`
+    SELECT id::text AS id, rule_id, model_id, state, active_at, fired_at, resolved_at, last_evaluated_at
+    FROM alerts WHERE rule_id = ANY(${rules.map((r) => r.id)})`);
+  const known = new Map(existing.map((a) => [`${a.rule_id}\u0000${a.model_id}`, a]));
+
+  type Upsert = { rule_id: string; model_id: string; state: AlertState; fingerprint: string; labels: Record<string, string>; value: number | null; samples: number; active_at: number | null; fired_at: number | null; resolved_at: number | null; from: AlertState | null };
+  const upserts: Upsert[] = [];
+  const toNotify: NotifyAlert[] = [];
+  const transitions: Transition[] = [];
+  let evaluated = 0;
+  let firing = 0;
+  const base = (config().publicUrl ?? "").replace(/\/$/, "");
+
+  for (const rule of rules) {
+    const cond: RuleCondition = rule;
+    const len = rule.windowSeconds * 1000;
+    const withFeatures = FEATURE_METRICS.has(rule.metric);
+    for (const model of scope(rule)) {
+      const row = known.get(`${rule.id}\u0000${model.id}`);
+      // a cycle older than the alert's last evaluation (a late process, a replayed request) does not move it back
+      if (row && new Date(row.last_evaluated_at).getTime() > t) continue;
+      evaluated++;
+      const profile = profiles.get(model.id) ?? null;
+      const current: Measured = measure(rule.metric, windows.docs(model.id, end - len, end, withFeatures), model, profile);
+      const previous = rule.comparison.endsWith("_pct") ? measure(rule.metric, windows.docs(model.id, end - 2 * len, end - len, withFeatures), model, profile) : null;
+      const { value, samples } = ruleValue(rule, current, previous);
+      const prev: AlertStatus = row ? { state: row.state, activeAt: ms(row.active_at), firedAt: ms(row.fired_at), resolvedAt: ms(row.resolved_at) } : INACTIVE;
+      const next = advance(cond, prev, value, t);
+      if (!row && next.state === "inactive") continue; // nothing has happened: no row
+      const labels = alertLabels(rule, model.id);
+      const fingerprint = fingerprintOf(rule.id, labels);
+      const changed = next.state !== prev.state;
+      upserts.push({ rule_id: rule.id, model_id: model.id, state: next.state, fingerprint, labels, value, samples, active_at: next.activeAt, fired_at: next.firedAt, resolved_at: next.resolvedAt, from: changed ? prev.state : null });
+      if (changed) transitions.push({ rule: rule.id, alertname: rule.name, model: model.id, from: prev.state, to: next.state, value });
+      const resolvedNow = changed && next.state === "resolved";
+      if (next.state === "firing") firing++;
+      if (next.state === "firing" || resolvedNow) {
+        toNotify.push({
+          labels,
+          annotations: {
+            summary: `${rule.name} on ${model.id}: ${rule.metric} is ${fmt(value)}`,
+            description: `Fires when ${describeRule(rule)}${rule.minSamples > 0 ? ` (at least ${rule.minSamples} samples)` : ""}${rule.forSeconds > 0 ? ` for ${formatDuration(rule.forSeconds)}` : ""}.`,
+          },
+          status: next.state === "firing" ? "firing" : "resolved",
+          startsAt: new Date(next.firedAt!),
+          endsAt: resolvedNow ? new Date(next.resolvedAt!) : null,
+          generatorURL: `${base}/models/${encodeURIComponent(model.id)}`,
+          fingerprint,
+        });
+      }
+    }
+  }
+
+  if (upserts.length > 0) await store(upserts, now);
+
+  let notified: CycleResult["notified"] = null;
+  if (toNotify.length > 0) {
+    try {
+      const r: NotifyResult = await notify(toNotify, { now });
+      notified = { queued: r.queued, delivered: r.delivered, silenced: Object.keys(r.silenced).length };
+    } catch (err) {
+      // the states are stored; firing alerts are handed over again next cycle
+      console.error("[driftwatch] alert notification failed:", err);
+    }
+  }
+  return { ran: true, at: now.toISOString(), evaluated, firing, transitions, notified, ms: performance.now() - started };
+}
+
+/** Writes the cycle's alerts and their transitions in one transaction (rules or models deleted meanwhile are skipped). */
+async function store(
+  upserts: { rule_id: string; model_id: string; from: AlertState | null; [k: string]: unknown }[],
+  now: Date,
+) {
+  const json = JSON.stringify(upserts);
+  await rawTransaction(async (tx) => {
+    const rows = await tx.query<{ id: string; rule_id: string; model_id: string }>(Prisma.sql`
+      INSERT INTO alerts (rule_id, model_id, state, fingerprint, labels, value, samples, active_at, fired_at, resolved_at, last_evaluated_at)
+      SELECT x.rule_id, x.model_id, x.state, x.fingerprint, x.labels, x.value, x.samples,
+             to_timestamp(x.active_at / 1000.0), to_timestamp(x.fired_at / 1000.0), to_timestamp(x.resolved_at / 1000.0), ${now}
+      FROM jsonb_to_recordset(${json}::text::jsonb) AS x(rule_id text, model_id text, state text, fingerprint text, labels jsonb,
+           value float8, samples float8, active_at float8, fired_at float8, resolved_at float8)
+      WHERE EXISTS (SELECT 1 FROM alert_rules r WHERE r.id = x.rule_id) AND EXISTS (SELECT 1 FROM models m WHERE m.id = x.model_id)
+      ON CONFLICT (rule_id, model_id) DO UPDATE SET
+        state = excluded.state, fingerprint = excluded.fingerprint, labels = excluded.labels, value = excluded.value,
+        samples = excluded.samples, active_at = excluded.active_at, fired_at = excluded.fired_at,
+        resolved_at = excluded.resolved_at, last_evaluated_at = excluded.last_evaluated_at
+      RETURNING id::text AS id, rule_id, model_id`);
+    const ids = new Map(rows.map((r) => [`${r.rule_id}\u0000${r.model_id}`, r.id]));
+    const changes = upserts.flatMap((u) => {
+      const id = ids.get(`${u.rule_id}\u0000${u.model_id}`);
+      return u.from !== null && id ? [{ alert_id: id, from: u.from, to: u.state, value: u.value }] : [];
+    });
+    if (changes.length > 0) {
+      await tx.query(Prisma.sql`
+        INSERT INTO alert_transitions (alert_id, at, "from", "to", value)
+        SELECT x.alert_id::bigint, ${now}, x."from", x."to", x.value
+        FROM jsonb_to_recordset(${JSON.stringify(changes)}::text::jsonb) AS x(alert_id text, "from" text, "to" text, value float8)`);
+    }
+  });
+}
