@@ -1,0 +1,314 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { PUT as putModel } from "@/app/api/v1/models/[model]/route";
+import { PUT as putReference } from "@/app/api/v1/models/[model]/reference/route";
+import { POST as postPredictions } from "@/app/api/v1/predictions/route";
+import { POST as postLabels } from "@/app/api/v1/labels/route";
+import { GET as listRulesRoute } from "@/app/api/v1/alert-rules/route";
+import { PATCH as patchRuleRoute } from "@/app/api/v1/alert-rules/[id]/route";
+import { POST as createChannelRoute } from "@/app/api/v1/channels/route";
+import { GET as listAlertsRoute } from "@/app/api/v1/alerts/route";
+import { POST as evaluateRoute } from "@/app/api/v1/alerts/evaluate/route";
+import { evaluateOnce } from "@/lib/alerts/evaluate";
+import { processDeliveries } from "@/lib/alerts/notify";
+import { HOUR, MINUTE } from "@/lib/domain/time";
+import { call, uniqueModel } from "../helpers";
+import { startReceiver } from "../receiver";
+
+const DAY = 24 * HOUR;
+/** Each test's clock starts on its own day in the past, later for each test (the evaluator's cycles only move forward). */
+let day = 0;
+const baseTime = () => Math.floor(Date.now() / HOUR) * HOUR - 20 * DAY + day++ * DAY;
+
+type Receiver = Awaited<ReturnType<typeof startReceiver>>;
+const receivers: Receiver[] = [];
+afterEach(async () => {
+  while (receivers.length) await receivers.pop()!.close();
+});
+
+const CATS = ["a", "b", "c", "d"];
+/** Reference-like features (i-th row), or drifted ones. */
+const features = (i: number, drifted = false) => (drifted ? { x: 50 + (i % 100), c: "z" } : { x: (i * 37) % 100, c: CATS[i % 4] });
+
+async function defineModel(withReference = false) {
+  const model = uniqueModel("alerts");
+  const res = await call(putModel, {
+    method: "PUT",
+    params: { model },
+    body: { task: "binary_classification", classes: ["fraud", "legit"], positiveClass: "fraud", features: [{ name: "x", type: "numerical" }, { name: "c", type: "categorical" }] },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  if (withReference) {
+    const ref = await call(putReference, { method: "PUT", params: { model }, body: { rows: Array.from({ length: 2000 }, (_, i) => ({ features: features(i), prediction: i % 2 ? "legit" : "fraud" })) } });
+    expect(ref.status, JSON.stringify(ref.body)).toBe(200);
+  }
+  return model;
+}
+
+let seq = 0;
+type Ev = Record<string, unknown>;
+/** `n` events at `at` (ms) spread over the following 30 s, each changed by `over(i)`. */
+async function send(model: string, at: number, n: number, over: (i: number) => Ev = () => ({})) {
+  const events = Array.from({ length: n }, (_, i) => ({
+    id: `e${seq++}`,
+    model,
+    timestamp: new Date(at + Math.floor((i * 30_000) / n)).toISOString(),
+    features: features(i),
+    prediction: i % 2 ? "legit" : "fraud",
+    probabilities: i % 2 ? { fraud: 0.1, legit: 0.9 } : { fraud: 0.9, legit: 0.1 },
+    latencyMs: 10,
+    ...over(i),
+  }));
+  for (let b = 0; b < events.length; b += 1000) {
+    const res = await call(postPredictions, { method: "POST", body: events.slice(b, b + 1000) });
+    expect(res.body.accepted, JSON.stringify(res.body)).toBe(Math.min(1000, events.length - b));
+  }
+  return events;
+}
+
+async function evaluate(at: number) {
+  const res = await call(evaluateRoute, { method: "POST", body: { now: new Date(at).toISOString() } });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  expect(res.body.ran).toBe(true);
+  return res.body as { transitions: { alertname: string; model: string; from: string; to: string }[] };
+}
+
+async function alertOf(model: string, alertname: string) {
+  const res = await call(listAlertsRoute, { path: `/api/v1/alerts?model=${model}` });
+  expect(res.status).toBe(200);
+  return (res.body.alerts as { alertname: string; state: string; value: number | null; history: { at: string; from: string; to: string; value: number | null }[] }[]).find(
+    (a) => a.alertname === alertname,
+  );
+}
+
+const stateOf = async (model: string, alertname: string) => (await alertOf(model, alertname))?.state ?? "inactive";
+
+/** Sets a default rule's `for` through the API (the default is 0s for most), so pending can be seen. */
+async function setFor(model: string, name: string, forDuration: string) {
+  const rules = (await call(listRulesRoute, { path: `/api/v1/alert-rules?model=${model}` })).body.rules as { id: string; name: string; model: string | null; isDefault: boolean }[];
+  const rule = rules.find((r) => r.name === name && r.model === model && r.isDefault);
+  expect(rule, name).toBeDefined();
+  const res = await call(patchRuleRoute, { method: "PATCH", params: { id: rule!.id }, body: { for: forDuration } });
+  expect(res.status).toBe(200);
+}
+
+/** The alert's transitions as "from→to @minute since t0". */
+async function historyOf(model: string, alertname: string, t0: number) {
+  const a = await alertOf(model, alertname);
+  return a!.history.map((h) => `${h.from}→${h.to} @${(Date.parse(h.at) - t0) / MINUTE}`);
+}
+
+const s30 = 30_000;
+
+describe("each default rule goes pending → firing → resolved, driven by events sent through the API", () => {
+  it("HighLatencyP99: p99 > 500 ms over 5m, pending for its 5m, then firing; fast requests resolve it", async () => {
+    const model = await defineModel();
+    const t0 = baseTime();
+    for (let m = 0; m <= 5; m++) await send(model, t0 + m * MINUTE, 30, () => ({ latencyMs: 800 }));
+    await evaluate(t0 + s30);
+    expect(await stateOf(model, "HighLatencyP99")).toBe("pending");
+    await evaluate(t0 + 4 * MINUTE + s30);
+    expect(await stateOf(model, "HighLatencyP99")).toBe("pending");
+    await evaluate(t0 + 5 * MINUTE + s30);
+    const firing = await alertOf(model, "HighLatencyP99");
+    expect(firing!.state).toBe("firing");
+    expect(firing!.value).toBeGreaterThan(0.5);
+    for (let m = 6; m <= 12; m++) await send(model, t0 + m * MINUTE, 30, () => ({ latencyMs: 20 }));
+    await evaluate(t0 + 12 * MINUTE + s30);
+    expect(await stateOf(model, "HighLatencyP99")).toBe("resolved");
+    expect(await historyOf(model, "HighLatencyP99", t0 + s30)).toEqual(["inactive→pending @0", "pending→firing @5", "firing→resolved @12"]);
+  });
+
+  it("HighErrorRate: > 1 % of at least 100 requests over 5m", async () => {
+    const model = await defineModel();
+    await setFor(model, "HighErrorRate", "1m");
+    const t0 = baseTime();
+    await send(model, t0, 200, (i) => (i % 10 === 0 ? { error: { type: "timeout" }, prediction: undefined, probabilities: undefined } : {}));
+    // 50 requests with errors: below the rule's 100 samples, no value, nothing happens
+    const few = await defineModel();
+    await send(few, t0, 50, () => ({ error: { type: "timeout" }, prediction: undefined, probabilities: undefined }));
+    await evaluate(t0 + s30);
+    expect(await stateOf(model, "HighErrorRate")).toBe("pending");
+    expect(await stateOf(few, "HighErrorRate")).toBe("inactive");
+    await evaluate(t0 + MINUTE + s30);
+    expect(await stateOf(model, "HighErrorRate")).toBe("firing");
+    await send(model, t0 + 6 * MINUTE, 200);
+    await evaluate(t0 + 6 * MINUTE + s30);
+    expect(await historyOf(model, "HighErrorRate", t0 + s30)).toEqual(["inactive→pending @0", "pending→firing @1", "firing→resolved @6"]);
+    expect((await alertOf(model, "HighErrorRate"))!.history.map((h) => h.value)).toEqual([0.1, 0.1, 0]);
+  });
+
+  it("NoRequests: fewer than 1 request over 5m; a request resolves it", async () => {
+    const model = await defineModel();
+    await setFor(model, "NoRequests", "1m");
+    const t0 = baseTime();
+    await send(model, t0, 10);
+    await evaluate(t0 + s30);
+    expect(await stateOf(model, "NoRequests")).toBe("inactive");
+    await evaluate(t0 + 5 * MINUTE + s30);
+    expect(await stateOf(model, "NoRequests")).toBe("pending");
+    await evaluate(t0 + 6 * MINUTE + s30);
+    expect(await stateOf(model, "NoRequests")).toBe("firing");
+    await send(model, t0 + 7 * MINUTE, 1);
+    await evaluate(t0 + 7 * MINUTE + s30);
+    expect(await historyOf(model, "NoRequests", t0 + s30)).toEqual(["inactive→pending @5", "pending→firing @6", "firing→resolved @7"]);
+  });
+
+  it("FeatureDrift: over 30 % of the features drifted against the reference in the last hour", async () => {
+    const model = await defineModel(true);
+    await setFor(model, "FeatureDrift", "1m");
+    const t0 = baseTime() + 10 * MINUTE;
+    await send(model, t0, 600, (i) => ({ features: features(i, true) }));
+    await evaluate(t0 + s30);
+    const pending = await alertOf(model, "FeatureDrift");
+    expect(pending!.state).toBe("pending");
+    expect(pending!.value).toBe(1);
+    await evaluate(t0 + MINUTE + s30);
+    expect(await stateOf(model, "FeatureDrift")).toBe("firing");
+    // two hours later the window holds only events like the reference
+    await send(model, t0 + 2 * HOUR, 600);
+    await evaluate(t0 + 2 * HOUR + s30);
+    expect(await historyOf(model, "FeatureDrift", t0 + s30)).toEqual(["inactive→pending @0", "pending→firing @1", "firing→resolved @120"]);
+    expect((await alertOf(model, "FeatureDrift"))!.value).toBe(0);
+  });
+
+  it("PredictionSkew: one class over 95 % of the last hour's predictions", async () => {
+    const model = await defineModel();
+    await setFor(model, "PredictionSkew", "1m");
+    const t0 = baseTime();
+    await send(model, t0, 200, () => ({ prediction: "legit", probabilities: { fraud: 0.1, legit: 0.9 } }));
+    await evaluate(t0 + s30);
+    expect(await stateOf(model, "PredictionSkew")).toBe("pending");
+    await evaluate(t0 + MINUTE + s30);
+    expect(await stateOf(model, "PredictionSkew")).toBe("firing");
+    await send(model, t0 + 2 * MINUTE, 400);
+    await evaluate(t0 + 2 * MINUTE + s30);
+    expect(await historyOf(model, "PredictionSkew", t0 + s30)).toEqual(["inactive→pending @0", "pending→firing @1", "firing→resolved @2"]);
+    expect((await alertOf(model, "PredictionSkew"))!.value).toBeCloseTo(400 / 600, 10);
+  });
+
+  it("LowConfidence: p25 confidence under 0.6 over the last hour", async () => {
+    const model = await defineModel();
+    await setFor(model, "LowConfidence", "1m");
+    const t0 = baseTime();
+    await send(model, t0, 200, () => ({ probabilities: { fraud: 0.45, legit: 0.55 }, prediction: "legit" }));
+    await evaluate(t0 + s30);
+    expect(await stateOf(model, "LowConfidence")).toBe("pending");
+    await evaluate(t0 + MINUTE + s30);
+    expect(await stateOf(model, "LowConfidence")).toBe("firing");
+    await send(model, t0 + 2 * MINUTE, 1000);
+    await evaluate(t0 + 2 * MINUTE + s30);
+    expect(await historyOf(model, "LowConfidence", t0 + s30)).toEqual(["inactive→pending @0", "pending→firing @1", "firing→resolved @2"]);
+  });
+
+  it("LowAccuracy: under 90 % of at least 100 labelled predictions over a day", async () => {
+    const model = await defineModel();
+    await setFor(model, "LowAccuracy", "1m");
+    const t0 = baseTime();
+    const label = async (events: Ev[], correct: (i: number) => boolean) => {
+      const labels = events.map((e, i) => ({ model, id: e.id, actual: correct(i) ? e.prediction : e.prediction === "fraud" ? "legit" : "fraud" }));
+      const res = await call(postLabels, { method: "POST", body: { labels } });
+      expect(res.body.matched, JSON.stringify(res.body)).toBe(labels.length);
+    };
+    await label(await send(model, t0, 200), (i) => i % 4 < 3); // 75 % right
+    await evaluate(t0 + s30);
+    expect(await stateOf(model, "LowAccuracy")).toBe("pending");
+    await evaluate(t0 + MINUTE + s30);
+    expect(await stateOf(model, "LowAccuracy")).toBe("firing");
+    await label(await send(model, t0 + 2 * MINUTE, 2000), () => true); // (150 + 2000) / 2200 = 97.7 %
+    await evaluate(t0 + 2 * MINUTE + s30);
+    expect(await historyOf(model, "LowAccuracy", t0 + s30)).toEqual(["inactive→pending @0", "pending→firing @1", "firing→resolved @2"]);
+    expect((await alertOf(model, "LowAccuracy"))!.history.map((h) => h.value)).toEqual([0.75, 0.75, 2150 / 2200]);
+  });
+});
+
+describe("notifications and the single evaluator", () => {
+  async function hook(model: string) {
+    const receiver = await startReceiver();
+    receivers.push(receiver);
+    const res = await call(createChannelRoute, {
+      method: "POST",
+      body: { name: `hook-${model}`, type: "webhook", url: `${receiver.url}/hook`, settings: { matchers: [{ name: "model_name", op: "=", value: model }, { name: "alertname", op: "=", value: "HighErrorRate" }] } },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return receiver;
+  }
+  const errors = (i: number) => (i % 5 === 0 ? { error: { type: "timeout" }, prediction: undefined, probabilities: undefined } : {});
+
+  it("a firing alert reaches a real receiver once, and its resolution once", async () => {
+    const model = await defineModel();
+    const receiver = await hook(model);
+    const t0 = baseTime();
+    await send(model, t0, 200, errors);
+    await evaluate(t0 + s30);
+    await evaluate(t0 + MINUTE + s30); // still firing: nothing new to say
+    await send(model, t0 + 6 * MINUTE, 200);
+    await evaluate(t0 + 6 * MINUTE + s30);
+    await processDeliveries();
+    expect(receiver.requests.map((r) => (r.body as { status: string }).status)).toEqual(["firing", "resolved"]);
+    const [fired, resolved] = receiver.requests.map((r) => r.body as { alerts: { status: string; labels: Record<string, string>; startsAt: string; endsAt: string; fingerprint: string; annotations: Record<string, string> }[] });
+    expect(fired.alerts).toHaveLength(1);
+    expect(fired.alerts[0].labels).toEqual({ alertname: "HighErrorRate", model_name: model, severity: "critical" });
+    expect(fired.alerts[0].startsAt).toBe(new Date(t0 + s30).toISOString());
+    expect(fired.alerts[0].annotations.summary).toBe(`HighErrorRate on ${model}: error_rate is 0.2`);
+    expect(resolved.alerts[0]).toMatchObject({ status: "resolved", fingerprint: fired.alerts[0].fingerprint, endsAt: new Date(t0 + 6 * MINUTE + s30).toISOString() });
+  });
+
+  it("two evaluators on separate connections: each cycle is evaluated once, one notification", async () => {
+    const model = await defineModel();
+    const receiver = await hook(model);
+    const t0 = baseTime();
+    await send(model, t0, 200, errors);
+    for (const at of [t0 + s30, t0 + MINUTE + s30, t0 + 2 * MINUTE + s30]) {
+      const results = await Promise.all([evaluateOnce(new Date(at)), evaluateOnce(new Date(at))]);
+      expect(results.filter((r) => r.ran)).toHaveLength(1);
+      expect(results.find((r) => !r.ran)!.skipped).toMatch(/^(busy|done)$/);
+    }
+    await processDeliveries();
+    expect(receiver.requests).toHaveLength(1);
+    expect((await alertOf(model, "HighErrorRate"))!.history.map((h) => `${h.from}→${h.to}`)).toEqual(["inactive→firing"]);
+  });
+
+  it("two server processes on one database: one of them evaluates the cycle, one notification", async () => {
+    const model = await defineModel();
+    const receiver = await hook(model);
+    const t0 = baseTime();
+    await send(model, t0, 200, errors);
+    const at = new Date(t0 + s30).toISOString();
+    const child = () =>
+      new Promise<{ ran: boolean; skipped?: string; transitions: { alertname: string; model: string }[] }>((resolve, reject) => {
+        const p = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", path.resolve(__dirname, "../evaluateChild.ts"), at], {
+          env: process.env,
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let out = "";
+        let err = "";
+        p.stdout.on("data", (c: Buffer) => (out += c));
+        p.stderr.on("data", (c: Buffer) => (err += c));
+        p.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!)) : reject(new Error(`child exited ${code}: ${err}`))));
+      });
+    const results = await Promise.all([child(), child()]);
+    expect(results.filter((r) => r.ran)).toHaveLength(1);
+    const ran = results.find((r) => r.ran)!;
+    expect(ran.transitions.filter((t) => t.model === model).map((t) => t.alertname)).toContain("HighErrorRate");
+    await processDeliveries();
+    expect(receiver.requests).toHaveLength(1);
+    expect((await alertOf(model, "HighErrorRate"))!.history).toHaveLength(1);
+  });
+});
+
+describe("GET /api/v1/alerts and POST /api/v1/alerts/evaluate", () => {
+  it("validate and authorize", async () => {
+    expect((await call(listAlertsRoute, { path: "/api/v1/alerts?state=burning" })).status).toBe(422);
+    expect((await call(listAlertsRoute, { token: null })).status).toBe(401);
+    const bad = await call(evaluateRoute, { method: "POST", body: { now: "yesterday" } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.code).toBe("invalid");
+    expect((await call(evaluateRoute, { method: "POST", body: { later: 1 } })).status).toBe(422);
+    // without a body: a cycle now
+    const now = await call(evaluateRoute, { method: "POST" });
+    expect(now.status).toBe(200);
+    expect(now.body.ran).toBe(true);
+  });
+});
