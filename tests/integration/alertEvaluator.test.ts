@@ -12,6 +12,7 @@ import { GET as listAlertsRoute } from "@/app/api/v1/alerts/route";
 import { POST as evaluateRoute } from "@/app/api/v1/alerts/evaluate/route";
 import { evaluateOnce } from "@/lib/alerts/evaluate";
 import { processDeliveries } from "@/lib/alerts/notify";
+import { getDb } from "@/lib/db/client";
 import { HOUR, MINUTE } from "@/lib/domain/time";
 import { call, uniqueModel } from "../helpers";
 import { startReceiver } from "../receiver";
@@ -25,6 +26,8 @@ type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 const receivers: Receiver[] = [];
 afterEach(async () => {
   while (receivers.length) await receivers.pop()!.close();
+  // A later test's receiver may get the same port: a channel left behind would send it this test's repeats.
+  await getDb().notificationChannel.deleteMany({});
 });
 
 const CATS = ["a", "b", "c", "d"];
