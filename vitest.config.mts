@@ -21,7 +21,8 @@ export default defineConfig({
     environment: "node",
     globalSetup: ["tests/setup/global.ts"],
     setupFiles: ["tests/setup/file.ts"],
-    env: { DRIFTWATCH_ADMIN_TOKEN: "test-admin-token-0123456789" },
+    // No request rate limit in tests (they call handlers far faster than any client); limits.test.ts turns it on.
+    env: { DRIFTWATCH_ADMIN_TOKEN: "test-admin-token-0123456789", DRIFTWATCH_RATE_LIMIT_PER_SECOND: "0" },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Integration files share one database; run files one at a time so they never race on it.

@@ -20,6 +20,15 @@ export function config() {
     adminToken: process.env.DRIFTWATCH_ADMIN_TOKEN || undefined,
     /** Largest ingest request body, in bytes (default 10 MB). */
     maxBodyBytes: intFromEnv("DRIFTWATCH_MAX_BODY_BYTES", 10 * 1024 * 1024),
+    /**
+     * Most features one model may have (default 500): new names beyond it are not registered, and the ingest
+     * answer lists them as `unregisteredFeatures` (their values stay in the raw events, uncounted).
+     */
+    maxFeaturesPerModel: intFromEnv("DRIFTWATCH_MAX_FEATURES_PER_MODEL", 500),
+    /** Requests a second each API key, user session or the admin token may send (0: no limit), per process. */
+    rateLimitPerSecond: intFromEnv("DRIFTWATCH_RATE_LIMIT_PER_SECOND", 500, 0),
+    /** How many requests a credential may send at once before the rate applies (default: twice the rate). */
+    rateLimitBurst: intFromEnv("DRIFTWATCH_RATE_LIMIT_BURST", 2 * intFromEnv("DRIFTWATCH_RATE_LIMIT_PER_SECOND", 500, 0) || 1),
     /** Most events or labels in one ingest request. */
     maxBatchEvents: intFromEnv("DRIFTWATCH_MAX_BATCH_EVENTS", 10_000),
     /**

@@ -12,6 +12,7 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = "ApiError";
@@ -37,7 +38,7 @@ export function errorResponse(status: number, code: string, message: string, det
 
 /** Maps anything thrown by a handler to the error contract; unknown errors are logged and never leak. */
 export function toErrorResponse(err: unknown): Response {
-  if (err instanceof ApiError) return errorResponse(err.status, err.code, err.message, err.details);
+  if (err instanceof ApiError) return errorResponse(err.status, err.code, err.message, err.details, err.headers);
   if (err instanceof ZodError) {
     return errorResponse(422, "invalid", "The request failed validation.", zodIssues(err));
   }

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { ApiError } from "../errors";
 import { config } from "../config";
 import { getDb } from "../db/client";
+import { takeRequest } from "./rateLimit";
 import { ROLE_SCOPES, type Role } from "./roles";
 import { SESSION_COOKIE, cookieFrom, isSameOrigin, sessionFromToken } from "./sessions";
 
@@ -106,6 +107,7 @@ export async function authenticate(request: Request): Promise<Principal> {
  */
 export async function authorize(request: Request, scope: Scope | Scope[]): Promise<Principal> {
   const principal = await authenticate(request);
+  takeRequest(principal);
   principals.set(request, principal);
   const wanted = Array.isArray(scope) ? scope : [scope];
   if (!wanted.some((s) => hasScope(principal, s))) {

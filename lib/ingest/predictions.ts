@@ -7,13 +7,19 @@ import { RollupBatch } from "../rollups/batch";
 import { lockModelsSql, writeRollups } from "../rollups/store/write";
 import { copyField } from "../db/copy";
 import { upsertLabels, type LabelRow } from "./labels";
-import { registerFromEvents, type RegistrySample } from "./registry";
+import { registerFromEvents, type RegistrySample, type UnregisteredFeatures } from "./registry";
 import { StaleContextError, withRetry } from "./retry";
 import { fastPredictionEvent } from "./fastEvent";
 import { compareKeys } from "./keys";
 import { predictionEvent, rejection, type PredictionEventInput, type Rejection } from "./schemas";
 
-export type PredictionIngestResult = { accepted: number; duplicates: number; rejected: Rejection[] };
+export type PredictionIngestResult = {
+  accepted: number;
+  duplicates: number;
+  rejected: Rejection[];
+  /** per model, feature names its events carried beyond DRIFTWATCH_MAX_FEATURES_PER_MODEL (present only then) */
+  unregisteredFeatures?: UnregisteredFeatures;
+};
 
 /** A validated event in the shape of its table row. */
 export type EventRow = RegistrySample & {
@@ -297,12 +303,15 @@ export async function ingestPredictions(items: RawItem[]): Promise<PredictionIng
   const models = [...new Set(unique.map((r) => r.model))];
   // Inline labels may update labels of stored predictions: that needs the models' exclusive lock.
   const lock = lockModelsSql(models, labels.length > 0 ? "exclusive" : "shared");
+  let unregistered: UnregisteredFeatures = {};
   const accepted = await withRetry(async () => {
     // Registered (again, on a retry: the model may have been deleted meanwhile), then the contexts read before
     // the transaction (usually from the cache): on PGlite a Prisma query cannot run inside it.
-    await registerFromEvents(rawRunner, rows);
+    unregistered = await registerFromEvents(rawRunner, rows);
     const ctxs = await modelContexts(getDb(), models);
     return rawTransaction((tx) => storeEvents(tx, unique, labels, models, ctxs), lock);
   });
-  return { accepted, duplicates: rows.length - accepted, rejected };
+  const result: PredictionIngestResult = { accepted, duplicates: rows.length - accepted, rejected };
+  if (Object.keys(unregistered).length > 0) result.unregisteredFeatures = unregistered;
+  return result;
 }

@@ -1,3 +1,4 @@
+import { config } from "../config";
 import { type AnyTx, Prisma, runSql } from "../db/client";
 import { defaultRulesSql } from "../alerts/rules/defaults";
 import { type FeatureType, inferFeatureType, type Task } from "../domain/model";
@@ -35,11 +36,29 @@ export function inferTask(samples: RegistrySample[]): { task: Task; classes: str
   return { task: classes.length <= 2 ? "binary_classification" : "multiclass_classification", classes };
 }
 
+/** Feature names events carried that their model has no room for (per model: how many, and the first few). */
+export type UnregisteredFeatures = Record<string, { count: number; names: string[] }>;
+const REPORTED_NAMES = 20;
+
+// Names found over a model's cap, remembered for a minute so that events repeating them do not try to register
+// them (and reload the model's context) on every batch; at most OVER_CAP_NAMES per model are remembered.
+const OVER_CAP_MS = 60_000;
+const OVER_CAP_NAMES = 10_000;
+const overCap = new Map<string, { names: Set<string>; until: number }>();
+
 /**
  * Registers models that events name but that do not exist yet, and any feature names not seen before (typed by
- * their first non-null value). Idempotent and safe under concurrent first batches (ON CONFLICT DO NOTHING).
+ * their first non-null value), up to `maxFeatures` per model: names beyond it are not registered (their values
+ * stay in the raw events, uncounted) and are returned, so a flood of new names can never make a model's reads
+ * grow without bound. Idempotent and safe under concurrent first batches (ON CONFLICT DO NOTHING); concurrent
+ * batches may together pass the cap by the new names of the batches in flight.
  */
-export async function registerFromEvents(tx: Tx, samples: RegistrySample[], now = Date.now()): Promise<void> {
+export async function registerFromEvents(
+  tx: Tx,
+  samples: RegistrySample[],
+  now = Date.now(),
+  maxFeatures = config().maxFeaturesPerModel,
+): Promise<UnregisteredFeatures> {
   const byModel = new Map<string, RegistrySample[]>();
   for (const s of samples) {
     const list = byModel.get(s.model);
@@ -69,15 +88,28 @@ export async function registerFromEvents(tx: Tx, samples: RegistrySample[], now 
   const fName: string[] = [];
   const fType: string[] = [];
   const refresh: string[] = [];
+  const unregistered: UnregisteredFeatures = {};
+  const refuse = (model: string, name: string) => {
+    const u = (unregistered[model] ??= { count: 0, names: [] });
+    u.count++;
+    if (u.names.length < REPORTED_NAMES) u.names.push(name);
+  };
   for (const [model, list] of byModel) {
     const known = knownFeatureNames(model, now);
     const fresh = known !== undefined;
     const names = known ?? new Set<string>();
+    const full = overCap.get(model);
+    const over = full && full.until > now ? full.names : undefined;
     const types = new Map<string, FeatureType | null>();
     for (const s of list) {
       const features = s.features;
       for (const name in features) {
         if (!Object.hasOwn(features, name) || names.has(name) || types.get(name)) continue;
+        if (over?.has(name)) {
+          if (!types.has(name)) refuse(model, name);
+          types.set(name, null);
+          continue;
+        }
         types.set(name, inferFeatureType(features[name]));
       }
     }
@@ -93,14 +125,21 @@ export async function registerFromEvents(tx: Tx, samples: RegistrySample[], now 
   }
   if (fName.length > 0) {
     // New names go after the model's existing features, in the order they arrived.
+    // Only names not registered yet take a place, and only while the model has fewer than maxFeatures.
     await runSql(tx, Prisma.sql`
       INSERT INTO features (model_id, name, type, inferred, position)
-      SELECT t.model_id, t.name, t.type, true,
-             coalesce((SELECT max(position) + 1 FROM features f WHERE f.model_id = t.model_id), 0)
-               + (row_number() OVER (PARTITION BY t.model_id ORDER BY t.ord))::int - 1
-      FROM unnest(${fModel}::text[], ${fName}::text[], ${fType}::text[]) WITH ORDINALITY AS t(model_id, name, type, ord)
-      WHERE EXISTS (SELECT 1 FROM models m WHERE m.id = t.model_id) -- deleted meanwhile: the write retries and registers it again
-      ORDER BY t.model_id, t.name
+      SELECT model_id, name, type, true, position FROM (
+        SELECT t.model_id, t.name, t.type,
+               coalesce((SELECT max(position) + 1 FROM features f WHERE f.model_id = t.model_id), 0)
+                 + (row_number() OVER (PARTITION BY t.model_id ORDER BY t.ord))::int - 1 AS position,
+               (SELECT count(*) FROM features f WHERE f.model_id = t.model_id)
+                 + (row_number() OVER (PARTITION BY t.model_id ORDER BY t.ord))::int AS total
+        FROM unnest(${fModel}::text[], ${fName}::text[], ${fType}::text[]) WITH ORDINALITY AS t(model_id, name, type, ord)
+        WHERE EXISTS (SELECT 1 FROM models m WHERE m.id = t.model_id) -- deleted meanwhile: the write retries and registers it again
+          AND NOT EXISTS (SELECT 1 FROM features f WHERE f.model_id = t.model_id AND f.name = t.name)
+      ) n
+      WHERE total <= ${maxFeatures}
+      ORDER BY model_id, name
       ON CONFLICT (model_id, name) DO NOTHING`);
   }
   if (refresh.length > 0) {
@@ -115,4 +154,13 @@ export async function registerFromEvents(tx: Tx, samples: RegistrySample[], now 
       rememberFeatureNames(model, names.get(model)!, now);
     }
   }
+  for (let i = 0; i < fName.length; i++) {
+    const model = fModel[i];
+    if (knownFeatureNames(model, now)?.has(fName[i])) continue;
+    refuse(model, fName[i]);
+    let entry = overCap.get(model);
+    if (!entry || entry.until <= now) overCap.set(model, (entry = { names: new Set(), until: now + OVER_CAP_MS }));
+    if (entry.names.size < OVER_CAP_NAMES) entry.names.add(fName[i]);
+  }
+  return unregistered;
 }

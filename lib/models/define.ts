@@ -1,3 +1,4 @@
+import { config } from "../config";
 import { getDb, Prisma } from "../db/client";
 import { unprocessable } from "../errors";
 import { createDefaultRules } from "../alerts/rules/store";
@@ -8,6 +9,12 @@ import type { ModelDefinition } from "./schemas";
 /** Creates or updates a model from its definition; returns whether it was created. */
 export async function defineModel(id: string, def: ModelDefinition): Promise<{ created: boolean }> {
   const db = getDb();
+  const { maxFeaturesPerModel } = config();
+  if (def.features && def.features.length > maxFeaturesPerModel) {
+    throw unprocessable(`A model may have at most ${maxFeaturesPerModel} features (DRIFTWATCH_MAX_FEATURES_PER_MODEL).`, [
+      { path: "features", message: `must have at most ${maxFeaturesPerModel} items` },
+    ]);
+  }
   const result = await db.$transaction(async (tx) => {
     const existing = await tx.model.findUnique({ where: { id } });
     if (!existing && !def.task) {
