@@ -29,6 +29,10 @@ export function config() {
     rateLimitPerSecond: intFromEnv("DRIFTWATCH_RATE_LIMIT_PER_SECOND", 500, 0),
     /** How many requests a credential may send at once before the rate applies (default: twice the rate). */
     rateLimitBurst: intFromEnv("DRIFTWATCH_RATE_LIMIT_BURST", 2 * intFromEnv("DRIFTWATCH_RATE_LIMIT_PER_SECOND", 500, 0) || 1),
+    /** Raw-value drift reads (ks, wasserstein, evidently, a version's own reference) running at once per process. */
+    heavyReads: intFromEnv("DRIFTWATCH_HEAVY_READS", 2),
+    /** Raw-value drift reads that may wait for a slot; beyond them a read answers 503 with Retry-After. */
+    heavyReadQueue: intFromEnv("DRIFTWATCH_HEAVY_READ_QUEUE", 8, 0),
     /** Most events or labels in one ingest request. */
     maxBatchEvents: intFromEnv("DRIFTWATCH_MAX_BATCH_EVENTS", 10_000),
     /**

@@ -7,6 +7,7 @@ import { ApiError, unprocessable } from "../errors";
 import { currentReference } from "../models/references/store";
 import { type Doc, mergeByKey } from "../rollups/documents";
 import { featureDocsOnReference, singleWindowFeatureDoc } from "./featureWindow";
+import { withHeavyReadSlot, yieldToEventLoop } from "./heavyReads";
 import { eventFilters, fetchFeatureRollups, fetchMetricRollups } from "./fetchRollups";
 import { bucketOf, bucketStarts, type ReadQuery } from "./params";
 
@@ -99,7 +100,46 @@ export async function getDrift(
   if (!ref) {
     throw new ApiError(409, "no_reference", `Model '${modelId}' has no reference yet; upload one with PUT /api/v1/models/${modelId}/reference.`);
   }
+  const heavy = wantsRaw || !ref.binsRollups;
+  const windows = heavy
+    ? await withHeavyReadSlot(() => driftWindows(modelId, q, methods, options, ref, settings, wantsRaw, true))
+    : await driftWindows(modelId, q, methods, options, ref, settings, wantsRaw, false);
 
+  return {
+    model: model.id,
+    reference: {
+      id: String(ref.id),
+      version: ref.version || null,
+      rows: ref.profile.rows,
+      createdAt: ref.createdAt.toISOString(),
+      sampled: Object.values(ref.profile.features).some((f) => f.sampled) || Boolean(ref.profile.prediction?.sampled),
+    },
+    from: q.from.toISOString(),
+    to: q.to.toISOString(),
+    step: single ? null : `${q.stepMs! / HOUR}h`,
+    window: single ? "single" : "series",
+    methods,
+    features: model.features
+      .filter((f) => !options.features?.length || options.features.includes(f.name))
+      .map((f) => ({ name: f.name, type: f.type, importance: f.importance })),
+    windows,
+  };
+}
+
+type Reference = NonNullable<Awaited<ReturnType<typeof currentReference>>>;
+
+/** Each window's drift (getDrift's work once the query is checked); `heavy` reads yield between windows. */
+async function driftWindows(
+  modelId: string,
+  q: ReadQuery,
+  methods: DriftMethod[],
+  options: { bins?: boolean; features?: string[] },
+  ref: Reference,
+  settings: ReturnType<typeof driftSettings>,
+  wantsRaw: boolean,
+  heavy: boolean,
+): Promise<DriftResponse["windows"]> {
+  const single = q.stepMs === null;
   const byBucket = (row: { bucket: Date }) => bucketOf(q, row.bucket.getTime());
   const windowSpans = bucketStarts(q).map((start) => ({ start, end: single ? q.to.getTime() : start + q.stepMs! }));
   // The feature rollups are binned on the model's reference; a version's own reference has bins of its own, so its
@@ -113,6 +153,7 @@ export async function getDrift(
 
   const windows: DriftResponse["windows"] = [];
   for (const start of bucketStarts(q)) {
+    if (heavy) await yieldToEventLoop();
     const end = single ? q.to.getTime() : start + q.stepMs!;
     // raw events are read one window at a time, so at most RAW_LIMIT of them are held at once
     const raw = wantsRaw ? await rawEvents(modelId, q, start, end) : undefined;
@@ -133,23 +174,5 @@ export async function getDrift(
       ...drift,
     });
   }
-  return {
-    model: model.id,
-    reference: {
-      id: String(ref.id),
-      version: ref.version || null,
-      rows: ref.profile.rows,
-      createdAt: ref.createdAt.toISOString(),
-      sampled: Object.values(ref.profile.features).some((f) => f.sampled) || Boolean(ref.profile.prediction?.sampled),
-    },
-    from: q.from.toISOString(),
-    to: q.to.toISOString(),
-    step: single ? null : `${q.stepMs! / HOUR}h`,
-    window: single ? "single" : "series",
-    methods,
-    features: model.features
-      .filter((f) => !options.features?.length || options.features.includes(f.name))
-      .map((f) => ({ name: f.name, type: f.type, importance: f.importance })),
-    windows,
-  };
+  return windows;
 }

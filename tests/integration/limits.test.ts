@@ -3,6 +3,8 @@ import { POST as postPredictions } from "@/app/api/v1/predictions/route";
 import { GET as getModelRoute, PUT as putModel } from "@/app/api/v1/models/[model]/route";
 import { GET as getQualityRoute } from "@/app/api/v1/models/[model]/quality/route";
 import { GET as listModels } from "@/app/api/v1/models/route";
+import { GET as getDriftRoute } from "@/app/api/v1/models/[model]/drift/route";
+import { PUT as putReference } from "@/app/api/v1/models/[model]/reference/route";
 import { createApiKey } from "@/lib/auth/apiKeys";
 import { resetRateLimits } from "@/lib/auth/rateLimit";
 import { call, uniqueModel } from "../helpers";
@@ -93,5 +95,36 @@ describe("the per-credential rate limit", () => {
 
     await new Promise((r) => setTimeout(r, Number(limited!.headers.get("retry-after")) * 1000));
     expect((await list(a.token)).status).toBe(200);
+  });
+});
+
+describe("raw-value drift reads", () => {
+  it("run a few at a time; beyond the queue a read is refused with 503 and Retry-After, and rollup reads are never held", async () => {
+    process.env.DRIFTWATCH_HEAVY_READS = "1";
+    process.env.DRIFTWATCH_HEAVY_READ_QUEUE = "1";
+    const model = uniqueModel("heavy");
+    const hour = Math.floor((Date.now() - 3 * 3600_000) / 3600_000) * 3600_000;
+    const events = Array.from({ length: 600 }, (_, i) => ({
+      id: `h-${i}`,
+      model,
+      timestamp: new Date(hour + i * 5000).toISOString(),
+      features: { x: (i * 7919) % 1000, c: `c${i % 5}` },
+      prediction: "a",
+    }));
+    expect((await call(postPredictions, { body: events })).status).toBe(200);
+    const rows = events.map((e) => ({ features: e.features, prediction: "a" }));
+    expect((await call(putReference, { method: "PUT", params: { model }, body: { rows } })).status).toBe(200);
+
+    const range = `from=${new Date(hour).toISOString()}&to=${new Date(hour + 3600_000).toISOString()}&step=1h`;
+    const read = (methods: string) => call(getDriftRoute, { path: `/api/v1/models/${model}/drift?${range}&methods=${methods}`, params: { model } });
+    const results = await Promise.all([read("ks,wasserstein"), read("ks"), read("evidently"), read("psi")]);
+    const statuses = results.map((r) => r.status);
+    expect(statuses.slice(0, 3).sort()).toEqual([200, 200, 503]);
+    const busy = results.find((r) => r.status === 503)!;
+    expect(busy.body.error.code).toBe("busy");
+    expect(busy.headers.get("retry-after")).toBe("5");
+    expect(statuses[3]).toBe(200); // psi reads rollups: not a heavy read
+    // the slots are given back: one more raw read goes through
+    expect((await read("ks")).status).toBe(200);
   });
 });
