@@ -3,16 +3,26 @@ import { revalidatePath } from "next/cache";
 import { ZodError } from "zod";
 import { createApiKey, createApiKeyRequest, revokeApiKey } from "@/lib/auth/apiKeys";
 import { auditAs, requireRole } from "@/lib/auth/current";
+import type { Role } from "@/lib/auth/roles";
 import { createUser, updateUser } from "@/lib/auth/users";
+import { config } from "@/lib/config";
+import { modelId } from "@/lib/domain/ids";
 import { ApiError, zodIssues } from "@/lib/errors";
+import { defineModel } from "@/lib/models/define";
+import { modelDefinition } from "@/lib/models/schemas";
+import { fromWindowRequest, referenceFromWindow } from "@/lib/models/references/upload";
+import { setRetention } from "@/lib/retention/settings";
 import type { ActionResult } from "@/components/alerts/ui";
 
 type Result = ActionResult & { token?: string };
 
-/** Runs an admin change from the Settings page: admin role only, audited, errors returned in words (never thrown). */
-async function act(fn: (actor: Awaited<ReturnType<typeof requireRole>>) => Promise<Result>): Promise<Result> {
+/**
+ * Runs a change from the Settings page: `role` at least (admin unless said; editors may change what their ingest
+ * scope may change through the API: model definitions and references), audited, errors returned in words (never thrown).
+ */
+async function act(fn: (actor: Awaited<ReturnType<typeof requireRole>>) => Promise<Result>, role: Role = "admin"): Promise<Result> {
   try {
-    const session = await requireRole("admin");
+    const session = await requireRole(role);
     const result = await fn(session);
     revalidatePath("/settings");
     return result;
@@ -59,5 +69,37 @@ export async function revokeKeyAction(id: string, prefix: string): Promise<Resul
     if (!(await revokeApiKey(String(id)))) throw new ApiError(404, "not_found", "That key is already revoked.");
     await auditAs(s, "api_key.revoke", String(prefix));
     return { ok: true, message: "Key revoked." };
+  });
+}
+
+/** Saves a model's definition (the body of PUT /api/v1/models/{model}, validated by the same schema). */
+export async function saveModelAction(model: string, definition: unknown): Promise<Result> {
+  return act(async (s) => {
+    const id = modelId.parse(String(model));
+    const def = modelDefinition.parse(definition);
+    await defineModel(id, def);
+    await auditAs(s, "model.define", id, { definition: def });
+    return { ok: true, message: "Definition saved." };
+  }, "editor");
+}
+
+/** Replaces a model's reference with its own production data in [from, to) (as `{"fromWindow": …}` on the API). */
+export async function referenceFromWindowAction(model: string, window: { from: string; to: string }): Promise<Result> {
+  return act(async (s) => {
+    const id = modelId.parse(String(model));
+    const request = fromWindowRequest.parse({ fromWindow: { from: String(window.from), to: String(window.to) } });
+    const out = await referenceFromWindow(id, request, config().maxReferenceRows);
+    await auditAs(s, "reference.from_window", id, { from: request.fromWindow.from.toISOString(), to: request.fromWindow.to.toISOString(), rows: out.rows });
+    const sampled = out.sampledFrom ? ` (an even sample of ${out.sampledFrom.toLocaleString("en-US")})` : "";
+    return { ok: true, message: `Reference replaced: ${out.rows.toLocaleString("en-US")} rows from production${sampled}.` };
+  }, "editor");
+}
+
+/** Sets the install's raw-event retention in days, or null to keep raw events forever. */
+export async function setRetentionAction(days: number | null): Promise<Result> {
+  return act(async (s) => {
+    const set = await setRetention(days === null ? null : Number(days), `user:${s.user.email}`);
+    await auditAs(s, "retention.set", null, { days: set.days });
+    return { ok: true, message: set.days === null ? "Raw events are kept forever." : `Raw events older than ${set.days} days will be deleted within the hour; rollups stay.` };
   });
 }

@@ -2,49 +2,55 @@ import Link from "next/link";
 import type { Metadata } from "next";
 import { ApiKeys } from "@/components/settings/ApiKeys";
 import { Users } from "@/components/settings/Users";
+import { Retention } from "@/components/settings/Retention";
 import { Card } from "@/components/alerts/ui";
 import { Time } from "@/components/ui/Time";
 import { listApiKeys } from "@/lib/auth/apiKeys";
 import { listAudit } from "@/lib/auth/audit";
-import { currentSession } from "@/lib/auth/current";
+import { currentSession, roleAtLeast } from "@/lib/auth/current";
+import type { Role } from "@/lib/auth/roles";
 import { listUsers } from "@/lib/auth/users";
-import { createKeyAction, createUserAction, revokeKeyAction, updateUserAction } from "./actions";
+import { getRetention } from "@/lib/retention/settings";
+import { ModelsSettings } from "./ModelsSettings";
+import { createKeyAction, createUserAction, revokeKeyAction, setRetentionAction, updateUserAction } from "./actions";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Settings" };
 
-const TABS = [
-  { id: "users", label: "Users" },
-  { id: "keys", label: "API keys" },
-  { id: "audit", label: "Audit log" },
-] as const;
-type Tab = (typeof TABS)[number]["id"];
+// Who sees each section: models for everyone signed in (editors change them, as their ingest scope may through the
+// API); the rest for admins.
+const TABS: { id: string; label: string; role: Role }[] = [
+  { id: "users", label: "Users", role: "admin" },
+  { id: "keys", label: "API keys", role: "admin" },
+  { id: "models", label: "Models", role: "viewer" },
+  { id: "retention", label: "Retention", role: "admin" },
+  { id: "audit", label: "Audit log", role: "admin" },
+];
 
 export default async function SettingsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const sp = await searchParams;
-  const tab: Tab = TABS.some((t) => t.id === sp.tab) ? (sp.tab as Tab) : "users";
   const session = await currentSession();
+  const role: Role = session?.user.role ?? "viewer";
+  const tabs = TABS.filter((t) => roleAtLeast(role, t.role));
+  const tab = tabs.find((t) => t.id === sp.tab)?.id ?? tabs[0].id;
   const header = (
     <div>
       <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>
-      <p className="text-sm text-slate-600 dark:text-slate-400">Who may sign in, the API keys, and who changed what.</p>
+      <p className="text-sm text-slate-600 dark:text-slate-400">Who may sign in, the API keys, each model&apos;s definition and reference, how long raw events stay, and who changed what.</p>
     </div>
   );
-  if (session?.user.role !== "admin") {
-    return (
-      <div className="space-y-6">
-        {header}
-        <p role="note" className="rounded-md bg-amber-50 p-3 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
-          Settings are for admins. You are signed in as {session?.user.email} ({session?.user.role}); ask an admin to change users or keys.
-        </p>
-      </div>
-    );
-  }
   return (
     <div className="space-y-6">
       {header}
+      {role !== "admin" && (
+        <p role="note" className="rounded-md bg-amber-50 p-3 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
+          Settings are for admins. You are signed in as {session?.user.email} ({role}):{" "}
+          {role === "editor" ? "you may change the models' definitions and references" : "you see the models read-only"}; ask an admin to change users, keys or
+          retention.
+        </p>
+      )}
       <nav aria-label="Settings sections" className="flex gap-1 overflow-x-auto border-b border-slate-200 dark:border-slate-700">
-        {TABS.map((t) => (
+        {tabs.map((t) => (
           <Link
             key={t.id}
             href={`/settings?tab=${t.id}`}
@@ -59,7 +65,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           </Link>
         ))}
       </nav>
-      {tab === "users" && (
+      {tab === "users" && session && (
         <Card title="Users" id="users">
           <Users users={await listUsers()} me={session.user.id} actions={{ create: createUserAction, update: updateUserAction }} />
         </Card>
@@ -67,6 +73,12 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
       {tab === "keys" && (
         <Card title="API keys" id="keys">
           <ApiKeys keys={await listApiKeys()} actions={{ create: createKeyAction, revoke: revokeKeyAction }} />
+        </Card>
+      )}
+      {tab === "models" && <ModelsSettings selected={typeof sp.model === "string" ? sp.model : undefined} canEdit={roleAtLeast(role, "editor")} />}
+      {tab === "retention" && (
+        <Card title="Raw-event retention" id="retention">
+          <Retention setting={await getRetention()} save={setRetentionAction} />
         </Card>
       )}
       {tab === "audit" && <AuditLog />}
