@@ -273,7 +273,7 @@ export function ModelDefinition({
         </div>
         <FieldError id="err-features" message={errors.features} />
         <div className="mt-1 overflow-x-auto" tabIndex={0} role="region" aria-label={`Features of ${model.id}`}>
-          <table className="w-full min-w-[54rem] text-left text-sm">
+          <table className="w-full min-w-[56rem] text-left text-sm">
             <thead className="text-xs text-slate-600 dark:text-slate-400">
               <tr className="border-b border-slate-200 dark:border-slate-700">
                 <th className="w-16 py-2 pr-2 font-medium">Declared</th>
@@ -314,7 +314,7 @@ export function ModelDefinition({
                         <span className="block break-all pt-1 font-mono text-[13px]">{r.name}</span>
                       )}
                     </td>
-                    <td className={`${cell} w-28`}>
+                    <td className={`${cell} w-32`}>
                       <select aria-label={`Type of ${r.name}`} value={r.type} onChange={(e) => update(r.key, { type: e.target.value })} className={small}>
                         {FEATURE_TYPES.map((t) => (
                           <option key={t}>{t}</option>
@@ -339,7 +339,7 @@ export function ModelDefinition({
                     <td className={`${cell} w-[4.5rem]`}>
                       {input(`${r.key}.importance`, { label: `Importance of ${r.name}`, inputMode: "decimal", value: r.importance, onChange: (e) => update(r.key, { importance: e.target.value }) })}
                     </td>
-                    <td className={`${cell} w-32`}>
+                    <td className={`${cell} w-36`}>
                       <select
                         aria-label={`Drift method of ${r.name}`}
                         value={r.method}

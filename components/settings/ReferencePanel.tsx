@@ -182,7 +182,7 @@ export function ReferencePanel({
                 </>
               )}
             </p>
-            <div className="grid grid-cols-2 gap-2">
+            <div className="grid gap-2 sm:grid-cols-2">
               <label className={labelClass}>
                 From
                 <input type="datetime-local" name="from" required defaultValue={defaults.from} className={`mt-1 ${inputClass} !py-1`} />
