@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../errors";
-import { parseBatch, streamNdjson, type RawItem } from "./body";
+import { parseBatch, readBody, streamNdjson, type RawItem } from "./body";
 
 /** A body stream that hands out `parts` in chunks of `chunk` bytes. */
 function streamOf(parts: (string | Uint8Array)[], chunk = 64 * 1024): ReadableStream<Uint8Array> {
@@ -60,5 +60,24 @@ describe("parseBatch", () => {
     const items = parseBatch(body, "ndjson", "events", 10);
     expect(items.map((i) => i.value ?? i.parseError)).toEqual([{ id: "a" }, "line 2 is not valid UTF-8", { id: "b" }]);
     expect(() => parseBatch(Buffer.from([0x5b, 0xff, 0x5d]), "json", "events", 10)).toThrow(/not valid UTF-8/);
+  });
+});
+
+describe("a body that breaks off (the client went away mid-upload)", () => {
+  const broken = () =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(Buffer.from('{"a":1}\n{"b":'));
+        controller.error(new TypeError("terminated"));
+      },
+    });
+  const request = () => new Request("http://localhost/", { method: "POST", body: broken(), duplex: "half" } as RequestInit);
+
+  it("is a 400 incomplete_body, never an internal error, whole or streamed", async () => {
+    for (const read of [() => readBody(request(), 1e6), () => collect(streamNdjson(broken(), { maxLineBytes: 1e6, maxBytes: 1e9 }))]) {
+      const err = await read().then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(ApiError);
+      expect(err).toMatchObject({ status: 400, code: "incomplete_body" });
+    }
   });
 });

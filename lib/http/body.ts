@@ -26,6 +26,18 @@ const tooLarge = (limit: number) =>
     limitBytes: limit,
   });
 
+/**
+ * One read from a request body. A body that breaks off before its end (the client went away, or its proxy cut the
+ * upload) is a 400, not an internal error: nothing in it is stored, and the client may send it again.
+ */
+async function readChunk(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<ReadableStreamReadResult<Uint8Array>> {
+  try {
+    return await reader.read();
+  } catch (err) {
+    throw new ApiError(400, "incomplete_body", `The request body broke off before its end: ${(err as Error)?.message ?? err}`);
+  }
+}
+
 /** Reads the whole body, refusing (413) as soon as it passes `limit` bytes, before anything is stored. */
 export async function readBody(request: Request, limit: number): Promise<Buffer> {
   const declared = Number(request.headers.get("content-length"));
@@ -35,7 +47,7 @@ export async function readBody(request: Request, limit: number): Promise<Buffer>
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await readChunk(reader);
     if (done) break;
     total += value.byteLength;
     if (total > limit) {
@@ -197,7 +209,7 @@ export async function* streamNdjson(
   };
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await readChunk(reader);
       if (done) break;
       total += value.byteLength;
       if (total > limits.maxBytes) throw tooLarge(limits.maxBytes);
