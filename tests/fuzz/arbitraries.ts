@@ -255,7 +255,7 @@ export function bodyInit(body: Body): BodyInit | undefined {
     case "text":
       return body.text;
     case "bytes":
-      return body.bytes;
+      return new Uint8Array(body.bytes);
     case "stream": {
       const bytes = Buffer.from(body.text, "utf8");
       const cuts = [...new Set(body.cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
