@@ -1,6 +1,8 @@
 import "server-only";
+import { firingCounts } from "../alerts/evaluate/store";
 import { floorMs, HOUR } from "../domain/time";
 import { counterFamilies } from "./counters";
+import { F } from "./families";
 import type { MetricFamily } from "./exposition";
 import { gaugeFamilies, type ModelGauges, modelGauges } from "./gauges";
 import type { Drop } from "./limits";
@@ -57,7 +59,23 @@ export const gaugesCollector: Collector = {
 };
 
 /**
- * The collectors a scrape runs, in export order (what comes first survives the series limit). Another capability
- * contributes families by adding its collector here, e.g. alerting's ml_alerts_firing{alertname,severity,model_name}.
+ * Alerts firing in Driftwatch's evaluator, from the alerts table (one query): every replica answers the same, and
+ * the value is the number of firing alerts with those labels (1, unless two rules share a name and severity).
  */
-export const COLLECTORS: readonly Collector[] = [countersCollector, gaugesCollector];
+export const alertsCollector: Collector = {
+  name: "alerts",
+  async collect() {
+    const rows = await firingCounts();
+    return {
+      families: [
+        { ...F.alertsFiring, type: "gauge", samples: rows.map((r) => ({ labels: { alertname: r.alertname, severity: r.severity, model_name: r.model }, value: r.count })) },
+      ],
+    };
+  },
+};
+
+/**
+ * The collectors a scrape runs, in export order (what comes first survives the series limit). Another capability
+ * contributes families by adding its collector here.
+ */
+export const COLLECTORS: readonly Collector[] = [countersCollector, gaugesCollector, alertsCollector];

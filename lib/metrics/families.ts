@@ -59,6 +59,9 @@ export const F = {
   driftShare: def("ml_dataset_drift_share", "Share of the tested features that drifted in the drift window; absent when no feature had enough data."),
   datasetDrift: def("ml_dataset_drift_detected", "1 when the default verdict's dataset alarm (Bonferroni across features) is raised in the drift window, 0 when not; absent with too little data."),
 
+  // Alerting (lib/alerts/evaluate: Driftwatch's own evaluator, from the alerts table)
+  alertsFiring: def("ml_alerts_firing", "Alerts firing now in Driftwatch's own evaluator, by rule name (alertname), severity and model; only firing alerts have a series."),
+
   // The exporter itself
   series: def("ml_metrics_series", "Series of model data this scrape exported (process metrics not included)."),
   seriesLimit: def("ml_metrics_series_limit", "Most series of model data a scrape exports (DRIFTWATCH_METRICS_MAX_SERIES)."),

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { PUT as putModel } from "@/app/api/v1/models/[model]/route";
@@ -14,6 +14,8 @@ import { evaluateOnce } from "@/lib/alerts/evaluate";
 import { processDeliveries } from "@/lib/alerts/notify";
 import { getDb } from "@/lib/db/client";
 import { HOUR, MINUTE } from "@/lib/domain/time";
+import { scrape } from "@/lib/metrics/scrape";
+import { parseExposition, select } from "../exposition";
 import { call, uniqueModel } from "../helpers";
 import { startReceiver } from "../receiver";
 
@@ -298,6 +300,26 @@ describe("notifications and the single evaluator", () => {
     await processDeliveries();
     expect(receiver.requests).toHaveLength(1);
     expect((await alertOf(model, "HighErrorRate"))!.history).toHaveLength(1);
+  });
+});
+
+describe("ml_alerts_firing on /metrics", () => {
+  it("has a series per firing alert, gone once it resolves; promtool accepts the output", async () => {
+    const model = await defineModel();
+    const t0 = baseTime();
+    await send(model, t0, 200, (i) => (i % 5 === 0 ? { error: { type: "timeout" }, prediction: undefined, probabilities: undefined } : {}));
+    await evaluate(t0 + s30);
+    const firing = async () => select(parseExposition((await scrape("text")).body), "ml_alerts_firing", { model_name: model });
+    const series = await firing();
+    // NoRequests does not fire: the model had requests in the window
+    expect(series.map((s) => [s.labels, s.value])).toEqual([[{ alertname: "HighErrorRate", severity: "critical", model_name: model }, 1]]);
+    const { body } = await scrape("openmetrics");
+    expect(body).toContain("# TYPE ml_alerts_firing gauge");
+    const text = (await scrape("text")).body;
+    expect(execFileSync("sh", ["-c", "promtool check metrics 2>&1; echo \"exit $?\""], { input: text, encoding: "utf8" }).trim()).toBe("exit 0");
+    await send(model, t0 + 6 * MINUTE, 200);
+    await evaluate(t0 + 6 * MINUTE + s30);
+    expect(await firing()).toEqual([]);
   });
 });
 
