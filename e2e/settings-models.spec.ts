@@ -105,6 +105,19 @@ test.describe.serial("settings: models and retention", () => {
     await expect(entries.filter({ hasText: "model.define" }).first()).toContainText(model);
   });
 
+  test("an admin replaces the reference from a CSV file (sent to the reference API as NDJSON rows)", async ({ page, request }) => {
+    await page.goto(`/settings?tab=models&model=${model}`);
+    const lines = ["amount,country,prediction,actual", ...Array.from({ length: 250 }, (_, i) => `${i * 2.5},"${["DE", "FR", "US"][i % 3]}",${i % 5 ? "no" : "yes"},`)];
+    const form = page.getByRole("form", { name: "Replace from a file" });
+    await form.getByLabel("Reference file").setInputFiles({ name: "reference.csv", mimeType: "text/csv", buffer: Buffer.from(lines.join("\r\n")) });
+    await form.getByRole("button", { name: "Upload" }).click();
+    await expect(page.getByText("Reference replaced: 250 rows.")).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId("reference-rows")).toHaveText("250");
+    await expect(page.getByTestId("reference-source")).toContainText("uploaded file");
+    const got = await (await request.get(`/api/v1/models/${model}`, { headers: auth })).json();
+    expect(got.reference).toMatchObject({ rows: 250, source: { kind: "upload" } });
+  });
+
   test("an admin sets the raw-event retention", async ({ page, request }) => {
     await page.goto("/settings?tab=retention");
     const form = page.getByRole("form", { name: "Raw-event retention" });
@@ -145,6 +158,21 @@ test.describe.serial("settings: models and retention", () => {
     const same = { origin: new URL(baseURL!).origin };
     const refused = await page.request.put(`/api/v1/models/${model}`, { headers: same, data: { drift: {} } });
     expect(refused.status()).toBe(403);
+    await page.context().close();
+  });
+
+  test("an editor may change the models but not the retention", async ({ browser, baseURL, request }) => {
+    const editor = await createUser(request, "editor");
+    const page = await signedInPage(browser, baseURL, editor.email, editor.password, `/settings?tab=models&model=${model}`);
+    await expect(page.getByRole("note")).toContainText("you may change the models");
+    await expect(page.getByRole("link", { name: "Retention" })).toHaveCount(0);
+    const form = page.getByRole("form", { name: `Definition of ${model}` });
+    await form.getByLabel("Description").fill("edited by an editor");
+    await form.getByRole("button", { name: "Save definition" }).click();
+    await expect(form.getByRole("status")).toHaveText("Definition saved.");
+    expect((await (await request.get(`/api/v1/models/${model}`, { headers: auth })).json()).description).toBe("edited by an editor");
+    await page.goto("/settings?tab=retention");
+    await expect(page.getByRole("form", { name: "Raw-event retention" })).toHaveCount(0);
     await page.context().close();
   });
 
