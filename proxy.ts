@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { accessFor, SIGN_IN_PATH } from "@/lib/auth/gate";
 import { SESSION_COOKIE, sessionFromToken } from "@/lib/auth/sessions";
 import { apiRouteMethods } from "@/lib/http/apiRoutes";
+import { API_CSP, newNonce, pageCsp, STATIC_SECURITY_HEADERS } from "@/lib/http/securityHeaders";
 
 /**
  * The sign-in gate, the one place every request passes (Next 16's proxy, Node.js runtime): pages need a live
@@ -14,24 +15,40 @@ import { apiRouteMethods } from "@/lib/http/apiRoutes";
  * not have (405 with `Allow`).
  */
 export async function proxy(request: NextRequest) {
+  // Pages get a policy with a fresh nonce, which Next.js reads from the request's CSP header and puts on each of
+  // its scripts; the API a policy that allows nothing (lib/http/securityHeaders.ts).
+  const page = !isApiPath(request.nextUrl.pathname);
+  const csp = page ? pageCsp(newNonce()) : API_CSP;
+  const forwarded = new Headers(request.headers);
+  if (page) forwarded.set("content-security-policy", csp);
+  const response = await gate(request, () => NextResponse.next({ request: { headers: forwarded } }));
+  response.headers.set("content-security-policy", csp);
+  for (const [name, value] of Object.entries(STATIC_SECURITY_HEADERS)) response.headers.set(name, value);
+  return response;
+}
+
+const isApiPath = (pathname: string) => pathname === "/api" || pathname.startsWith("/api/") || pathname === "/metrics";
+
+/** Who may pass: `next` lets the request through to the page or route. */
+async function gate(request: NextRequest, next: () => NextResponse): Promise<NextResponse> {
   const { pathname, search } = request.nextUrl;
   const access = accessFor(pathname);
   if (access === "public") {
     if (pathname === SIGN_IN_PATH && (await sessionFromToken(request.cookies.get(SESSION_COOKIE)?.value))) {
       return NextResponse.redirect(new URL("/", request.url));
     }
-    return NextResponse.next();
+    return next();
   }
   if (access === "api") {
     const early = apiPathError(pathname, request.method);
     if (early) return early;
-    if (request.headers.has("authorization")) return NextResponse.next();
-    if (await sessionFromToken(request.cookies.get(SESSION_COOKIE)?.value)) return NextResponse.next();
+    if (request.headers.has("authorization")) return next();
+    if (await sessionFromToken(request.cookies.get(SESSION_COOKIE)?.value)) return next();
     return apiError(401, "unauthorized", "Send an API key as `Authorization: Bearer <token>`, or sign in to the dashboard.", {
       "www-authenticate": 'Bearer realm="driftwatch"',
     });
   }
-  if (await sessionFromToken(request.cookies.get(SESSION_COOKIE)?.value)) return NextResponse.next();
+  if (await sessionFromToken(request.cookies.get(SESSION_COOKIE)?.value)) return next();
   const target = new URL(SIGN_IN_PATH, request.url);
   if (pathname !== "/" || search) target.searchParams.set("next", pathname + search);
   const response = NextResponse.redirect(target);
