@@ -41,15 +41,17 @@ export function Retention({ setting, save }: { setting: Setting; save: (days: nu
             <input type="radio" name="mode" className={radio} checked={mode === "days"} onChange={() => setMode("days")} />
             Delete raw events older than
           </label>
-          <input
-            aria-label="Retention in days"
-            inputMode="numeric"
-            value={days}
-            disabled={mode !== "days"}
-            onChange={(e) => setDays(e.target.value)}
-            className={`${inputClass} !w-20 !py-1 tabular-nums`}
-          />
-          <span>days</span>
+          <span className="flex items-center gap-2">
+            <input
+              aria-label="Retention in days"
+              inputMode="numeric"
+              value={days}
+              disabled={mode !== "days"}
+              onChange={(e) => setDays(e.target.value)}
+              className={`${inputClass} !w-20 !py-1 tabular-nums`}
+            />
+            <span>days</span>
+          </span>
         </div>
       </div>
       <div className="flex flex-wrap items-center gap-3">
