@@ -7,6 +7,7 @@
 export const API_ROUTES: readonly { path: string; methods: readonly Method[] }[] = [
   { path: "/api/health", methods: ["GET"] },
   { path: "/api/v1/alert-rules", methods: ["GET", "POST"] },
+  { path: "/api/v1/alert-rules/preview", methods: ["POST"] },
   { path: "/api/v1/alert-rules/[id]", methods: ["GET", "PATCH", "DELETE"] },
   { path: "/api/v1/alerts", methods: ["GET"] },
   { path: "/api/v1/alerts/evaluate", methods: ["POST"] },

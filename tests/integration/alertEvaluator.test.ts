@@ -6,6 +6,7 @@ import { PUT as putReference } from "@/app/api/v1/models/[model]/reference/route
 import { POST as postPredictions } from "@/app/api/v1/predictions/route";
 import { POST as postLabels } from "@/app/api/v1/labels/route";
 import { GET as listRulesRoute } from "@/app/api/v1/alert-rules/route";
+import { POST as previewRoute } from "@/app/api/v1/alert-rules/preview/route";
 import { PATCH as patchRuleRoute } from "@/app/api/v1/alert-rules/[id]/route";
 import { POST as createChannelRoute } from "@/app/api/v1/channels/route";
 import { GET as listAlertsRoute } from "@/app/api/v1/alerts/route";
@@ -320,6 +321,51 @@ describe("ml_alerts_firing on /metrics", () => {
     await send(model, t0 + 6 * MINUTE, 200);
     await evaluate(t0 + 6 * MINUTE + s30);
     expect(await firing()).toEqual([]);
+  });
+});
+
+describe("the backtest: POST /api/v1/alert-rules/preview", () => {
+  it("a history with exactly two incidents reports exactly those two firings; a spike shorter than `for` and a near miss do not fire", async () => {
+    const model = await defineModel();
+    const base = Math.floor((Date.now() - 2 * DAY) / MINUTE) * MINUTE;
+    const minutes = async (start: number, count: number, errorShare: number) => {
+      for (let m = 0; m < count; m++) {
+        await send(model, start + m * MINUTE, 100, (i) => (i < errorShare * 100 ? { error: { type: "timeout" }, prediction: undefined, probabilities: undefined } : {}));
+      }
+    };
+    await minutes(base, 30, 0.2); // incident 1: 30 minutes at 20 % errors
+    await minutes(base + 6 * HOUR, 1, 0.5); // a one-minute spike: pending, never 10 minutes long
+    await minutes(base + 12 * HOUR, 30, 0.03); // a near miss: 3 % errors, under the threshold
+    await minutes(base + DAY, 30, 0.2); // incident 2
+    const rule = { name: "Errors", model, metric: "error_rate", comparison: ">", threshold: 0.05, window: "5m", for: "10m", minSamples: 50, severity: "critical" };
+    const res = await call(previewRoute, { method: "POST", body: { ...rule, days: 3 } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const iso = (t: number) => new Date(t).toISOString();
+    // pending from the first minute's window (base + 1m), firing 10 minutes later, resolved when the 5-minute window
+    // after the last error minute (29) holds no requests: base + 35m
+    expect(res.body.firings).toEqual([
+      { model, startsAt: iso(base + 11 * MINUTE), endsAt: iso(base + 35 * MINUTE) },
+      { model, startsAt: iso(base + DAY + 11 * MINUTE), endsAt: iso(base + DAY + 35 * MINUTE) },
+    ]);
+    expect(res.body.summary).toBe("fired 2 times, 48 minutes in total");
+    expect(res.body).toMatchObject({ step: "1m", evaluations: 3 * 24 * 60 });
+    // the default is 7 days; the same rule at > 25 % fires never
+    const higher = await call(previewRoute, { method: "POST", body: { ...rule, threshold: 0.25 } });
+    expect(higher.body).toMatchObject({ firings: [], summary: "never fired", evaluations: 7 * 24 * 60 });
+    // hourly metrics (a 2 h window is evaluated every hour) see the incidents too
+    const hourly = await call(previewRoute, { method: "POST", body: { ...rule, window: "2h", for: "0s", threshold: 0.1, minSamples: 500, days: 3 } });
+    expect(hourly.body.step).toBe("1h");
+    expect(hourly.body.firings).toHaveLength(2);
+  });
+
+  it("validates the draft as create does, days 1–30, and the model must exist", async () => {
+    const bad = await call(previewRoute, { method: "POST", body: { name: "x", model: null, metric: "error_rate", comparison: ">", threshold: 2, window: "5m", days: 31 } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.code).toBe("invalid");
+    expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(["days", "threshold"]);
+    const missing = await call(previewRoute, { method: "POST", body: { name: "x", model: "no-such-model", metric: "requests", comparison: "<", threshold: 1, window: "5m" } });
+    expect(missing.status).toBe(404);
+    expect((await call(previewRoute, { method: "POST", token: null, body: {} })).status).toBe(401);
   });
 });
 
