@@ -6,8 +6,10 @@
  * It serves the built app (`scripts/start.ts`, from --app-dir or this checkout) on a database that bench/read
  * filled and kept (`npx tsx bench/read/run.ts --sizes 10000000 --keep`: 10M events, 5 models × 20 features, 30
  * days), on DATABASE_URL's server. Per page: one cold request, then the median of `--runs` warm ones, timed to the
- * last byte of the streamed HTML (every Suspense boundary resolved), next to the API request that returns the
- * same numbers in the same run (its ratio says what the page adds to the query). Then the page's JavaScript:
+ * last byte of the streamed HTML (every Suspense boundary resolved), next to the API requests that return the
+ * same numbers in the same run (the sum of their warm medians; the ratio says what the page adds to the queries).
+ * Pages: the overview, the model page (7 d, 30 d, 24 h), the drift page (48 × 1 h, 48 × 1 d), /alerts (both tabs).
+ * Then the page's JavaScript:
  * every /_next/static script the HTML references, raw and gzip-compressed, as the browser downloads it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -126,23 +128,35 @@ async function main() {
     const m = encodeURIComponent(models[0].id);
     const now = Date.now();
     const weekAgo = encodeURIComponent(new Date(now - 7 * 86_400_000).toISOString());
-    const pages: { page: string; url: string; api: string }[] = [
-      { page: "overview /", url: "/", api: "/api/v1/models" },
-      { page: "model (7 days)", url: `/models/${m}`, api: `/api/v1/models/${m}/metrics?from=${weekAgo}&step=1h` },
-      { page: "model (30 days)", url: `/models/${m}?range=30d`, api: `/api/v1/models/${m}/metrics?from=${encodeURIComponent(new Date(now - 30 * 86_400_000).toISOString())}&step=6h` },
-      { page: "model (24 h)", url: `/models/${m}?range=24h`, api: `/api/v1/models/${m}/metrics?step=15m` },
-      { page: "drift (48 × 1 h)", url: `/models/${m}/drift`, api: `/api/v1/models/${m}/drift?from=${encodeURIComponent(new Date(now - 48 * 3_600_000).toISOString())}&step=1h` },
-      { page: "drift (48 × 1 d)", url: `/models/${m}/drift?step=1d`, api: `/api/v1/models/${m}/drift?from=${encodeURIComponent(new Date(now - 48 * 86_400_000).toISOString())}&step=1d` },
+    const iso = (ms: number) => encodeURIComponent(new Date(ms).toISOString());
+    // The model page reads the metrics series, the whole range (headline numbers, confusion matrix) and the quality
+    // table with its missing-share series: the sum of those three requests is what it would cost through the API.
+    const modelApis = (from: number, step: string, sparkStep: string) => [
+      `/api/v1/models/${m}/metrics?from=${iso(from)}&step=${step}`,
+      `/api/v1/models/${m}/metrics?window=single&from=${iso(from)}`,
+      `/api/v1/models/${m}/quality?from=${iso(from)}&step=${sparkStep}`,
+    ];
+    const pages: { page: string; url: string; api: string[] }[] = [
+      { page: "overview /", url: "/", api: ["/api/v1/models"] },
+      { page: "model (7 days)", url: `/models/${m}`, api: modelApis(now - 7 * 86_400_000, "1h", "1h") },
+      { page: "model (30 days)", url: `/models/${m}?range=30d`, api: modelApis(now - 30 * 86_400_000, "6h", "6h") },
+      { page: "model (24 h)", url: `/models/${m}?range=24h`, api: modelApis(now - 86_400_000, "15m", "1h") },
+      { page: "drift (48 × 1 h)", url: `/models/${m}/drift`, api: [`/api/v1/models/${m}/drift?from=${iso(now - 48 * 3_600_000)}&step=1h`] },
+      { page: "drift (48 × 1 d)", url: `/models/${m}/drift?step=1d`, api: [`/api/v1/models/${m}/drift?from=${iso(now - 48 * 86_400_000)}&step=1d`] },
+      { page: "alerts (silences)", url: "/alerts", api: ["/api/v1/silences"] },
+      { page: "alerts (channels)", url: "/alerts?tab=channels", api: ["/api/v1/channels"] },
     ];
     console.log(`${models.length} models, ${events.toLocaleString("en-US")} events stored\n`);
     const health = await measure("/api/health");
     const rows: string[] = [];
     for (const p of pages) {
       const page = await measure(p.url);
-      const api = await measure(p.api, true);
+      // several API requests: the sum of their warm medians
+      let apiWarm = 0;
+      for (const url of p.api) apiWarm += (await measure(url, true)).warm;
       const js = await shippedJs(page.body);
       rows.push(
-        `| ${p.page.padEnd(17)} | ${ms(page.cold).padStart(7)} | ${ms(page.warm).padStart(9)} | ${`${ms(page.min)}–${ms(page.max)}`.padStart(13)} | ${ms(api.warm).padStart(8)} | ${(page.warm / api.warm).toFixed(2).padStart(5)}× | ${page.warm < 300 ? "yes" : " no"} | ${String(js.files).padStart(5)} | ${kb(js.raw).padStart(7)} | ${kb(js.gz).padStart(7)} |`,
+        `| ${p.page.padEnd(17)} | ${ms(page.cold).padStart(7)} | ${ms(page.warm).padStart(9)} | ${`${ms(page.min)}–${ms(page.max)}`.padStart(13)} | ${ms(apiWarm).padStart(8)} | ${(page.warm / apiWarm).toFixed(2).padStart(5)}× | ${page.warm < 300 ? "yes" : " no"} | ${String(js.files).padStart(5)} | ${kb(js.raw).padStart(7)} | ${kb(js.gz).padStart(7)} |`,
       );
       console.log(`  ${p.page}: ${ms(page.warm)} ms warm`);
     }
