@@ -127,7 +127,6 @@ async function main() {
     const events = models.reduce((a, m) => a + m.events, 0);
     const m = encodeURIComponent(models[0].id);
     const now = Date.now();
-    const weekAgo = encodeURIComponent(new Date(now - 7 * 86_400_000).toISOString());
     const iso = (ms: number) => encodeURIComponent(new Date(ms).toISOString());
     // The model page reads the metrics series, the whole range (headline numbers, confusion matrix) and the quality
     // table with its missing-share series: the sum of those three requests is what it would cost through the API.
