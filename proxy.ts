@@ -40,13 +40,14 @@ async function gate(request: NextRequest, next: () => NextResponse): Promise<Nex
     return next();
   }
   if (access === "api") {
-    const early = apiPathError(pathname, request.method);
-    if (early) return early;
-    if (request.headers.has("authorization")) return next();
-    if (await sessionFromToken(request.cookies.get(SESSION_COOKIE)?.value)) return next();
-    return apiError(401, "unauthorized", "Send an API key as `Authorization: Bearer <token>`, or sign in to the dashboard.", {
-      "www-authenticate": 'Bearer realm="driftwatch"',
-    });
+    // Credentials first (deny by default: without them every path answers 401, whatever is there), then the path.
+    if (!validEncoding(pathname)) return apiError(400, "invalid_path", "The path is not valid percent-encoded UTF-8.");
+    if (!request.headers.has("authorization") && !(await sessionFromToken(request.cookies.get(SESSION_COOKIE)?.value))) {
+      return apiError(401, "unauthorized", "Send an API key as `Authorization: Bearer <token>`, or sign in to the dashboard.", {
+        "www-authenticate": 'Bearer realm="driftwatch"',
+      });
+    }
+    return apiRouteError(pathname, request.method) ?? next();
   }
   if (await sessionFromToken(request.cookies.get(SESSION_COOKIE)?.value)) return next();
   const target = new URL(SIGN_IN_PATH, request.url);
@@ -60,13 +61,17 @@ function apiError(status: number, code: string, message: string, headers?: Recor
   return NextResponse.json({ error: { code, message } }, { status, headers });
 }
 
-/** The error an `/api` request gets before anyone looks at its credentials, if any. */
-function apiPathError(pathname: string, method: string): NextResponse | null {
+function validEncoding(pathname: string): boolean {
   try {
     decodeURIComponent(pathname);
+    return true;
   } catch {
-    return apiError(400, "invalid_path", "The path is not valid percent-encoded UTF-8.");
+    return false;
   }
+}
+
+/** 404 for a path no API route serves, 405 (with Allow) for a method the route does not answer; else null. */
+function apiRouteError(pathname: string, method: string): NextResponse | null {
   if (pathname === "/metrics") return null;
   const allowed = apiRouteMethods(pathname);
   if (!allowed) return apiError(404, "not_found", `No API route at ${pathname}; the API is described in the README.`);

@@ -207,8 +207,15 @@ export async function* streamNdjson(
     pending.push(part);
     pendingBytes += part.length;
   };
+  // Reading a fast upload resolves from buffered data without ever giving the event loop a turn: other requests
+  // (the health check, other clients' ingest) would wait for the whole upload. So every 20 ms of work, yield.
+  let slice = performance.now();
   try {
     for (;;) {
+      if (performance.now() - slice > 20) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
       const { done, value } = await readChunk(reader);
       if (done) break;
       total += value.byteLength;
