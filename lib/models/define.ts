@@ -74,7 +74,7 @@ export async function deleteModel(id: string): Promise<boolean> {
       const gone = await tx.model.deleteMany({ where: { id } });
       if (gone.count === 0) return false;
       // Rollups go with the events they count: events sent again after the delete must count once, not twice.
-      for (const table of ["prediction_events", "labels", "rollups", "feature_rollups"]) {
+      for (const table of ["prediction_events", "labels", "rollups", "feature_rollups", "feature_rollups_daily"]) {
         await tx.$executeRaw(Prisma.sql`DELETE FROM ${Prisma.raw(table)} WHERE model_id = ${id}`);
       }
       return true;

@@ -101,9 +101,10 @@ export type MissingPoint = { start: string; count: number; missing: number; miss
 
 /**
  * Per-feature missing counts per time bucket of one window, added up from the parts its document is summed from
- * (rollup rows by hour, raw events of partial hours): the buckets are the step's (aligned to the epoch) clipped to
- * the window, so each feature's buckets add up to its `count` and `missing`. `stepMs` must be a whole number of
- * hours, so every part falls in one bucket. Pure; O(parts × features) to fill, O(buckets × features) to read.
+ * (rollup rows by hour or day, raw events of partial hours): the buckets are the step's (aligned to the epoch)
+ * clipped to the window, so each feature's buckets add up to its `count` and `missing`. Every part must lie within
+ * one bucket (hour parts: `stepMs` whole hours; day parts: whole days). Pure; O(parts × features) to fill,
+ * O(buckets × features) to read.
  */
 export class MissingSeries {
   private readonly first: number;

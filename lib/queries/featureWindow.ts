@@ -5,7 +5,7 @@ import type { ModelContext } from "../rollups/context";
 import { PREDICTION_KEY } from "../domain/model";
 import type { FeatureProfile, ReferenceProfile } from "../models/references/profile";
 import type { Bins } from "../stats";
-import { ceilMs, floorMs, HOUR } from "../domain/time";
+import { ceilMs, DAY, floorMs, HOUR } from "../domain/time";
 import { countFeaturesInto } from "../rollups/featureCounts";
 import { type Doc, mergeInto } from "../rollups/documents";
 import { eventFilters, rollupFilters } from "./fetchRollups";
@@ -72,27 +72,40 @@ async function rawFeatureDoc(model: string, q: ReadQuery, from: number, to: numb
 
 /**
  * Called with each part a window's document is summed from and the time its counts lie in: a rollup row and its
- * hour, or the raw events of a partial hour and that span's start (within one hour). The parts add up to the document.
+ * hour or day, or the raw events of a partial hour and that span's start (within one hour). The parts add up to the
+ * document.
  */
 export type OnPart = (at: number, part: Readonly<Doc>) => void;
 
 /**
- * The feature document of the single window [q.from, q.to), exact to the millisecond: hourly feature rollups for
- * the whole hours inside it, raw events for the partial hours at its edges. `referenceId` picks the rollups binned
- * on that reference; "any" sums every reference (for counts that do not depend on bins, e.g. data quality).
+ * The feature document of the single window [q.from, q.to), exact to the millisecond: daily feature rollups for the
+ * whole days inside it, hourly ones for the whole hours around them, raw events for the partial hours at its edges.
+ * `referenceId` picks the rollups binned on that reference; "any" sums every reference (for counts that do not
+ * depend on bins, e.g. data quality). `onPart` sees each part; `partUnit` HOUR keeps every part within one hour
+ * (no daily rows), for callers that place parts in buckets smaller than a day.
  */
-export async function singleWindowFeatureDoc(model: string, q: ReadQuery, referenceId: bigint | "any", onPart?: OnPart): Promise<Doc> {
+export async function singleWindowFeatureDoc(model: string, q: ReadQuery, referenceId: bigint | "any", onPart?: OnPart, partUnit: typeof HOUR | typeof DAY = DAY): Promise<Doc> {
   const from = q.from.getTime();
   const to = q.to.getTime();
   const hFrom = ceilMs(from, HOUR);
   const hTo = Math.max(hFrom, floorMs(to, HOUR));
   const doc: Doc = {};
   if (hFrom < hTo && hTo <= to) {
+    const dFrom = partUnit === DAY ? ceilMs(hFrom, DAY) : hTo;
+    const dTo = partUnit === DAY ? Math.max(dFrom, floorMs(hTo, DAY)) : hTo;
+    const d = (ms: number) => new Date(ms);
     const ref = referenceId === "any" ? Prisma.empty : Prisma.sql`AND reference_id = ${referenceId}`;
+    const where = Prisma.sql`model_id = ${model} ${ref} ${rollupFilters(q)}`;
+    // the hours before the first whole day and after the last (all hours when no whole day fits), then the days
+    const hours = dFrom < dTo
+      ? Prisma.sql`((bucket >= ${d(hFrom)} AND bucket < ${d(dFrom)}) OR (bucket >= ${d(dTo)} AND bucket < ${d(hTo)}))`
+      : Prisma.sql`bucket >= ${d(hFrom)} AND bucket < ${d(hTo)}`;
+    const days = dFrom < dTo
+      ? Prisma.sql`UNION ALL SELECT bucket, data FROM feature_rollups_daily WHERE ${where} AND bucket >= ${d(dFrom)} AND bucket < ${d(dTo)}`
+      : Prisma.empty;
     const rows = await getDb().$queryRaw<{ bucket: Date; data: Doc }[]>(Prisma.sql`
-      SELECT bucket, data FROM feature_rollups
-      WHERE model_id = ${model} ${ref} AND bucket >= ${new Date(hFrom)} AND bucket < ${new Date(hTo)}
-        ${rollupFilters(q)}`);
+      SELECT bucket, data FROM feature_rollups WHERE ${where} AND ${hours}
+      ${days}`);
     for (const r of rows) {
       onPart?.(r.bucket.getTime(), r.data);
       mergeInto(doc, r.data);

@@ -3,7 +3,7 @@ import { getDb, Prisma, rawQuery } from "../db/client";
 import { modelContexts } from "../rollups/store/contexts";
 import { ALL_SEGMENTS, ALL_VERSIONS, RollupBatch, rollupEvent, type StoredEvent } from "../rollups/batch";
 import type { Doc } from "../rollups/documents";
-import { ceilMs, floorMs, HOUR, MINUTE } from "../domain/time";
+import { ceilMs, DAY, floorMs, HOUR, MINUTE } from "../domain/time";
 import type { ReadQuery } from "./params";
 
 
@@ -98,12 +98,16 @@ async function rawMetricRows(model: string, q: ReadQuery, from: number, to: numb
   return out;
 }
 
-/** Feature rollup rows (hourly) for [from, to) binned on `referenceId`. */
+/**
+ * Feature rollup rows for [from, to) binned on `referenceId`: daily rows when the series' buckets are whole days
+ * (one row per day instead of 24; the same sums), hourly rows otherwise.
+ */
 export async function fetchFeatureRollups(model: string, referenceId: bigint, q: ReadQuery): Promise<RollupRow[]> {
+  const unit = q.stepMs !== null && q.stepMs % DAY === 0 ? DAY : HOUR;
   return getDb().$queryRaw<RollupRow[]>(Prisma.sql`
-    SELECT bucket, version, data FROM feature_rollups
+    SELECT bucket, version, data FROM ${Prisma.raw(unit === DAY ? "feature_rollups_daily" : "feature_rollups")}
     WHERE model_id = ${model} AND reference_id = ${referenceId}
-      AND bucket >= ${new Date(floorMs(q.from.getTime(), HOUR))} AND bucket < ${new Date(ceilMs(q.to.getTime(), HOUR))}
+      AND bucket >= ${new Date(floorMs(q.from.getTime(), unit))} AND bucket < ${new Date(ceilMs(q.to.getTime(), unit))}
       ${rollupFilters(q)}`);
 }
 

@@ -33,7 +33,9 @@ export async function getQuality(modelId: string, q: ReadQuery, missingStepMs: n
   if (!model) return null;
   const from = q.from.getTime();
   const series = missingStepMs === null ? null : new MissingSeries(model.features.map((f) => f.name), from, q.to.getTime(), missingStepMs);
-  const doc = await singleWindowFeatureDoc(modelId, { ...q, stepMs: null }, "any", series ? (at, part) => series.add(at, part) : undefined);
+  // daily rollup rows serve whole days unless the series' buckets are shorter than a day
+  const partUnit = missingStepMs !== null && missingStepMs % DAY !== 0 ? HOUR : DAY;
+  const doc = await singleWindowFeatureDoc(modelId, { ...q, stepMs: null }, "any", series ? (at, part) => series.add(at, part) : undefined, partUnit);
   const ref = await currentReference(modelId, false);
   const features = featureQuality(doc, model.features, ref?.profile ?? null).map((f) => (series ? { ...f, missingSeries: series.of(f.name, from) } : f));
   return {

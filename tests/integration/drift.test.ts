@@ -186,6 +186,75 @@ describe("GET /api/v1/models/{model}/drift", () => {
     expect(bad.body.error.details[0].path).toBe("bins");
   });
 
+  it("reads whole days from the daily feature rollups: the same counts as the hours they sum (drift 1d and single windows, quality per day)", async () => {
+    const model = uniqueModel("daily");
+    const DAY = 24 * HOUR;
+    await call(putModel, {
+      method: "PUT",
+      params: { model },
+      body: { task: "binary_classification", classes: ["yes", "no"], features: [{ name: "x", type: "numerical" }, { name: "c", type: "categorical" }] },
+    });
+    const rng = createRandom(11);
+    const refX = Array.from({ length: 1000 }, () => rng.normal());
+    await call(putReference, { method: "PUT", params: { model }, body: { rows: refX.map((x, i) => ({ features: { x, c: ["a", "b"][i % 2] }, prediction: "no" })) } });
+    // 60 hours over three UTC days, two versions, x sometimes missing; posted in several batches (daily rows merge across them)
+    const day0 = Math.floor(Date.now() / DAY) * DAY - 4 * DAY;
+    const events = Array.from({ length: 1440 }, (_, i) => {
+      const ts = day0 + 6 * HOUR + i * 150_000;
+      return {
+        id: `d-${i}`,
+        model,
+        version: i % 3 ? "v1" : "v2",
+        timestamp: new Date(ts).toISOString(),
+        features: { x: i % 17 === 0 ? null : rng.normal() + (ts > day0 + DAY + 12 * HOUR ? 0.4 : 0), c: ["a", "b", "z"][i % 3] },
+        prediction: "yes",
+      };
+    });
+    for (let i = 0; i < events.length; i += 250) await call(postPredictions, { method: "POST", body: events.slice(i, i + 250) });
+    expect((await rollupDifferences(model)).differences).toEqual([]);
+
+    const range = `from=${new Date(day0).toISOString()}&to=${new Date(day0 + 3 * DAY).toISOString()}`;
+    const drift = async (q: string) => (await call(getDriftRoute, { path: `/api/v1/models/${model}/drift?${q}&methods=psi&bins=true`, params: { model } })).body;
+    const feature = (w: { features: { feature: string }[] }, name: string) => w.features.find((f) => f.feature === name) as unknown as { count: number; missing: number; bins: { current: number[] }; results: { statistic: number }[] };
+    const daily = await drift(`${range}&step=1d`);
+    const halves = await drift(`${range}&step=12h`);
+    expect(daily.windows).toHaveLength(3);
+    for (let d = 0; d < 3; d++) {
+      for (const name of ["x", "c"]) {
+        const [a, b] = [halves.windows[2 * d], halves.windows[2 * d + 1]].map((w) => feature(w, name));
+        const day = feature(daily.windows[d], name);
+        expect(day.bins.current).toEqual(a.bins.current.map((n, i) => n + b.bins.current[i]));
+        expect([day.count, day.missing]).toEqual([a.count + b.count, a.missing + b.missing]);
+      }
+    }
+    // a single window with a whole day inside and partial days and hours around it: exactly the events in it
+    const from = day0 + 7 * HOUR + 20 * 60_000;
+    const to = day0 + 2 * DAY + 5 * HOUR + 45 * 60_000;
+    const single = await drift(`from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&window=single`);
+    const inside = events.filter((e) => Date.parse(e.timestamp) >= from && Date.parse(e.timestamp) < to);
+    const bins = freezeBins(refX, "numerical");
+    const xs = inside.map((e) => e.features.x);
+    const x = feature(single.windows[0], "x");
+    expect(x.bins.current).toEqual(alignCounts(bins, countIntoBins(bins, refX), countIntoBins(bins, xs)).cur);
+    expect(x.missing).toBe(xs.filter((v) => v === null).length);
+    close(x.results[0].statistic, psi(alignCounts(bins, countIntoBins(bins, refX), countIntoBins(bins, xs)).ref, x.bins.current));
+    // quality per day (daily rows) against per hour (hour rows) over the same window
+    const quality = async (step: string) =>
+      (await call(getQualityRoute, { path: `/api/v1/models/${model}/quality?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&step=${step}`, params: { model } })).body;
+    const [perDay, perHour] = [await quality("1d"), await quality("1h")];
+    const qx = (b: { features: { name: string; missingSeries: { start: string; count: number; missing: number }[] }[] }) => b.features.find((f) => f.name === "x")!;
+    const totals = (b: { features: Record<string, unknown>[] }) => b.features.map(({ name, count, missing, typeMismatches, outOfRange, newCategories }) => ({ name, count, missing, typeMismatches, outOfRange, newCategories }));
+    expect(totals(perDay)).toEqual(totals(perHour));
+    const summed = new Map<number, [number, number]>();
+    for (const p of qx(perHour).missingSeries) {
+      const d = Math.floor(Date.parse(p.start) / DAY) * DAY;
+      const [n, m] = summed.get(d) ?? [0, 0];
+      summed.set(d, [n + p.count, m + p.missing]);
+    }
+    expect(qx(perDay).missingSeries.map((p) => [p.count, p.missing])).toEqual([...summed.values()]);
+    expect(qx(perDay).missingSeries.reduce((s, p) => s + p.missing, 0)).toBe(xs.filter((v) => v === null).length);
+  });
+
   it("?version= reads against that version's own reference when it has one, else the model's (issue #14)", async () => {
     const model = uniqueModel("verref");
     await call(putModel, { method: "PUT", params: { model }, body: { task: "regression", features: [{ name: "x", type: "numerical" }] } });

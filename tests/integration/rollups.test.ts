@@ -148,7 +148,7 @@ describe("rollups", () => {
     const del = await call(deleteModelRoute, { method: "DELETE", params: { model } });
     expect(del.status).toBe(204);
     const [{ n }] = await getDb().$queryRaw<{ n: number }[]>(
-      Prisma.sql`SELECT ((SELECT count(*) FROM rollups WHERE model_id = ${model}) + (SELECT count(*) FROM feature_rollups WHERE model_id = ${model}))::int AS n`,
+      Prisma.sql`SELECT ((SELECT count(*) FROM rollups WHERE model_id = ${model}) + (SELECT count(*) FROM feature_rollups WHERE model_id = ${model}) + (SELECT count(*) FROM feature_rollups_daily WHERE model_id = ${model}))::int AS n`,
     );
     expect(n).toBe(0);
     expect((await call(postPredictions, { method: "POST", body: events })).body.accepted).toBe(200);

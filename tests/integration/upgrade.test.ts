@@ -85,11 +85,15 @@ describe("upgrades", () => {
     const model = uniqueModel("upgrade");
     // registered as the previous release's ingest did (today's also writes the model's default alert rules)
     await rawQuery(`INSERT INTO models (id, name, task, classes, auto_registered) VALUES ('${model}', '${model}', 'binary_classification', '["fraud","legit"]', true)`);
+    // today's write path also writes daily feature rows: their table exists while filling, then goes
+    await rawQuery(`CREATE TABLE feature_rollups_daily (LIKE feature_rollups INCLUDING ALL)`);
     await fill(model, 600, "old");
     // The previous release's write path kept minute and hour rollups only: no all-time totals per version
-    // (level 't') and no record of what corrections took back (level 'r'). Its databases hold no such rows.
+    // (level 't'), no record of what corrections took back (level 'r') and no daily feature rows (the migration
+    // sums them from the hour rows). Its databases hold no such rows.
     await rawQuery(`DELETE FROM rollups WHERE level IN ('t', 'r')`);
     expect((await rollupDifferences(model)).differences.length).toBeGreaterThan(0);
+    await rawQuery(`DROP TABLE feature_rollups_daily`);
 
     // what start-up runs: the SQL migrations, then the data migrations
     const applied = await migrate();

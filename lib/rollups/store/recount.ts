@@ -1,8 +1,9 @@
 import { getDb, Prisma, type Db } from "../../db/client";
 import { invalidateModelContext, modelContexts } from "./contexts";
 import { RollupBatch, rollupEvent, type StoredEvent } from "../batch";
-import type { Doc } from "../documents";
-import { writeRollups } from "./write";
+import { type Doc, mergeInto } from "../documents";
+import { DAY, floorMs, ceilMs } from "../../domain/time";
+import { rebuildDailyFeatureRollups, writeRollups } from "./write";
 
 const CHUNK = 20_000;
 
@@ -115,6 +116,8 @@ export async function rebinFeatureRollups(tx: Prisma.TransactionClient, model: s
   batch.metrics.clear();
   await tx.$executeRaw(Prisma.sql`DELETE FROM feature_rollups WHERE model_id = ${model} ${pruned ? Prisma.sql`AND bucket >= ${pruned}` : Prisma.empty}`);
   await writeRollups(tx, batch);
+  // the days around the cut hold hours of both kinds (kept and rewritten): their daily rows are summed again
+  await rebuildDailyFeatureRollups(tx, model, pruned ? new Date(floorMs(pruned.getTime(), DAY)) : null);
   return batch.features.size;
 }
 
@@ -129,7 +132,34 @@ export async function rollupDifferences(model: string, db: Db = getDb(), range?:
   // a recount of part of the history has only part of the all-time totals
   const expectedMetrics = new Map([...expected.metrics].filter(([, v]) => !range || v.key.level !== "t"));
   return {
-    differences: [...diffDocs(docs(expectedMetrics), stored.metrics), ...diffDocs(docs(expected.features), stored.features)],
+    differences: [
+      ...diffDocs(docs(expectedMetrics), stored.metrics),
+      ...diffDocs(docs(expected.features), stored.features),
+      ...(await dailyDifferences(model, db, stored.features, range)),
+    ],
     rows: stored.metrics.size,
   };
+}
+
+/**
+ * What differs between the stored daily feature rows and the sums of the stored hour rows of their days (the days
+ * wholly inside `range`, when given): empty when the write path kept both in step.
+ */
+async function dailyDifferences(model: string, db: Db, hourly: Map<string, Doc>, range?: HourRange): Promise<string[]> {
+  const from = range ? ceilMs(range.from.getTime(), DAY) : 0;
+  const to = range ? floorMs(Math.min(range.to.getTime(), 8.64e15), DAY) : 8.64e15;
+  const within = range ? Prisma.sql`AND bucket >= ${new Date(from)} AND bucket < ${new Date(to)}` : Prisma.empty;
+  const rows = await db.$queryRaw<{ reference_id: bigint; bucket: Date; version: string; segment: string; data: Doc }[]>(
+    Prisma.sql`SELECT reference_id, bucket, version, segment, data FROM feature_rollups_daily WHERE model_id = ${model} ${within}`,
+  );
+  const stored = new Map(rows.map((r) => [`${model}\u001f${r.reference_id}\u001fday ${r.bucket.getTime()}\u001f${r.version}\u001f${r.segment}`, r.data]));
+  const summed = new Map<string, Doc>();
+  for (const [id, doc] of hourly) {
+    const [m, ref, bucket, version, segment] = id.split("\u001f");
+    const day = floorMs(Number(bucket), DAY);
+    if (day < from || day >= to) continue;
+    const dayId = `${m}\u001f${ref}\u001fday ${day}\u001f${version}\u001f${segment}`;
+    summed.set(dayId, mergeInto(summed.get(dayId) ?? {}, doc));
+  }
+  return diffDocs(summed, stored);
 }

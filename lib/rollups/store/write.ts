@@ -1,5 +1,7 @@
 import { type AnyTx, Prisma, runSql } from "../../db/client";
-import type { RollupBatch } from "../batch";
+import { DAY, floorMs } from "../../domain/time";
+import type { FeatureRollupKey, RollupBatch } from "../batch";
+import { type Doc, mergeInto } from "../documents";
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -17,8 +19,21 @@ function rowsJson<K extends { model: string; bucket: number; version: string; se
   return JSON.stringify(rows);
 }
 
+/** The batch's feature documents summed per UTC day: the deltas of its `feature_rollups_daily` rows. */
+function dailyFeatures(features: RollupBatch["features"]): Map<string, { key: FeatureRollupKey; doc: Doc }> {
+  const days = new Map<string, { key: FeatureRollupKey; doc: Doc }>();
+  for (const { key, doc } of features.values()) {
+    const day = floorMs(key.bucket, DAY);
+    const id = `${key.model}\u001f${key.referenceId}\u001f${day}\u001f${key.version}\u001f${key.segment}`;
+    let entry = days.get(id);
+    if (!entry) days.set(id, (entry = { key: { ...key, bucket: day }, doc: {} }));
+    mergeInto(entry.doc, doc);
+  }
+  return days;
+}
+
 /**
- * Merges a batch's rollup documents into their rows with `dw_merge`, both tables in one statement (each table's
+ * Merges a batch's rollup documents into their rows with `dw_merge`, all three tables in one statement (each table's
  * rows passed as one JSON parameter). Rows are written in key order, so concurrent writers take the row locks in
  * the same order and never deadlock; the merge runs inside the database, so no increment is lost between writers.
  */
@@ -26,6 +41,7 @@ export async function writeRollups(tx: AnyTx, batch: RollupBatch): Promise<void>
   if (batch.metrics.size === 0 && batch.features.size === 0) return;
   const metrics = batch.metrics.size > 0 ? rowsJson(batch.metrics, (k) => k.level) : "[]";
   const features = batch.features.size > 0 ? rowsJson(batch.features, (k) => k.referenceId.toString()) : "[]";
+  const days = batch.features.size > 0 ? rowsJson(dailyFeatures(batch.features), (k) => k.referenceId.toString()) : "[]";
   await runSql(tx, Prisma.sql`
     WITH m AS (
       INSERT INTO rollups AS r (model_id, level, bucket, version, segment, data, n)
@@ -41,8 +57,29 @@ export async function writeRollups(tx: AnyTx, batch: RollupBatch): Promise<void>
         WITH ORDINALITY AS t(m, x, b, v, s, d, ord)
       ORDER BY t.ord
       ON CONFLICT (model_id, reference_id, bucket, version, segment) DO UPDATE SET data = dw_merge(r.data, EXCLUDED.data)
+    ), d AS (
+      INSERT INTO feature_rollups_daily AS r (model_id, reference_id, bucket, version, segment, data)
+      SELECT t.m, t.x::bigint, to_timestamp(t.b / 1000.0), t.v, t.s, t.d
+      FROM ROWS FROM (jsonb_to_recordset(${days}::text::jsonb) AS (m text, x text, b float8, v text, s text, d jsonb))
+        WITH ORDINALITY AS t(m, x, b, v, s, d, ord)
+      ORDER BY t.ord
+      ON CONFLICT (model_id, reference_id, bucket, version, segment) DO UPDATE SET data = dw_merge(r.data, EXCLUDED.data)
     )
     SELECT 1 AS done`);
+}
+
+/**
+ * Rebuilds a model's daily feature rollups from its hour rows, for the days from `fromDay` on (all days when
+ * null): after hour rows were replaced other than through writeRollups (re-binning on a new reference).
+ */
+export async function rebuildDailyFeatureRollups(tx: AnyTx, model: string, fromDay: Date | null): Promise<void> {
+  const since = fromDay ? Prisma.sql`AND bucket >= ${fromDay}` : Prisma.empty;
+  await runSql(tx, Prisma.sql`DELETE FROM feature_rollups_daily WHERE model_id = ${model} ${since}`);
+  await runSql(tx, Prisma.sql`
+    INSERT INTO feature_rollups_daily (model_id, reference_id, bucket, version, segment, data)
+    SELECT model_id, reference_id, date_trunc('day', bucket, 'UTC'), version, segment, dw_merge_agg(data ORDER BY bucket)
+    FROM feature_rollups WHERE model_id = ${model} ${since}
+    GROUP BY model_id, reference_id, date_trunc('day', bucket, 'UTC'), version, segment`);
 }
 
 /** SQL taking the models' advisory locks in model order, without parameters (model ids are validated names). */

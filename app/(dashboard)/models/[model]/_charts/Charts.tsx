@@ -260,8 +260,11 @@ export async function ConfusionCard(p: Props) {
   );
 }
 
-/** The missing-share sparkline's buckets: the charts' step, at least an hour (feature rollups are hourly). */
-const missingStep = (view: ModelView) => Math.max(view.stepMs, HOUR);
+/**
+ * The missing-share sparkline's buckets: hours for ranges up to a day (charts in minutes), days beyond, so a week or
+ * a month reads one daily rollup row per day instead of 24 hour rows (and the line has 7–31 points, not 168–720).
+ */
+const missingStep = (view: ModelView) => (view.stepMs < HOUR ? HOUR : DAY);
 const qualityOf = cache((model: string, key: string, view: ModelView) => {
   void key;
   return getQuality(model, rangeQuery(view), missingStep(view));
