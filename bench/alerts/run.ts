@@ -1,0 +1,206 @@
+/**
+ * bench/alerts — one alert evaluation cycle (lib/alerts/evaluate evaluateOnce) for 100 models with their default
+ * rules, at a small and a large stored history (issue #13: under 2 s at 10M events).
+ *
+ *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres \
+ *     npx tsx --conditions=react-server bench/alerts/run.ts [--sizes 100000,10000000] [--models 100] [--runs 5]
+ *                                                            [--db driftwatch_bench_alerts] [--threads 2] [--keep] [--reuse]
+ *
+ * For each size: drops and creates the scratch database (`--db`, on DATABASE_URL's server), migrates it, defines
+ * the models (bench/read's five specs in turn: binary, multiclass and regression, with its 20 features and a
+ * 5,000-row reference each; defining a model creates its default rules), loads the events over the 30 days before
+ * the last whole hour with bench/read's server-side loader (rollups by the write path's own code), then runs
+ * evaluation cycles in this process at the end of the data: the first (a fresh process: no cached reference
+ * profiles, cold catalog) and `--runs` more at the next 15 s slots. Each cycle's database time is the sum of its
+ * statements' round trips as the pg pool saw them; the large rollup statement is also run under EXPLAIN ANALYZE.
+ * Prints per size the cycle time, database time, rows read and the alerts firing, then the large size against the
+ * small (the ratio) and the 2 s target. `--reuse` skips the load when the database exists (after `--keep`).
+ */
+import pg from "pg";
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import type { ModelSpec } from "../read/generate";
+import { MODELS } from "../read/generate";
+import { defineModelsAndReferences, loadEvents } from "../read/load";
+
+const args = process.argv.slice(2);
+const opt = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+};
+const sizes = opt("sizes", "100000,10000000").split(",").map(Number);
+const modelCount = Number(opt("models", "100"));
+const RUNS = Number(opt("runs", "5"));
+const DB_NAME = opt("db", "driftwatch_bench_alerts");
+const threads = Number(opt("threads", "2"));
+const keep = args.includes("--keep");
+const reuse = args.includes("--reuse");
+const HOUR = 3_600_000;
+const TARGET_MS = 2000;
+
+if (!/^[a-z0-9_]+$/.test(DB_NAME)) throw new Error(`--db: ${DB_NAME} is not a plain database name`);
+const pgServer = new URL(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
+const urlFor = (db: string) => {
+  const u = new URL(pgServer.toString());
+  u.pathname = `/${db}`;
+  return u.toString();
+};
+const adminUrl = urlFor("postgres");
+const log = (s: string) => console.log(s);
+const fmt = (n: number) => n.toLocaleString("en-US");
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = Math.floor(s.length / 2);
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+};
+
+async function sql<T extends pg.QueryResultRow>(text: string, url: string): Promise<T[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query<T>(text)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
+/** Two benchmarks on a 2-core machine spoil each other: wait while another bench loads or times. */
+async function waitForOtherBenches(what: string) {
+  for (let waited = 0; ; waited++) {
+    let others: string[] = [];
+    try {
+      others = execFileSync("pgrep", ["-fa", "bench/(ingest|read|metrics)/run"], { encoding: "utf8" }).split("\n").filter((l) => l.trim() && !l.includes("pgrep"));
+    } catch {
+      others = [];
+    }
+    if (others.length === 0) return;
+    if (waited % 6 === 0) log(`  (waiting before ${what}: another benchmark runs — ${others[0].slice(0, 100)})`);
+    await new Promise((r) => setTimeout(r, 10_000));
+  }
+}
+
+/** The models: bench/read's five specs in turn, numbered. */
+const specs: ModelSpec[] = Array.from({ length: modelCount }, (_, i) => {
+  const s = MODELS[i % MODELS.length];
+  return { ...s, id: `${s.id}-${String(i).padStart(3, "0")}` };
+});
+
+type Timing = { cycleMs: number; dbMs: number; statements: number; firing: number; evaluated: number; ran: boolean };
+
+/** Wraps pg's pool to add up the round trips of every statement (the database time as this process sees it). */
+function instrumentPool() {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const proto = pg.Pool.prototype as any;
+  const orig = proto.query;
+  const state = { ms: 0, statements: 0, caught: null as { text: string; values: unknown[] } | null };
+  proto.query = function (text: unknown, values: unknown) {
+    const t = performance.now();
+    const done = () => {
+      state.ms += performance.now() - t;
+      state.statements++;
+    };
+    if (typeof text === "string" && text.includes("SELECT model_id, level, bucket, data FROM rollups")) state.caught = { text, values: values as unknown[] };
+    const p = orig.call(this, text, values);
+    if (p && typeof p.then === "function") return p.finally(done);
+    done();
+    return p;
+  };
+  return state;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function rowsRead(node: any): number {
+  if (node["Relation Name"] === "rollups") return node["Actual Rows"] * (node["Actual Loops"] ?? 1);
+  return (node.Plans ?? []).reduce((s: number, p: unknown) => s + rowsRead(p), 0);
+}
+
+async function runSize(events: number) {
+  const dbUrl = urlFor(DB_NAME);
+  const exists = (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_database WHERE datname = '${DB_NAME}'`, adminUrl))[0].n > 0;
+  process.env.DATABASE_URL = dbUrl;
+  const { closeDb, rawQuery } = await import("../../lib/db/client");
+  let end: number;
+  if (reuse && exists) {
+    log(`\n${fmt(events)} events: reusing ${DB_NAME}`);
+    const [{ last }] = await rawQuery<{ last: Date }>(`SELECT max(bucket) AS last FROM rollups WHERE level = 'h'`);
+    end = new Date(last).getTime() + HOUR;
+  } else {
+    await waitForOtherBenches("the load");
+    await sql(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`, adminUrl);
+    await sql(`CREATE DATABASE ${DB_NAME}`, adminUrl);
+    const { migrate } = await import("../../lib/db/migrate");
+    await migrate();
+    log(`\n${fmt(events)} events: defining ${modelCount} models with references…`);
+    await defineModelsAndReferences(42, specs, 5000);
+    end = Math.floor(Date.now() / HOUR) * HOUR;
+    const stats = await loadEvents(dbUrl, { events, end, seed: 42, models: specs }, threads, (s) => log(`  ${s}`));
+    log(`  loaded ${fmt(stats.events)} events + ${fmt(stats.labels)} labels in ${stats.seconds.toFixed(0)} s`);
+    await sql("ANALYZE", dbUrl);
+    await sql("CHECKPOINT", dbUrl);
+  }
+  const [{ rules }] = await rawQuery<{ rules: number }>(`SELECT count(*)::int AS rules FROM alert_rules WHERE enabled`);
+  const [{ stored }] = await rawQuery<{ stored: number }>(`SELECT coalesce(sum(n), 0)::float8 AS stored FROM rollups WHERE level = 'h' AND version = '' AND segment = '*'`);
+  const [{ rollups }] = await rawQuery<{ rollups: number }>(`SELECT count(*)::float8 AS rollups FROM rollups`);
+  // the evaluator's own tables start empty for every size, so each size starts from the same state
+  await rawQuery(`TRUNCATE alerts, alert_transitions`);
+  await rawQuery(`UPDATE alert_evaluator SET last_cycle = NULL, holder = NULL, lease_until = NULL`);
+
+  await waitForOtherBenches("the timing");
+  const counter = instrumentPool();
+  const { evaluateOnce } = await import("../../lib/alerts/evaluate/cycle");
+  // evaluated at the end of the data: 30 s into the last loaded hour's successor minute…
+  const at0 = end - 30_000;
+  const timings: Timing[] = [];
+  for (let i = 0; i <= RUNS; i++) {
+    counter.ms = 0;
+    counter.statements = 0;
+    const t = performance.now();
+    const r = await evaluateOnce(new Date(at0 + i * 15_000));
+    timings.push({ cycleMs: performance.now() - t, dbMs: counter.ms, statements: counter.statements, firing: r.firing, evaluated: r.evaluated, ran: r.ran });
+    if (!r.ran) throw new Error(`cycle ${i} did not run (${r.skipped})`);
+  }
+  const caught = counter.caught as { text: string; values: unknown[] } | null;
+  if (!caught) throw new Error("the rollup statement was not seen (is DATABASE_URL a PostgreSQL?)");
+  const c = new pg.Client({ connectionString: dbUrl });
+  await c.connect();
+  const plan = (await c.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${caught.text}`, caught.values)).rows[0]["QUERY PLAN"][0];
+  await c.end();
+  const firingByRule = await rawQuery<{ name: string; n: number }>(`SELECT r.name, count(*)::int AS n FROM alerts a JOIN alert_rules r ON r.id = a.rule_id WHERE a.state = 'firing' GROUP BY r.name ORDER BY r.name`);
+  await closeDb();
+  return { events: stored, rollups, rules, timings, explainMs: plan["Execution Time"] as number, rowsRead: rowsRead(plan.Plan), firingByRule, at: new Date(at0).toISOString() };
+}
+
+async function main() {
+  process.chdir(path.resolve(__dirname, "..", "..")); // migrations are read from ./prisma/migrations
+  const results: Awaited<ReturnType<typeof runSize>>[] = [];
+  for (const size of sizes) {
+    const r = await runSize(size);
+    results.push(r);
+    const warm = r.timings.slice(1);
+    log(`  ${fmt(r.events)} events in the rollups (${fmt(r.rollups)} rollup rows), ${r.rules} enabled rules, evaluated at ${r.at}`);
+    log(`  first cycle ${ms(r.timings[0].cycleMs)} (database ${ms(r.timings[0].dbMs)}, ${r.timings[0].statements} statements); warm median ${ms(median(warm.map((w) => w.cycleMs)))} (database ${ms(median(warm.map((w) => w.dbMs)))}); min–max ${ms(Math.min(...warm.map((w) => w.cycleMs)))}–${ms(Math.max(...warm.map((w) => w.cycleMs)))}`);
+    log(`  rollup statement under EXPLAIN ANALYZE: ${ms(r.explainMs)}, ${fmt(r.rowsRead)} rollup rows read; ${r.timings[0].evaluated} rule × model pairs; firing: ${r.firingByRule.map((f) => `${f.name} ${f.n}`).join(", ") || "none"}`);
+    if (!keep || size !== sizes[sizes.length - 1]) {
+      await sql(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`, adminUrl);
+    }
+  }
+  log("\n| stored events | rule × model pairs | first cycle (database) | warm median (database) | rollup statement (EXPLAIN ANALYZE) | rollup rows read |");
+  log("|---:|---:|---:|---:|---:|---:|");
+  for (const r of results) {
+    const warm = r.timings.slice(1);
+    log(`| ${fmt(r.events)} | ${r.timings[0].evaluated} | ${ms(r.timings[0].cycleMs)} (${ms(r.timings[0].dbMs)}) | ${ms(median(warm.map((w) => w.cycleMs)))} (${ms(median(warm.map((w) => w.dbMs)))}) | ${ms(r.explainMs)} | ${fmt(r.rowsRead)} |`);
+  }
+  if (results.length > 1) {
+    const small = results[0];
+    const big = results[results.length - 1];
+    const m = (r: (typeof results)[number]) => median(r.timings.slice(1).map((w) => w.cycleMs));
+    log(`\nwarm cycle at ${fmt(big.events)} against ${fmt(small.events)} events: ${(m(big) / m(small)).toFixed(2)}×; target < ${TARGET_MS} ms: ${m(big) < TARGET_MS ? "met" : "NOT met"}`);
+  }
+  process.exit(0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
