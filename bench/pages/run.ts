@@ -137,8 +137,8 @@ async function main() {
     ];
     const pages: { page: string; url: string; api: string[] }[] = [
       { page: "overview /", url: "/", api: ["/api/v1/models"] },
-      { page: "model (7 days)", url: `/models/${m}`, api: modelApis(now - 7 * 86_400_000, "1h", "1h") },
-      { page: "model (30 days)", url: `/models/${m}?range=30d`, api: modelApis(now - 30 * 86_400_000, "6h", "6h") },
+      { page: "model (7 days)", url: `/models/${m}`, api: modelApis(now - 7 * 86_400_000, "1h", "1d") },
+      { page: "model (30 days)", url: `/models/${m}?range=30d`, api: modelApis(now - 30 * 86_400_000, "6h", "1d") },
       { page: "model (24 h)", url: `/models/${m}?range=24h`, api: modelApis(now - 86_400_000, "15m", "1h") },
       { page: "drift (48 × 1 h)", url: `/models/${m}/drift`, api: [`/api/v1/models/${m}/drift?from=${iso(now - 48 * 3_600_000)}&step=1h`] },
       { page: "drift (48 × 1 d)", url: `/models/${m}/drift?step=1d`, api: [`/api/v1/models/${m}/drift?from=${iso(now - 48 * 86_400_000)}&step=1d`] },
