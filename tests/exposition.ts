@@ -6,13 +6,14 @@ export function parseExposition(text: string): ParsedSample[] {
   const out: ParsedSample[] = [];
   for (const line of text.split("\n")) {
     if (!line || line.startsWith("#")) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})? (\S+)$/.exec(line);
+    // dotAll: a label value may hold a raw carriage return or U+2028 (only \\, \" and \n are escaped in the format)
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})? (\S+)$/s.exec(line);
     if (!m) throw new Error(`unparsable sample line: ${line}`);
     const labels: Record<string, string> = {};
     if (m[2]) {
       const re = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
       let l: RegExpExecArray | null;
-      while ((l = re.exec(m[2]))) labels[l[1]] = l[2].replace(/\\(.)/g, (_, c: string) => (c === "n" ? "\n" : c));
+      while ((l = re.exec(m[2]))) labels[l[1]] = l[2].replace(/\\(.)/gs, (_, c: string) => (c === "n" ? "\n" : c));
     }
     const v = m[3];
     out.push({ name: m[1], labels, value: v === "+Inf" ? Infinity : v === "-Inf" ? -Infinity : Number(v) });
