@@ -152,6 +152,12 @@ describe("fuzzing every route handler", () => {
   });
 
   afterAll(async () => {
+    // What the fuzz created must not act on later test files: an all-models rule it made would fire for their
+    // models, a channel would receive their notifications, a silence would mute them.
+    const since = new Date(started);
+    await getDb().alertRule.deleteMany({ where: { createdAt: { gte: since }, isDefault: false } });
+    await getDb().notificationChannel.deleteMany({ where: { createdAt: { gte: since } } });
+    await getDb().silence.deleteMany({ where: { createdAt: { gte: since } } });
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
