@@ -51,11 +51,13 @@ async function checkParams(ctx: RouteContext<Record<string, string>> | undefined
 }
 
 /** Reads a small JSON body (model definitions and the like): 415 for other content types, 400 when it does not parse. */
-export async function readJsonBody(request: Request, limit = 1024 * 1024): Promise<unknown> {
+export async function readJsonBody(request: Request, limit = 1024 * 1024, { optional = false } = {}): Promise<unknown> {
   if (bodyKind(request) !== "json") {
     throw new ApiError(415, "unsupported_media_type", "This endpoint takes application/json.");
   }
   const text = await readBodyText(request, limit);
+  // `optional`: no body at all (curl -X POST sends none, and no Content-Length either) reads as undefined
+  if (optional && text.trim() === "") return undefined;
   try {
     return JSON.parse(text);
   } catch (err) {

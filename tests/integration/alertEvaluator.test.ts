@@ -383,3 +383,15 @@ describe("GET /api/v1/alerts and POST /api/v1/alerts/evaluate", () => {
     expect(now.body.ran).toBe(true);
   });
 });
+
+describe("POST /api/v1/alerts/evaluate without a body", () => {
+  it("runs a cycle now, as the README's curl sends it (no body, no Content-Type, no Content-Length)", async () => {
+    // an empty stream: a string body would make fetch's Request add Content-Type text/plain, which curl does not
+    const empty = new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+    const res = await call(evaluateRoute, { method: "POST", raw: empty, contentType: null });
+    expect(res.status).toBe(200);
+    expect(res.body).toHaveProperty("ran");
+    const bad = await call(evaluateRoute, { method: "POST", raw: "{", contentType: "application/json" });
+    expect(bad.status).toBe(400);
+  });
+});

@@ -19,7 +19,6 @@ const WAIT_MS = 30_000;
  */
 export const POST = route(async (request) => {
   await authorizeWrite(request);
-  const hasBody = request.body !== null && request.headers.get("content-length") !== "0";
-  const { now } = body.parse(hasBody ? await readJsonBody(request) : {});
+  const { now } = body.parse((await readJsonBody(request, undefined, { optional: true })) ?? {});
   return Response.json(await evaluateOnce(now ?? new Date(), { wait: WAIT_MS }));
 });
