@@ -103,6 +103,8 @@ test.describe("without a session", () => {
 });
 
 test("an admin creates a read key in Settings, uses it, revokes it, and signs out", async ({ browser, baseURL, playwright }) => {
+  // Three Settings views × two widths × two themes of axe and full-page screenshots: over a minute on a loaded 2-core CI machine.
+  test.setTimeout(180_000);
   const page = await signedInPage(browser, baseURL, E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD, "/settings");
   await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
   await shoot(page, "settings-users");
