@@ -40,7 +40,7 @@ export const BOUNDARIES = [
     message: "lib/ingest is the write path, not a library: shared vocabulary lives in lib/domain, body parsing in lib/http.",
   },
   {
-    target: ["./lib/rollups/*.ts", "./lib/drift/**", "./lib/quality/**", "./lib/status/**", "./lib/models/references/profile.ts", "./lib/alerts/notify/{payloads,matchers,types,validation}.ts", "./lib/alerts/slo/{objectives,windows,validation}.ts", "./lib/alerts/evaluate/{state,values,windows}.ts"],
+    target: ["./lib/rollups/*.ts", "./lib/drift/**", "./lib/quality/**", "./lib/status/**", "./lib/models/references/profile.ts", "./lib/alerts/notify/{payloads,matchers,types,validation}.ts", "./lib/alerts/slo/{objectives,windows,validation}.ts", "./lib/alerts/evaluate/{state,values,windows,sloAlerts}.ts"],
     from: [...DATABASE, "./lib/rollups/store"],
     message: "Pure code (rollup counting and summaries, drift, quality, status rules, profiles, notification payloads and matchers, SLO arithmetic, the alert state machine and rule values) does no I/O: fetch, then compute.",
   },

@@ -5,9 +5,13 @@ import { config } from "../../config";
 import { HOUR } from "../../domain/time";
 import { notify, type NotifyAlert, type NotifyResult } from "../notify";
 import { formatDuration } from "../rules/validation";
+import type { SlosResponse } from "../slo/objectives";
+import { loadAllSlos } from "../slo/store";
 import { rowsToFetch } from "../slo/windows";
+import { evaluateSlosOfModels } from "../slo/read";
 import { fetchFeatureRows, fetchMetricRows, loadModels, loadProfiles, type EvalModel } from "./fetch";
-import { advance, INACTIVE, type AlertState, type AlertStatus, type RuleCondition } from "./state";
+import { burnWindowOf, removedSloAnnotations, SLO_ALERTNAME, sloAlertLabels, sloAlertValue, sloAnnotations } from "./sloAlerts";
+import { advance, INACTIVE, step, type AlertState, type AlertStatus, type RuleCondition } from "./state";
 import { measure, ruleValue, type Measured } from "./values";
 import { featureSpan, featureWindowDoc, metricWindowDoc, windowEnd, type FeatureRow, type MetricRow } from "./windows";
 
@@ -33,7 +37,17 @@ type RuleRow = {
   labels: Prisma.JsonValue;
 };
 
-export type Transition = { rule: string; alertname: string; model: string; from: AlertState; to: AlertState; value: number | null };
+/** A state change in a cycle: of a rule's alert (`rule`), or of an SLO burn-rate row's (`slo` and `window`, rule null). */
+export type Transition = {
+  rule: string | null;
+  slo?: string;
+  window?: string;
+  alertname: string;
+  model: string;
+  from: AlertState;
+  to: AlertState;
+  value: number | null;
+};
 
 export type CycleResult = {
   /** false when another evaluator holds the lease or this cycle was already evaluated */
@@ -43,6 +57,8 @@ export type CycleResult = {
   at: string;
   /** rule × model pairs evaluated */
   evaluated: number;
+  /** SLO burn-rate rows evaluated (3 per SLO) */
+  burnRows: number;
   firing: number;
   transitions: Transition[];
   notified: { queued: number; delivered: number; silenced: number } | null;
@@ -113,7 +129,10 @@ class WindowCache {
 
 type AlertRow = {
   id: string;
-  rule_id: string;
+  rule_id: string | null;
+  slo: string | null;
+  burn_window: string | null;
+  labels: Record<string, string>;
   model_id: string;
   state: AlertState;
   active_at: Date | null;
@@ -134,7 +153,7 @@ const ms = (d: Date | null) => (d === null ? null : new Date(d).getTime());
 export async function evaluateOnce(now = new Date(), { wait = 0 }: { wait?: number } = {}): Promise<CycleResult> {
   const started = performance.now();
   const at = now.toISOString();
-  const skipped = (why: "busy" | "done"): CycleResult => ({ ran: false, skipped: why, at, evaluated: 0, firing: 0, transitions: [], notified: null, ms: performance.now() - started });
+  const skipped = (why: "busy" | "done"): CycleResult => ({ ran: false, skipped: why, at, evaluated: 0, burnRows: 0, firing: 0, transitions: [], notified: null, ms: performance.now() - started });
   for (;;) {
     const c = await claim(now);
     if (c === "claimed") break;
@@ -150,7 +169,10 @@ export async function evaluateOnce(now = new Date(), { wait = 0 }: { wait?: numb
 
 async function runCycle(now: Date, started: number): Promise<CycleResult> {
   const t = now.getTime();
-  const rules: RuleRow[] = await getDb().alertRule.findMany({ where: { enabled: true }, orderBy: { id: "asc" } });
+  const [rules, slos]: [RuleRow[], Awaited<ReturnType<typeof loadAllSlos>>] = await Promise.all([
+    getDb().alertRule.findMany({ where: { enabled: true }, orderBy: { id: "asc" } }),
+    loadAllSlos(),
+  ]);
   const global = rules.some((r) => r.modelId === null);
   const models = await loadModels(global ? null : [...new Set(rules.map((r) => r.modelId!))]);
   const byId = new Map(models.map((m) => [m.id, m]));
@@ -169,64 +191,121 @@ async function runCycle(now: Date, started: number): Promise<CycleResult> {
   for (const m of featureModels) metricModels.add(m);
   const { hours, minutes } = rowsToFetch(end, [...new Set(rules.map(lengthOf))]);
   const featureList = models.filter((m) => featureModels.has(m.id));
-  const [metricRows, featureRows, profiles] = await Promise.all([
+  // SLOs: every model's, evaluated by the SLO API's own read (one statement of small tuples extracted in SQL from
+  // the hour and minute rollup rows of all SLO windows), side by side with the rules' reads
+  const [metricRows, featureRows, profiles, sloStatus] = await Promise.all([
     fetchMetricRows([...metricModels], hours, minutes),
     fetchFeatureRows(featureList, Math.min(featureFrom, end - HOUR), end),
     rules.some((r) => r.metric === "drift_share") ? loadProfiles(featureList) : Promise.resolve(new Map()),
+    slos.size > 0 ? evaluateSlosOfModels(slos, { now }) : Promise.resolve([] as SlosResponse[]),
   ]);
   const windows = new WindowCache(metricRows, featureRows);
 
   const existing = await rawQuery<AlertRow>(Prisma.sql`
-    SELECT id::text AS id, rule_id, model_id, state, active_at, fired_at, resolved_at, last_evaluated_at
-    FROM alerts WHERE rule_id = ANY(${rules.map((r) => r.id)})`);
-  const known = new Map(existing.map((a) => [`${a.rule_id}\u0000${a.model_id}`, a]));
+    SELECT id::text AS id, rule_id, slo, burn_window, labels, model_id, state, active_at, fired_at, resolved_at, last_evaluated_at
+    FROM alerts WHERE rule_id = ANY(${rules.map((r) => r.id)}) OR rule_id IS NULL`);
+  const keyOf = (a: { rule_id: string | null; slo: string | null; burn_window: string | null; model_id: string }) =>
+    a.rule_id !== null ? `r\u0000${a.rule_id}\u0000${a.model_id}` : `s\u0000${a.model_id}\u0000${a.slo}\u0000${a.burn_window}`;
+  const known = new Map(existing.map((a) => [keyOf(a), a]));
 
-  type Upsert = { rule_id: string; model_id: string; state: AlertState; fingerprint: string; labels: Record<string, string>; value: number | null; samples: number; active_at: number | null; fired_at: number | null; resolved_at: number | null; from: AlertState | null };
   const upserts: Upsert[] = [];
   const toNotify: NotifyAlert[] = [];
   const transitions: Transition[] = [];
   let evaluated = 0;
+  let burnRows = 0;
   let firing = 0;
   const base = (config().publicUrl ?? "").replace(/\/$/, "");
+  // a cycle older than an alert's last evaluation (a late process, a replayed request) does not move it back
+  const stale = (row: AlertRow | undefined) => row !== undefined && new Date(row.last_evaluated_at).getTime() > t;
+  const statusOf = (row: AlertRow | undefined): AlertStatus =>
+    row ? { state: row.state, activeAt: ms(row.active_at), firedAt: ms(row.fired_at), resolvedAt: ms(row.resolved_at) } : INACTIVE;
+
+  /** Records an evaluated alert: its row (if it has left inactive once), its transition and its notification. */
+  function record(
+    source: Pick<Upsert, "rule_id" | "slo" | "burn_window" | "model_id">,
+    alertname: string,
+    prev: AlertStatus,
+    next: AlertStatus,
+    found: { value: number | null; samples: number; labels: Record<string, string>; fingerprint: string },
+    annotations: () => Record<string, string>,
+    generatorURL: string,
+  ) {
+    const changed = next.state !== prev.state;
+    upserts.push({ ...source, state: next.state, fingerprint: found.fingerprint, labels: found.labels, value: found.value, samples: found.samples, active_at: next.activeAt, fired_at: next.firedAt, resolved_at: next.resolvedAt, from: changed ? prev.state : null });
+    if (changed) {
+      transitions.push({ rule: source.rule_id, ...(source.slo !== null ? { slo: source.slo, window: source.burn_window! } : {}), alertname, model: source.model_id, from: prev.state, to: next.state, value: found.value });
+    }
+    const resolvedNow = changed && next.state === "resolved";
+    if (next.state === "firing") firing++;
+    if (next.state === "firing" || resolvedNow) {
+      toNotify.push({
+        labels: found.labels,
+        annotations: annotations(),
+        status: next.state === "firing" ? "firing" : "resolved",
+        startsAt: new Date(next.firedAt!),
+        endsAt: resolvedNow ? new Date(next.resolvedAt!) : null,
+        generatorURL,
+        fingerprint: found.fingerprint,
+      });
+    }
+  }
 
   for (const rule of rules) {
     const cond: RuleCondition = rule;
     const len = rule.windowSeconds * 1000;
     const withFeatures = FEATURE_METRICS.has(rule.metric);
     for (const model of scope(rule)) {
-      const row = known.get(`${rule.id}\u0000${model.id}`);
-      // a cycle older than the alert's last evaluation (a late process, a replayed request) does not move it back
-      if (row && new Date(row.last_evaluated_at).getTime() > t) continue;
+      const row = known.get(keyOf({ rule_id: rule.id, slo: null, burn_window: null, model_id: model.id }));
+      if (stale(row)) continue;
       evaluated++;
       const profile = profiles.get(model.id) ?? null;
       const current: Measured = measure(rule.metric, windows.docs(model.id, end - len, end, withFeatures), model, profile);
       const previous = rule.comparison.endsWith("_pct") ? measure(rule.metric, windows.docs(model.id, end - 2 * len, end - len, withFeatures), model, profile) : null;
       const { value, samples } = ruleValue(rule, current, previous);
-      const prev: AlertStatus = row ? { state: row.state, activeAt: ms(row.active_at), firedAt: ms(row.fired_at), resolvedAt: ms(row.resolved_at) } : INACTIVE;
+      const prev = statusOf(row);
       const next = advance(cond, prev, value, t);
       if (!row && next.state === "inactive") continue; // nothing has happened: no row
       const labels = alertLabels(rule, model.id);
-      const fingerprint = fingerprintOf(rule.id, labels);
-      const changed = next.state !== prev.state;
-      upserts.push({ rule_id: rule.id, model_id: model.id, state: next.state, fingerprint, labels, value, samples, active_at: next.activeAt, fired_at: next.firedAt, resolved_at: next.resolvedAt, from: changed ? prev.state : null });
-      if (changed) transitions.push({ rule: rule.id, alertname: rule.name, model: model.id, from: prev.state, to: next.state, value });
-      const resolvedNow = changed && next.state === "resolved";
-      if (next.state === "firing") firing++;
-      if (next.state === "firing" || resolvedNow) {
-        toNotify.push({
-          labels,
-          annotations: {
-            summary: `${rule.name} on ${model.id}: ${rule.metric} is ${fmt(value)}`,
-            description: `Fires when ${describeRule(rule)}${rule.minSamples > 0 ? ` (at least ${rule.minSamples} samples)` : ""}${rule.forSeconds > 0 ? ` for ${formatDuration(rule.forSeconds)}` : ""}.`,
-          },
-          status: next.state === "firing" ? "firing" : "resolved",
-          startsAt: new Date(next.firedAt!),
-          endsAt: resolvedNow ? new Date(next.resolvedAt!) : null,
-          generatorURL: `${base}/models/${encodeURIComponent(model.id)}`,
-          fingerprint,
-        });
+      record(
+        { rule_id: rule.id, slo: null, burn_window: null, model_id: model.id },
+        rule.name,
+        prev,
+        next,
+        { value, samples, labels, fingerprint: fingerprintOf(rule.id, labels) },
+        () => ({
+          summary: `${rule.name} on ${model.id}: ${rule.metric} is ${fmt(value)}`,
+          description: `Fires when ${describeRule(rule)}${rule.minSamples > 0 ? ` (at least ${rule.minSamples} samples)` : ""}${rule.forSeconds > 0 ? ` for ${formatDuration(rule.forSeconds)}` : ""}.`,
+        }),
+        `${base}/models/${encodeURIComponent(model.id)}`,
+      );
+    }
+  }
+
+  // SLO burn-rate rows: firing exactly when the SLO API says the row fires (no `for`, no hysteresis)
+  const seen = new Set<string>();
+  for (const m of sloStatus) {
+    for (const slo of m.slos) {
+      for (const burn of slo.burnRates) {
+        const source = { rule_id: null, slo: slo.name, burn_window: burnWindowOf(burn), model_id: m.model };
+        const key = keyOf(source);
+        seen.add(key);
+        const row = known.get(key);
+        if (stale(row)) continue;
+        burnRows++;
+        const prev = statusOf(row);
+        const next = step(prev, { holds: burn.firing, stillFiring: burn.firing, forSeconds: 0 }, t);
+        if (!row && next.state === "inactive") continue;
+        const labels = sloAlertLabels(m.model, slo.name, burn);
+        record(source, SLO_ALERTNAME, prev, next, { ...sloAlertValue(burn), labels, fingerprint: fingerprintOf(`slo:${slo.name}`, labels) }, () => sloAnnotations(m.model, slo, burn), `${base}/models/${encodeURIComponent(m.model)}/slos`);
       }
     }
+  }
+  // an SLO removed (or its model's SLOs replaced without it): its active alerts resolve, their history is kept
+  for (const row of existing) {
+    if (row.rule_id !== null || seen.has(keyOf(row)) || (row.state !== "firing" && row.state !== "pending") || stale(row)) continue;
+    const prev = statusOf(row);
+    const next = step(prev, { holds: false, stillFiring: false, forSeconds: 0 }, t);
+    record({ rule_id: null, slo: row.slo, burn_window: row.burn_window, model_id: row.model_id }, SLO_ALERTNAME, prev, next, { value: null, samples: 0, labels: row.labels, fingerprint: fingerprintOf(`slo:${row.slo}`, row.labels) }, () => removedSloAnnotations(row.model_id, row.slo!), `${base}/models/${encodeURIComponent(row.model_id)}/slos`);
   }
 
   if (upserts.length > 0) await store(upserts, now);
@@ -241,31 +320,58 @@ async function runCycle(now: Date, started: number): Promise<CycleResult> {
       console.error("[driftwatch] alert notification failed:", err);
     }
   }
-  return { ran: true, at: now.toISOString(), evaluated, firing, transitions, notified, ms: performance.now() - started };
+  return { ran: true, at: now.toISOString(), evaluated, burnRows, firing, transitions, notified, ms: performance.now() - started };
 }
 
-/** Writes the cycle's alerts and their transitions in one transaction (rules or models deleted meanwhile are skipped). */
-async function store(
-  upserts: { rule_id: string; model_id: string; from: AlertState | null; [k: string]: unknown }[],
-  now: Date,
-) {
-  const json = JSON.stringify(upserts);
-  await rawTransaction(async (tx) => {
-    const rows = await tx.query<{ id: string; rule_id: string; model_id: string }>(Prisma.sql`
-      INSERT INTO alerts (rule_id, model_id, state, fingerprint, labels, value, samples, active_at, fired_at, resolved_at, last_evaluated_at)
-      SELECT x.rule_id, x.model_id, x.state, x.fingerprint, x.labels, x.value, x.samples,
+type Upsert = {
+  rule_id: string | null;
+  slo: string | null;
+  burn_window: string | null;
+  model_id: string;
+  state: AlertState;
+  fingerprint: string;
+  labels: Record<string, string>;
+  value: number | null;
+  samples: number;
+  active_at: number | null;
+  fired_at: number | null;
+  resolved_at: number | null;
+  /** the previous state when it changed (a transition to store) */
+  from: AlertState | null;
+};
+
+/**
+ * Writes the cycle's alerts and their transitions in one transaction: rule alerts keyed by (rule, model), SLO
+ * alerts by (model, SLO, windows); rules or models deleted meanwhile are skipped.
+ */
+async function store(upserts: Upsert[], now: Date) {
+  const columns = Prisma.sql`x(rule_id text, slo text, burn_window text, model_id text, state text, fingerprint text, labels jsonb,
+           value float8, samples float8, active_at float8, fired_at float8, resolved_at float8)`;
+  const insert = (json: string, conflict: Prisma.Sql, exists: Prisma.Sql) => Prisma.sql`
+      INSERT INTO alerts (rule_id, slo, burn_window, model_id, state, fingerprint, labels, value, samples, active_at, fired_at, resolved_at, last_evaluated_at)
+      SELECT x.rule_id, x.slo, x.burn_window, x.model_id, x.state, x.fingerprint, x.labels, x.value, x.samples,
              to_timestamp(x.active_at / 1000.0), to_timestamp(x.fired_at / 1000.0), to_timestamp(x.resolved_at / 1000.0), ${now}
-      FROM jsonb_to_recordset(${json}::text::jsonb) AS x(rule_id text, model_id text, state text, fingerprint text, labels jsonb,
-           value float8, samples float8, active_at float8, fired_at float8, resolved_at float8)
-      WHERE EXISTS (SELECT 1 FROM alert_rules r WHERE r.id = x.rule_id) AND EXISTS (SELECT 1 FROM models m WHERE m.id = x.model_id)
-      ON CONFLICT (rule_id, model_id) DO UPDATE SET
+      FROM jsonb_to_recordset(${json}::text::jsonb) AS ${columns}
+      WHERE ${exists} AND EXISTS (SELECT 1 FROM models m WHERE m.id = x.model_id)
+      ON CONFLICT ${conflict} DO UPDATE SET
         state = excluded.state, fingerprint = excluded.fingerprint, labels = excluded.labels, value = excluded.value,
         samples = excluded.samples, active_at = excluded.active_at, fired_at = excluded.fired_at,
         resolved_at = excluded.resolved_at, last_evaluated_at = excluded.last_evaluated_at
-      RETURNING id::text AS id, rule_id, model_id`);
-    const ids = new Map(rows.map((r) => [`${r.rule_id}\u0000${r.model_id}`, r.id]));
+      RETURNING id::text AS id, rule_id, slo, burn_window, model_id`;
+  const ruleAlerts = upserts.filter((u) => u.rule_id !== null);
+  const sloAlerts = upserts.filter((u) => u.rule_id === null);
+  const keyOf = (u: { rule_id: string | null; slo: string | null; burn_window: string | null; model_id: string }) =>
+    `${u.rule_id}\u0000${u.slo}\u0000${u.burn_window}\u0000${u.model_id}`;
+  await rawTransaction(async (tx) => {
+    type Returned = { id: string; rule_id: string | null; slo: string | null; burn_window: string | null; model_id: string };
+    const rows: Returned[] = [];
+    if (ruleAlerts.length > 0) {
+      rows.push(...(await tx.query<Returned>(insert(JSON.stringify(ruleAlerts), Prisma.sql`(rule_id, model_id)`, Prisma.sql`EXISTS (SELECT 1 FROM alert_rules r WHERE r.id = x.rule_id)`))));
+    }
+    if (sloAlerts.length > 0) rows.push(...(await tx.query<Returned>(insert(JSON.stringify(sloAlerts), Prisma.sql`(model_id, slo, burn_window)`, Prisma.sql`true`))));
+    const ids = new Map(rows.map((r) => [keyOf(r), r.id]));
     const changes = upserts.flatMap((u) => {
-      const id = ids.get(`${u.rule_id}\u0000${u.model_id}`);
+      const id = ids.get(keyOf(u));
       return u.from !== null && id ? [{ alert_id: id, from: u.from, to: u.state, value: u.value }] : [];
     });
     if (changes.length > 0) {

@@ -64,16 +64,25 @@ export function stillFiring(rule: RuleCondition, value: number | null): boolean 
 
 /** The next status after an evaluation at `at` (ms) that found `value`. */
 export function advance(rule: RuleCondition, prev: AlertStatus, value: number | null, at: number): AlertStatus {
+  return step(prev, { holds: conditionHolds(rule, value), stillFiring: stillFiring(rule, value), forSeconds: rule.forSeconds }, at);
+}
+
+/**
+ * The state machine itself, from what an evaluation at `at` found: whether the condition holds (to start an
+ * incident or stay pending) and whether a firing alert still fires (the condition with hysteresis). SLO burn-rate
+ * alerts call it directly with their row's verdict for both (no `for`, no hysteresis: the short window resolves).
+ */
+export function step(prev: AlertStatus, found: { holds: boolean; stillFiring: boolean; forSeconds: number }, at: number): AlertStatus {
   switch (prev.state) {
     case "firing":
-      return stillFiring(rule, value) ? prev : { ...prev, state: "resolved", activeAt: null, resolvedAt: at };
+      return found.stillFiring ? prev : { ...prev, state: "resolved", activeAt: null, resolvedAt: at };
     case "pending":
-      if (!conditionHolds(rule, value)) return { ...prev, state: "inactive", activeAt: null };
-      return at - prev.activeAt! >= rule.forSeconds * 1000 ? { ...prev, state: "firing", firedAt: at, resolvedAt: null } : prev;
+      if (!found.holds) return { ...prev, state: "inactive", activeAt: null };
+      return at - prev.activeAt! >= found.forSeconds * 1000 ? { ...prev, state: "firing", firedAt: at, resolvedAt: null } : prev;
     case "inactive":
     case "resolved":
-      if (!conditionHolds(rule, value)) return prev;
-      return rule.forSeconds <= 0
+      if (!found.holds) return prev;
+      return found.forSeconds <= 0
         ? { state: "firing", activeAt: at, firedAt: at, resolvedAt: null }
         : { ...prev, state: "pending", activeAt: at };
   }

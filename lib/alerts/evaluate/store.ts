@@ -5,7 +5,12 @@ import { ALERT_STATES, type AlertState } from "./state";
 /** An alert as GET /api/v1/alerts returns it, with its state history (oldest first). */
 export type AlertView = {
   id: string;
-  rule: string;
+  /** where the alert comes from: a rule, or one burn-rate row of an SLO */
+  source: "rule" | "slo";
+  /** the rule's id (null for an SLO alert) */
+  rule: string | null;
+  /** an SLO alert's SLO and burn-rate row ("1h/5m"), null for a rule alert */
+  slo: { name: string; window: string } | null;
   alertname: string;
   model: string;
   severity: string;
@@ -21,6 +26,7 @@ export type AlertView = {
   history: { at: string; from: AlertState; to: AlertState; value: number | null }[];
 };
 
+const labelOf = (labels: unknown, name: string) => String((labels as Record<string, unknown> | null)?.[name] ?? "");
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 /** Most transitions returned per alert (the newest). */
 export const HISTORY_LIMIT = 100;
@@ -49,10 +55,12 @@ export async function listAlerts(filter: { model?: string | null; state?: string
   rows.sort((a, b) => rank[a.state] - rank[b.state] || changed(b) - changed(a) || Number(a.id - b.id));
   return rows.map((r) => ({
     id: String(r.id),
+    source: r.ruleId !== null ? "rule" : "slo",
     rule: r.ruleId,
-    alertname: r.rule.name,
+    slo: r.ruleId === null ? { name: r.slo ?? "", window: r.burnWindow ?? "" } : null,
+    alertname: r.rule?.name ?? labelOf(r.labels, "alertname"),
     model: r.modelId,
-    severity: r.rule.severity,
+    severity: r.rule?.severity ?? labelOf(r.labels, "severity"),
     state: r.state as AlertState,
     labels: r.labels as Record<string, string>,
     fingerprint: r.fingerprint,
@@ -66,12 +74,13 @@ export async function listAlerts(filter: { model?: string | null; state?: string
   }));
 }
 
-/** Firing alerts per alertname, severity and model (the ml_alerts_firing gauge). */
+/** Firing alerts per alertname, severity and model (the ml_alerts_firing gauge): rule alerts and SLO burn-rate alerts. */
 export async function firingCounts(): Promise<{ alertname: string; severity: string; model: string; count: number }[]> {
   return getDb().$queryRaw<{ alertname: string; severity: string; model: string; count: number }[]>(Prisma.sql`
-    SELECT r.name AS alertname, r.severity, a.model_id AS model, count(*)::int AS count
-    FROM alerts a JOIN alert_rules r ON r.id = a.rule_id
+    SELECT coalesce(r.name, a.labels ->> 'alertname') AS alertname, coalesce(r.severity, a.labels ->> 'severity') AS severity,
+           a.model_id AS model, count(*)::int AS count
+    FROM alerts a LEFT JOIN alert_rules r ON r.id = a.rule_id
     WHERE a.state = 'firing'
-    GROUP BY r.name, r.severity, a.model_id
+    GROUP BY 1, 2, 3
     ORDER BY 1, 2, 3`);
 }

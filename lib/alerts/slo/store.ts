@@ -1,4 +1,3 @@
-import "server-only";
 import { getDb } from "../../db/client";
 import { unprocessable } from "../../errors";
 import type { Slo, SloKind } from "./objectives";
