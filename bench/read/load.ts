@@ -164,7 +164,7 @@ export async function loadEvents(dbUrl: string, plan: LoadPlan, threads: number,
           await copyIn(client, `COPY prediction_events (${EVENT_COLS}) FROM STDIN`, data.events);
           await copyIn(client, `COPY labels (${LABEL_COLS}) FROM STDIN`, data.labels);
         }, (ms) => (copyMs += ms)),
-        timed(() => getDb().$transaction((tx) => writeRollups(tx, toBatch(data)), { timeout: 600_000 }), (ms) => (rollupMs += ms)),
+        timed(() => getDb().$transaction((tx) => writeRollups(tx, toBatch(data)), { timeout: 600_000, maxWait: 120_000 }), (ms) => (rollupMs += ms)),
       ]);
       if (performance.now() - lastLog > 15_000) {
         lastLog = performance.now();
