@@ -6,7 +6,8 @@ import { GET as getMetricsRoute } from "@/app/api/v1/models/[model]/metrics/rout
 import { LATENCY_BOUNDS_MS } from "@/lib/rollups/documents";
 import { classificationMetrics, quantile } from "@/lib/stats";
 import { call, uniqueModel } from "../helpers";
-import type { MetricsBucket } from "@/lib/queries/getMetrics";
+import { getMetrics, getMetricsWithWhole, type MetricsBucket } from "@/lib/queries/getMetrics";
+import type { ReadQuery } from "@/lib/queries/params";
 
 const HOUR = 3_600_000;
 
@@ -146,6 +147,59 @@ describe("GET /api/v1/models/{model}/metrics", () => {
     expect(perf.r2).toBeCloseTo(1 - sse / sst, 9);
     expect(perf.mape).toBeCloseTo(nz.reduce((s, [y, x]) => s + Math.abs(x / y), 0) / nz.length, 9);
     expect(res.body.buckets[0].labels.labelled).toBe(400);
+  });
+
+  it("gives the model page's series and whole range from one read: the same as the series and window=single reads", async () => {
+    const model = uniqueModel("whole");
+    await call(putModel, { method: "PUT", params: { model }, body: { task: "multiclass_classification", classes: ["a", "b", "c"] } });
+    const start = Math.floor((Date.now() - 7 * HOUR) / HOUR) * HOUR; // 6 whole hours and the current one
+    const cls = ["a", "b", "c"];
+    const events = Array.from({ length: 1200 }, (_, i) => {
+      const r = (Math.sin(i * 37.3) + 1) / 2;
+      return {
+        id: `w-${i}`,
+        model,
+        version: i < 500 ? "v1" : "v2",
+        timestamp: new Date(start + i * 19_000).toISOString(),
+        features: { x: r },
+        prediction: cls[i % 3],
+        probabilities: { a: r / 2, b: r / 2, c: 1 - r },
+        latencyMs: 1 + Math.round(r * 6000) / 10,
+        segments: { region: i % 5 === 0 ? "eu" : "us" },
+        ...(i % 40 === 0 ? { error: { type: "timeout" } } : {}),
+      };
+    });
+    await call(postPredictions, { method: "POST", body: events });
+    await call(postLabels, { method: "POST", body: events.filter((_, i) => i % 3 !== 1).map((e, i) => ({ model, id: e.id, actual: cls[(i * 7) % 3] })) });
+
+    // Numbers equal; float sums (latency, log loss) may differ in their last bits, since rows are added in another order.
+    const expectSame = (got: unknown, want: unknown, path = "$"): void => {
+      if (typeof want === "number" && typeof got === "number") {
+        if (Number.isInteger(want)) expect(got, path).toBe(want);
+        else expect(Math.abs(got - want), path).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(want)));
+      } else if (want !== null && typeof want === "object") {
+        expect(got !== null && typeof got === "object", path).toBe(true);
+        expect(Object.keys(got as object).sort(), path).toEqual(Object.keys(want).sort());
+        for (const [k, v] of Object.entries(want)) expectSame((got as Record<string, unknown>)[k], v, `${path}.${k}`);
+      } else expect(got, path).toEqual(want);
+    };
+    const to = new Date(start + 8 * HOUR);
+    const cases: (ReadQuery & { stepMs: number })[] = [
+      { from: new Date(start), to, stepMs: HOUR, version: null, segments: {} }, // one read: hour rows on both sides
+      { from: new Date(start - 2 * HOUR), to, stepMs: 2 * HOUR, version: "v2", segments: {} },
+      { from: new Date(start), to, stepMs: HOUR, version: null, segments: { region: "eu" } },
+      { from: new Date(start), to: new Date(start + 3 * HOUR), stepMs: 15 * 60_000, version: null, segments: {} }, // minute rows: two reads
+    ];
+    for (const q of cases) {
+      const both = await getMetricsWithWhole(model, q);
+      const series = await getMetrics(model, q);
+      const whole = await getMetrics(model, { ...q, stepMs: null });
+      expectSame(both?.series, series);
+      expectSame(both?.whole, whole);
+      expect(whole!.buckets[0].requests).toBeGreaterThan(0);
+      expect(whole!.buckets[0].labels.labelled).toBeGreaterThan(0);
+    }
+    expect(await getMetricsWithWhole(`nope-${model}`, cases[0])).toBeNull();
   });
 
   it("validates the query and 404s an unknown model", async () => {

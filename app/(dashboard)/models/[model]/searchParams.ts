@@ -102,7 +102,7 @@ export function parseModelView(p: Params, now: Date): ModelView {
 }
 
 /** The read query the page runs for its charts: the same one the metrics API parses from the same from/to/step. */
-export function seriesQuery(v: ModelView): ReadQuery {
+export function seriesQuery(v: ModelView): ReadQuery & { stepMs: number } {
   return { from: v.from, to: v.to, stepMs: v.stepMs, version: v.version, segments: v.segments };
 }
 

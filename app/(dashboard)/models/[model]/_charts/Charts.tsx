@@ -3,20 +3,20 @@ import { type ChartPoint, formatValue, type SeriesSpec, type Unit } from "@/comp
 import { ChartLegend, TimeChart } from "@/components/model/TimeChart";
 import { Sparkline } from "@/components/overview/Sparkline";
 import { DAY, HOUR } from "@/lib/domain/time";
-import { getMetrics } from "@/lib/queries/getMetrics";
+import { getMetricsWithWhole } from "@/lib/queries/getMetrics";
 import { type FeatureQuality, getQuality, type MissingPoint } from "@/lib/queries/getQuality";
 import type { ModelView } from "../searchParams";
 import { rangeQuery, seriesQuery } from "../searchParams";
 import { confidenceChart, deploymentMarkers, latencyChart, performanceChart, predictionChart, requestsChart } from "./data";
 
-/** One series read and one whole-range read per page, however many charts use them (the metrics API's queries). */
-const seriesOf = cache((model: string, key: string, view: ModelView) => {
+/**
+ * The charts' series and the whole range's numbers, read once per page however many charts use them, and from one
+ * read of the rollups when the series' rows are the window's (getMetricsWithWhole): the same numbers as the
+ * metrics API's series and `window=single` requests.
+ */
+const metricsOf = cache((model: string, key: string, view: ModelView) => {
   void key;
-  return getMetrics(model, seriesQuery(view));
-});
-const rangeOf = cache((model: string, key: string, view: ModelView) => {
-  void key;
-  return getMetrics(model, rangeQuery(view));
+  return getMetricsWithWhole(model, seriesQuery(view));
 });
 /** The p99 latency limit of the default alert rule (DESIGN: p99 above 500 ms for 5 minutes). */
 const LATENCY_LIMIT_MS = 500;
@@ -51,9 +51,9 @@ type Props = { model: string; view: ModelView };
 
 async function load({ model, view }: Props) {
   const key = keyOf(view);
-  const [series, whole] = await Promise.all([seriesOf(model, key, view), rangeOf(model, key, view)]);
-  if (!series || !whole) return null;
-  return { series, whole: whole.buckets[0], markers: deploymentMarkers(series) };
+  const m = await metricsOf(model, key, view);
+  if (!m) return null;
+  return { series: m.series, whole: m.whole.buckets[0], markers: deploymentMarkers(m.series) };
 }
 
 function chart(view: ModelView, data: ChartPoint[], series: SeriesSpec[], unit: Unit, markers: { t: number; version: string }[], extra: Partial<React.ComponentProps<typeof TimeChart>> = {}) {
