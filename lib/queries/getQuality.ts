@@ -4,6 +4,7 @@ import { currentReference } from "../models/references/store";
 import { type FeatureQuality, featureQuality, type MissingPoint, MissingSeries } from "../quality/featureQuality";
 import { unprocessable } from "../errors";
 import { DAY, HOUR } from "../domain/time";
+import type { Doc } from "../rollups/documents";
 import { singleWindowFeatureDoc } from "./featureWindow";
 import { parseStep, type ReadQuery } from "./params";
 
@@ -26,17 +27,23 @@ export type QualityResponse = {
  * same rows as the window's totals (no second read).
  */
 export async function getQuality(modelId: string, q: ReadQuery, missingStepMs: number | null = null): Promise<QualityResponse | null> {
-  const model = await getDb().model.findUnique({
-    where: { id: modelId },
-    select: { id: true, features: { orderBy: [{ inferred: "asc" }, { position: "asc" }, { name: "asc" }] } },
-  });
-  if (!model) return null;
   const from = q.from.getTime();
-  const series = missingStepMs === null ? null : new MissingSeries(model.features.map((f) => f.name), from, q.to.getTime(), missingStepMs);
   // daily rollup rows serve whole days unless the series' buckets are shorter than a day
   const partUnit = missingStepMs !== null && missingStepMs % DAY !== 0 ? HOUR : DAY;
-  const doc = await singleWindowFeatureDoc(modelId, { ...q, stepMs: null }, "any", series ? (at, part) => series.add(at, part) : undefined, partUnit);
-  const ref = await currentReference(modelId, false);
+  // The model's features, the window's rows and the reference are independent reads: side by side, so the page
+  // waits for the slowest, not their sum. The parts are kept for the missing-share series, which needs the features.
+  const parts: [number, Readonly<Doc>][] = [];
+  const [model, doc, ref] = await Promise.all([
+    getDb().model.findUnique({
+      where: { id: modelId },
+      select: { id: true, features: { orderBy: [{ inferred: "asc" }, { position: "asc" }, { name: "asc" }] } },
+    }),
+    singleWindowFeatureDoc(modelId, { ...q, stepMs: null }, "any", missingStepMs === null ? undefined : (at, part) => parts.push([at, part]), partUnit),
+    currentReference(modelId, false),
+  ]);
+  if (!model) return null;
+  const series = missingStepMs === null ? null : new MissingSeries(model.features.map((f) => f.name), from, q.to.getTime(), missingStepMs);
+  if (series) for (const [at, part] of parts) series.add(at, part);
   const features = featureQuality(doc, model.features, ref?.profile ?? null).map((f) => (series ? { ...f, missingSeries: series.of(f.name, from) } : f));
   return {
     model: model.id,
