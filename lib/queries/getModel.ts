@@ -39,7 +39,8 @@ export async function getModel(id: string, options: { labels?: boolean } = { lab
     include: {
       features: { orderBy: [{ inferred: "asc" }, { position: "asc" }, { name: "asc" }] },
       versions: { orderBy: { firstSeen: "asc" } },
-      references: { where: { status: "ready" }, orderBy: { createdAt: "desc" }, take: 1 },
+      // not the profile (bins, counts and moments of every feature): the header shows only these
+      references: { where: { status: "ready" }, orderBy: { createdAt: "desc" }, take: 1, select: { id: true, version: true, rowCount: true, source: true, createdAt: true } },
     },
   });
   if (!model) return null;
