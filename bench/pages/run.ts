@@ -8,7 +8,8 @@
  * days), on DATABASE_URL's server. Per page: one cold request, then the median of `--runs` warm ones, timed to the
  * last byte of the streamed HTML (every Suspense boundary resolved), next to the API requests that return the
  * same numbers in the same run (the sum of their warm medians; the ratio says what the page adds to the queries).
- * Pages: the overview, the model page (7 d, 30 d, 24 h), the drift page (48 × 1 h, 48 × 1 d), /alerts (both tabs).
+ * Pages: the overview, the model page (7 d, 30 d, 24 h), the drift page (48 × 1 h, 48 × 1 d), the SLO page, /alerts
+ * (both tabs). The first model is given three 30-day SLOs when it has none (see main), so the SLO reads do real work.
  * Then the page's JavaScript:
  * every /_next/static script the HTML references, raw and gzip-compressed, as the browser downloads it.
  */
@@ -130,10 +131,29 @@ async function main() {
     const iso = (ms: number) => encodeURIComponent(new Date(ms).toISOString());
     // The model page reads the metrics series, the whole range (headline numbers, confusion matrix) and the quality
     // table with its missing-share series: the sum of those three requests is what it would cost through the API.
+    // The model page also shows the model's SLOs: the bench gives the first model the heaviest usual set (bench/slo's:
+    // availability, latency and accuracy over 30 days) unless it has SLOs, so that section and /slos do real work.
+    const slos = (await (await fetch(`${base}/api/v1/models/${m}/slos`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as { slos: unknown[] };
+    if (slos.slos.length === 0) {
+      const put = await fetch(`${base}/api/v1/models/${m}/slos`, {
+        method: "PUT",
+        headers: { Authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          slos: [
+            { name: "availability", kind: "availability", target: 0.999, windowDays: 30 },
+            { name: "latency-250ms", kind: "latency", target: 0.99, windowDays: 30, thresholdMs: 250 },
+            { name: "accuracy", kind: "accuracy", target: 0.95, windowDays: 30 },
+          ],
+        }),
+      });
+      if (!put.ok) throw new Error(`PUT slos: HTTP ${put.status} ${await put.text()}`);
+      console.log(`gave ${models[0].id} three 30-day SLOs (availability, latency, accuracy)`);
+    }
     const modelApis = (from: number, step: string, sparkStep: string) => [
       `/api/v1/models/${m}/metrics?from=${iso(from)}&step=${step}`,
       `/api/v1/models/${m}/metrics?window=single&from=${iso(from)}`,
       `/api/v1/models/${m}/quality?from=${iso(from)}&step=${sparkStep}`,
+      `/api/v1/models/${m}/slos`,
     ];
     const pages: { page: string; url: string; api: string[] }[] = [
       { page: "overview /", url: "/", api: ["/api/v1/models"] },
@@ -142,6 +162,7 @@ async function main() {
       { page: "model (24 h)", url: `/models/${m}?range=24h`, api: modelApis(now - 86_400_000, "15m", "1h") },
       { page: "drift (48 × 1 h)", url: `/models/${m}/drift`, api: [`/api/v1/models/${m}/drift?from=${iso(now - 48 * 3_600_000)}&step=1h`] },
       { page: "drift (48 × 1 d)", url: `/models/${m}/drift?step=1d`, api: [`/api/v1/models/${m}/drift?from=${iso(now - 48 * 86_400_000)}&step=1d`] },
+      { page: "SLOs", url: `/models/${m}/slos`, api: [`/api/v1/models/${m}/slos`] },
       { page: "alerts (silences)", url: "/alerts", api: ["/api/v1/silences"] },
       { page: "alerts (channels)", url: "/alerts?tab=channels", api: ["/api/v1/channels"] },
     ];
