@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 
 /** Reads a positive integer from the environment, falling back to a default; a bad value is a start-up error. */
@@ -33,6 +34,11 @@ export function config() {
     heavyReads: intFromEnv("DRIFTWATCH_HEAVY_READS", 2),
     /** Raw-value drift reads that may wait for a slot; beyond them a read answers 503 with Retry-After. */
     heavyReadQueue: intFromEnv("DRIFTWATCH_HEAVY_READ_QUEUE", 8, 0),
+    /**
+     * Worker threads per process that run the raw-value drift methods off the event loop (default: one less than
+     * the cores, at least 1); 0 runs them on the main thread between other requests.
+     */
+    driftThreads: intFromEnv("DRIFTWATCH_DRIFT_THREADS", Math.max(1, os.availableParallelism() - 1), 0),
     /** Most events or labels in one ingest request. */
     maxBatchEvents: intFromEnv("DRIFTWATCH_MAX_BATCH_EVENTS", 10_000),
     /**

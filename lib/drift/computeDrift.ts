@@ -1,11 +1,11 @@
 import type { FeatureType } from "../domain/model";
 import type { FeatureProfile, ReferenceProfile } from "../models/references/profile";
 import { type FeatureVerdict, type VerdictFeatureInput, benjaminiHochberg, categoryKey, defaultVerdict, twoProportionZTest } from "../stats";
-import { type DriftMethod, type MethodResult, isDriftMethod, runMethod } from "./methods";
+import { type DriftMethod, type MethodResult, type RawMethodJob, isDriftMethod, runMethod } from "./methods";
 import { type WindowFeature, windowFeatureFromValues } from "./windowCounts";
 import { own } from "../domain/records";
 
-export { DRIFT_METHODS, type DriftMethod, type JsonStatistic, type MethodResult, DEFAULT_METHOD_THRESHOLDS, isDriftMethod, RAW_METHODS, statisticValue } from "./methods";
+export { DRIFT_METHODS, type DriftMethod, type JsonStatistic, type MethodResult, type RawMethodJob, DEFAULT_METHOD_THRESHOLDS, isDriftMethod, RAW_METHODS, runRawMethod, statisticValue } from "./methods";
 
 export type FeatureDrift = {
   feature: string;
@@ -104,6 +104,8 @@ export type DriftInput = {
    * the counts, the share and the dataset alarm stay those of every feature
    */
   only?: readonly string[];
+  /** runs a raw-value method (default `runRawMethod`, here and now); `computeDriftWith` runs them elsewhere */
+  rawMethod?: (job: RawMethodJob) => MethodResult;
 };
 
 /** The current raw values the raw-value tests see: finite numbers, or category keys. */
@@ -165,11 +167,12 @@ function featureDrift(
   verdict: FeatureVerdict,
   methods: readonly DriftMethod[],
   setting: MethodSetting | undefined,
-  withBins = false,
+  withBins: boolean | undefined,
+  rawMethod: ((job: RawMethodJob) => MethodResult) | undefined,
 ): FeatureDrift {
   const input = { profile: p.profile, ref: p.ref, cur: p.window.counts, ...(p.raw ? { raw: p.raw } : {}) };
   const wanted = setting && !methods.includes(setting.method) ? [...methods, setting.method] : methods;
-  const results = wanted.map((m) => runMethod(m, input, setting?.method === m ? setting.threshold : undefined));
+  const results = wanted.map((m) => runMethod(m, input, setting?.method === m ? setting.threshold : undefined, rawMethod));
   const configured = setting ? results.find((r) => r.method === setting.method) : undefined;
   // the insufficient_data rule holds for every method; a configured method that could not run leaves the default verdict
   const override = verdict.drifted !== "insufficient_data" && configured && !configured.skipped ? configured : undefined;
@@ -240,7 +243,7 @@ export function computeDrift(input: DriftInput): WindowDrift {
   const only = input.only ? new Set(input.only) : null;
   const all = prepared.map((p, i) => {
     const shown = !only || only.has(p.profile.name);
-    return featureDrift(p, missing.results[i], verdict.features[i], shown ? methods : [], own(settings.features, p.profile.name) ?? settings[p.profile.type], shown && input.withBins);
+    return featureDrift(p, missing.results[i], verdict.features[i], shown ? methods : [], own(settings.features, p.profile.name) ?? settings[p.profile.type], shown && input.withBins, input.rawMethod);
   });
   const features = only ? all.filter((f) => only.has(f.feature)) : all;
   let prediction: FeatureDrift | null = null;
@@ -248,7 +251,7 @@ export function computeDrift(input: DriftInput): WindowDrift {
   if (predProfile && input.prediction) {
     const p = prepare(predProfile, input.prediction.window ?? undefined, input.prediction.raw);
     prediction = p
-      ? featureDrift(p, judgeMissing([p]).results[0], defaultVerdict([p.verdictInput]).features[0], methods, undefined, input.withBins)
+      ? featureDrift(p, judgeMissing([p]).results[0], defaultVerdict([p.verdictInput]).features[0], methods, undefined, input.withBins, input.rawMethod)
       : {
           feature: predProfile.name,
           type: predProfile.type,
@@ -276,4 +279,39 @@ export function computeDrift(input: DriftInput): WindowDrift {
     datasetDriftShare: verdict.tested > 0 ? driftedCount / verdict.tested >= DATASET_DRIFT_SHARE : "insufficient_data",
     missingDriftedCount: missing.results.filter((m) => m.drifted === true).length,
   };
+}
+
+/**
+ * `computeDrift` with the raw-value methods (ks, wasserstein, evidently: the sorts and exact p-values, nearly all of
+ * a raw read's CPU) run by `runRaw`, e.g. on a worker thread, so the caller's event loop stays free. Two passes
+ * over the same input: the first only collects the raw-value jobs (in the order computeDrift asks for them, which
+ * does not depend on their results), the second is computeDrift itself, handed `runRaw`'s results in that order.
+ * The result equals `computeDrift(input)` exactly when `runRaw` returns `jobs.map(runRawMethod)`.
+ *
+ * Cost: computeDrift's bin work twice (O(Σk + F log F) each, small) plus `runRaw`. Throws: what computeDrift
+ * throws, or `runRaw`'s rejection.
+ */
+export async function computeDriftWith(input: DriftInput, runRaw: (jobs: RawMethodJob[]) => Promise<MethodResult[]>): Promise<WindowDrift> {
+  const jobs: RawMethodJob[] = [];
+  computeDrift({
+    ...input,
+    rawMethod: (job) => {
+      jobs.push(job);
+      return { method: job.method, statistic: null, threshold: job.threshold ?? 0, drifted: false, skipped: true };
+    },
+  });
+  if (jobs.length === 0) return computeDrift(input);
+  const results = await runRaw(jobs);
+  if (results.length !== jobs.length) throw new Error(`computeDriftWith: ${jobs.length} raw-value jobs, ${results.length} results`);
+  let next = 0;
+  const out = computeDrift({
+    ...input,
+    rawMethod: (job) => {
+      const r = results[next++];
+      if (r === undefined || r.method !== job.method) throw new Error("computeDriftWith: the raw-value jobs came in a different order");
+      return r;
+    },
+  });
+  if (next !== results.length) throw new Error(`computeDriftWith: ${results.length} results, ${next} used`);
+  return out;
 }

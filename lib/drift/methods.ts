@@ -102,7 +102,7 @@ function pTest(method: DriftMethod, statistic: number, pValue: number, threshold
  * Cost: O(k) on bins; O((n+m) log(n+m)) on raw values (exact KS p-value up to O(n·m) for ≤ 10,000 values).
  * Throws: nothing (a method that cannot run is returned skipped).
  */
-export function runMethod(method: DriftMethod, input: MethodInput, threshold?: number): MethodResult {
+export function runMethod(method: DriftMethod, input: MethodInput, threshold?: number, rawMethod: (job: RawMethodJob) => MethodResult = runRawMethod): MethodResult {
   const { profile, ref, cur, raw } = input;
   // evidently's threshold depends on the test it chooses; 0.05 (Evidently's base default) is only shown when it is skipped
   const thr = threshold ?? (method === "evidently" ? 0.05 : DEFAULT_METHOD_THRESHOLDS[method]);
@@ -134,23 +134,54 @@ export function runMethod(method: DriftMethod, input: MethodInput, threshold?: n
       case "ks":
       case "wasserstein":
       case "evidently": {
-        if (method !== "evidently" && profile.type !== "numerical") return skipped(method, thr, `${method} applies to numerical features`);
-        if (!raw) return skipped(method, thr, "needs the window's raw values, which were not provided");
-        if (raw.length === 0) return skipped(method, thr, "no values in the window");
-        if (profile.sample.length === 0) return skipped(method, thr, "no reference values");
-        if (method === "ks") {
-          const r = ks2samp(profile.sample as number[], raw as number[]);
-          return pTest(method, r.statistic, r.pValue, thr, r.method);
+        if (!raw) {
+          if (method !== "evidently" && profile.type !== "numerical") return skipped(method, thr, `${method} applies to numerical features`);
+          return skipped(method, thr, "needs the window's raw values, which were not provided");
         }
-        if (method === "wasserstein") return distance(method, wassersteinNormed(profile.sample as number[], raw as number[]), thr);
-        const e = evidentlyDrift(profile.sample, raw, profile.type, threshold === undefined ? {} : { threshold });
-        // Evidently's chi-square has p = NaN with a single category (dof 0): reported without a p-value
-        const p = e.pValue === undefined || Number.isNaN(e.pValue) ? {} : { pValue: e.pValue };
-        const isTest = e.method === "ks" || e.method === "chisquare" || e.method === "z";
-        const score = isTest ? { ...("pValue" in p ? { score: p.pValue } : {}), scoreKind: "p_value" as const } : { score: e.statistic, scoreKind: "distance" as const };
-        return { method, statistic: jsonStatistic(e.statistic), ...p, threshold: e.threshold, drifted: e.drifted, detail: e.method, test: EVIDENTLY_TEST_NAMES[e.method], ...score };
+        return rawMethod({ method, type: profile.type, sample: profile.sample, raw, ...(threshold === undefined ? {} : { threshold }) });
       }
     }
+  } catch (err) {
+    if (err instanceof RangeError) return skipped(method, thr, err.message);
+    throw err;
+  }
+}
+
+/** The raw-value methods: the CPU-heavy part of a drift read (sorts, exact KS p-values), for one feature and window. */
+export type RawMethod = "ks" | "wasserstein" | "evidently";
+
+/**
+ * One raw-value method's work for one feature and window, self-contained so that it can run elsewhere (lib/queries
+ * runs these on a worker thread): the method, the feature's type, the reference sample and the window's cleaned
+ * raw values (finite numbers, or category keys), and the threshold that overrides the method's default.
+ */
+export type RawMethodJob = { method: RawMethod; type: FeatureProfile["type"]; sample: readonly number[] | readonly string[]; raw: readonly number[] | readonly string[]; threshold?: number };
+
+/**
+ * Runs one raw-value method (`runMethod`'s ks / wasserstein / evidently, once the window's raw values are there):
+ * ks and wasserstein (W1 / σ_ref) on numerical features, evidently's automatic test on either type.
+ *
+ * Cost: O((n+m) log(n+m)) (exact KS p-value up to O(n·m) for ≤ 10,000 values). Throws: nothing (skipped instead).
+ */
+export function runRawMethod(job: RawMethodJob): MethodResult {
+  const { method, type, sample, threshold } = job;
+  const raw = job.raw as number[] | string[];
+  const thr = threshold ?? (method === "evidently" ? 0.05 : DEFAULT_METHOD_THRESHOLDS[method]);
+  try {
+    if (method !== "evidently" && type !== "numerical") return skipped(method, thr, `${method} applies to numerical features`);
+    if (raw.length === 0) return skipped(method, thr, "no values in the window");
+    if (sample.length === 0) return skipped(method, thr, "no reference values");
+    if (method === "ks") {
+      const r = ks2samp(sample as number[], raw as number[]);
+      return pTest(method, r.statistic, r.pValue, thr, r.method);
+    }
+    if (method === "wasserstein") return distance(method, wassersteinNormed(sample as number[], raw as number[]), thr);
+    const e = evidentlyDrift(sample as number[] | string[], raw, type, threshold === undefined ? {} : { threshold });
+    // Evidently's chi-square has p = NaN with a single category (dof 0): reported without a p-value
+    const p = e.pValue === undefined || Number.isNaN(e.pValue) ? {} : { pValue: e.pValue };
+    const isTest = e.method === "ks" || e.method === "chisquare" || e.method === "z";
+    const score = isTest ? { ...("pValue" in p ? { score: p.pValue } : {}), scoreKind: "p_value" as const } : { score: e.statistic, scoreKind: "distance" as const };
+    return { method, statistic: jsonStatistic(e.statistic), ...p, threshold: e.threshold, drifted: e.drifted, detail: e.method, test: EVIDENTLY_TEST_NAMES[e.method], ...score };
   } catch (err) {
     if (err instanceof RangeError) return skipped(method, thr, err.message);
     throw err;

@@ -2,7 +2,7 @@ import { PREDICTION_KEY } from "../domain/model";
 import { isSummable } from "../domain/numbers";
 import type { FeatureProfile, ReferenceProfile } from "../models/references/profile";
 import type { Doc } from "../rollups/documents";
-import { computeDrift, type DriftMethod, type DriftSettings, RAW_METHODS, type WindowDrift } from "./computeDrift";
+import { computeDrift, computeDriftWith, type DriftInput, type DriftMethod, type DriftSettings, type MethodResult, RAW_METHODS, type RawMethodJob, type WindowDrift } from "./computeDrift";
 import { type WindowFeature, windowCounts, windowFeatureCounts, windowPredictionCounts } from "./windowCounts";
 import { own } from "../domain/records";
 
@@ -62,11 +62,7 @@ function rawValues(rows: readonly RawDriftEvent[], profile: ReferenceProfile) {
   return { features: raw, prediction };
 }
 
-/**
- * Drift of one window against the reference, from what the read fetched: the window's merged feature and metrics
- * documents and, for the raw-value methods, its raw events. Pure; see computeDrift for the verdict.
- */
-export function windowDrift(input: {
+export type WindowDriftInput = {
   profile: ReferenceProfile;
   featureDoc: Doc;
   metricDoc: Doc;
@@ -77,10 +73,13 @@ export function windowDrift(input: {
   withBins?: boolean;
   /** only these features (computeDrift `only`) */
   only?: readonly string[];
-}): WindowDrift {
+};
+
+/** computeDrift's input for one window, from what the read fetched. */
+function driftInput(input: WindowDriftInput): DriftInput {
   const { profile } = input;
   const raw = input.rawEvents ? rawValues(input.rawEvents, profile) : undefined;
-  return computeDrift({
+  return {
     profile,
     window: windowCounts(input.featureDoc, profile),
     ...(raw ? { raw: raw.features } : {}),
@@ -89,5 +88,18 @@ export function windowDrift(input: {
     thresholds: input.settings,
     ...(input.withBins ? { withBins: true } : {}),
     ...(input.only ? { only: input.only } : {}),
-  });
+  };
+}
+
+/**
+ * Drift of one window against the reference, from what the read fetched: the window's merged feature and metrics
+ * documents and, for the raw-value methods, its raw events. Pure; see computeDrift for the verdict.
+ */
+export function windowDrift(input: WindowDriftInput): WindowDrift {
+  return computeDrift(driftInput(input));
+}
+
+/** `windowDrift` with the raw-value methods run by `runRaw` (e.g. on a worker thread; see computeDriftWith). */
+export function windowDriftWith(input: WindowDriftInput, runRaw: (jobs: RawMethodJob[]) => Promise<MethodResult[]>): Promise<WindowDrift> {
+  return computeDriftWith(driftInput(input), runRaw);
 }

@@ -2,7 +2,8 @@ import "server-only";
 import { getDb, Prisma } from "../db/client";
 import { HOUR } from "../domain/time";
 import { DRIFT_METHODS, type DriftMethod, RAW_METHODS, type WindowDrift } from "../drift/computeDrift";
-import { driftSettings, needsRawValues, type RawDriftEvent, windowDrift } from "../drift/windowDrift";
+import { driftSettings, needsRawValues, type RawDriftEvent, windowDrift, windowDriftWith } from "../drift/windowDrift";
+import { type DriftThreadSession, driftThreadSession } from "./driftThreads";
 import { ApiError, unprocessable } from "../errors";
 import { currentReference } from "../models/references/store";
 import { type Doc, mergeByKey } from "../rollups/documents";
@@ -151,13 +152,35 @@ async function driftWindows(
       : mergeByKey(await fetchFeatureRollups(modelId, ref.id, q), byBucket);
   const metricDocs = mergeByKey(await fetchMetricRollups(modelId, q), byBucket);
 
+  // the raw-value methods run on the drift threads, so the event loop stays free for other requests meanwhile
+  const threads = wantsRaw ? driftThreadSession() : undefined;
+  try {
+    return await eachWindow(modelId, q, methods, options, ref, settings, featureDocs, metricDocs, heavy, threads);
+  } finally {
+    threads?.close();
+  }
+}
+
+async function eachWindow(
+  modelId: string,
+  q: ReadQuery,
+  methods: DriftMethod[],
+  options: { bins?: boolean; features?: string[] },
+  ref: Reference,
+  settings: ReturnType<typeof driftSettings>,
+  featureDocs: Map<number, Doc>,
+  metricDocs: Map<number, Doc>,
+  heavy: boolean,
+  threads: DriftThreadSession | undefined,
+): Promise<DriftResponse["windows"]> {
+  const single = q.stepMs === null;
   const windows: DriftResponse["windows"] = [];
   for (const start of bucketStarts(q)) {
     if (heavy) await yieldToEventLoop();
     const end = single ? q.to.getTime() : start + q.stepMs!;
     // raw events are read one window at a time, so at most RAW_LIMIT of them are held at once
-    const raw = wantsRaw ? await rawEvents(modelId, q, start, end) : undefined;
-    const drift = windowDrift({
+    const raw = threads ? await rawEvents(modelId, q, start, end) : undefined;
+    const input = {
       profile: ref.profile,
       featureDoc: featureDocs.get(start) ?? {},
       metricDoc: metricDocs.get(start) ?? {},
@@ -166,7 +189,8 @@ async function driftWindows(
       settings,
       withBins: options.bins === true,
       ...(options.features?.length ? { only: options.features } : {}),
-    });
+    };
+    const drift = threads ? await windowDriftWith(input, (jobs) => threads.run(jobs)) : windowDrift(input);
     windows.push({
       start: new Date(start).toISOString(),
       end: new Date(end).toISOString(),
