@@ -18,6 +18,7 @@
  */
 import pg from "pg";
 import { execFileSync } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 import type { ModelSpec } from "../read/generate";
 import { MODELS } from "../read/generate";
@@ -31,14 +32,28 @@ const opt = (name: string, fallback: string) => {
 const sizes = opt("sizes", "100000,10000000").split(",").map(Number);
 const modelCount = Number(opt("models", "100"));
 const RUNS = Number(opt("runs", "5"));
-const DB_NAME = opt("db", "driftwatch_bench_alerts");
+/** one scratch database for every size, or one per size (a comma list in `--sizes` order: each can be kept and reused) */
+const DB_NAMES = opt("db", "driftwatch_bench_alerts").split(",");
 const threads = Number(opt("threads", "2"));
 const keep = args.includes("--keep");
 const reuse = args.includes("--reuse");
+/** skip waiting for other benchmarks (`--no-wait-load`: before the load only): a shared machine may never be free */
+const noWaitLoad = args.includes("--no-wait-load") || args.includes("--no-wait");
+const noWaitTiming = args.includes("--no-wait");
+/** give every model SLOs before timing (replacing any), so the cycle evaluates their burn-rate rows too */
+const withSlos = args.includes("--slos");
+/**
+ * `--mid-hour`: evaluate 30 minutes before the end of the data instead of 30 s before it. Windows then end mid-hour,
+ * so each reads a partial hour of minute rows at both ends (every version × segment) — the usual case for a
+ * server's cycle; at the end of an hour every window but 5m is made of hour rows only.
+ */
+const midHour = args.includes("--mid-hour");
 const HOUR = 3_600_000;
 const TARGET_MS = 2000;
 
-if (!/^[a-z0-9_]+$/.test(DB_NAME)) throw new Error(`--db: ${DB_NAME} is not a plain database name`);
+for (const db of DB_NAMES) if (!/^[a-z0-9_]+$/.test(db)) throw new Error(`--db: ${db} is not a plain database name`);
+if (DB_NAMES.length > 1 && DB_NAMES.length !== sizes.length) throw new Error("--db: give one database, or one per size");
+const dbOf = (sizeIndex: number) => DB_NAMES[DB_NAMES.length > 1 ? sizeIndex : 0];
 const pgServer = new URL(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
 const urlFor = (db: string) => {
   const u = new URL(pgServer.toString());
@@ -86,14 +101,24 @@ const specs: ModelSpec[] = Array.from({ length: modelCount }, (_, i) => {
   return { ...s, id: `${s.id}-${String(i).padStart(3, "0")}` };
 });
 
-type Timing = { cycleMs: number; dbMs: number; statements: number; firing: number; evaluated: number; ran: boolean };
+type Timing = { cycleMs: number; dbMs: number; statements: number; firing: number; evaluated: number; burnRows: number; ran: boolean };
+
+/**
+ * `--slos`: the usual heavy set per model — availability 99.9 % and latency 99 % within 500 ms over 30 days, and
+ * for classifiers accuracy 90 % over 7 days (the cycle reads their burn-rate windows, 3 days at most).
+ */
+const slosFor = (s: ModelSpec) => [
+  { name: "availability", kind: "availability" as const, target: 0.999, windowDays: 30, thresholdMs: null },
+  { name: "latency-500ms", kind: "latency" as const, target: 0.99, windowDays: 30, thresholdMs: 500 },
+  ...(s.task === "regression" ? [] : [{ name: "accuracy", kind: "accuracy" as const, target: 0.9, windowDays: 7, thresholdMs: null }]),
+];
 
 /** Wraps pg's pool to add up the round trips of every statement (the database time as this process sees it). */
 function instrumentPool() {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const proto = pg.Pool.prototype as any;
   const orig = proto.query;
-  const state = { ms: 0, statements: 0, caught: null as { text: string; values: unknown[] } | null };
+  const state = { ms: 0, statements: 0, caught: null as { text: string; values: unknown[] } | null, caughtSlo: null as { text: string; values: unknown[] } | null };
   proto.query = function (text: unknown, values: unknown) {
     const t = performance.now();
     const done = () => {
@@ -101,6 +126,7 @@ function instrumentPool() {
       state.statements++;
     };
     if (typeof text === "string" && text.includes("SELECT model_id, level, bucket, data FROM rollups")) state.caught = { text, values: values as unknown[] };
+    if (typeof text === "string" && text.includes("FROM rollups r CROSS JOIN LATERAL jsonb_to_record")) state.caughtSlo = { text, values: values as unknown[] };
     const p = orig.call(this, text, values);
     if (p && typeof p.then === "function") return p.finally(done);
     done();
@@ -115,7 +141,7 @@ function rowsRead(node: any): number {
   return (node.Plans ?? []).reduce((s: number, p: unknown) => s + rowsRead(p), 0);
 }
 
-async function runSize(events: number) {
+async function runSize(events: number, DB_NAME: string) {
   const dbUrl = urlFor(DB_NAME);
   const exists = (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_database WHERE datname = '${DB_NAME}'`, adminUrl))[0].n > 0;
   process.env.DATABASE_URL = dbUrl;
@@ -126,7 +152,7 @@ async function runSize(events: number) {
     const [{ last }] = await rawQuery<{ last: Date }>(`SELECT max(bucket) AS last FROM rollups WHERE level = 'h'`);
     end = new Date(last).getTime() + HOUR;
   } else {
-    await waitForOtherBenches("the load");
+    if (!noWaitLoad) await waitForOtherBenches("the load");
     await sql(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`, adminUrl);
     await sql(`CREATE DATABASE ${DB_NAME}`, adminUrl);
     const { migrate } = await import("../../lib/db/migrate");
@@ -139,25 +165,31 @@ async function runSize(events: number) {
     await sql("ANALYZE", dbUrl);
     await sql("CHECKPOINT", dbUrl);
   }
+  if (withSlos) {
+    const { replaceSlos } = await import("../../lib/alerts/slo/store");
+    for (const s of specs) await replaceSlos(s.id, slosFor(s));
+  }
   const [{ rules }] = await rawQuery<{ rules: number }>(`SELECT count(*)::int AS rules FROM alert_rules WHERE enabled`);
+  const [{ slos }] = await rawQuery<{ slos: number }>(`SELECT count(*)::int AS slos FROM slos`);
   const [{ stored }] = await rawQuery<{ stored: number }>(`SELECT coalesce(sum(n), 0)::float8 AS stored FROM rollups WHERE level = 'h' AND version = '' AND segment = '*'`);
   const [{ rollups }] = await rawQuery<{ rollups: number }>(`SELECT count(*)::float8 AS rollups FROM rollups`);
   // the evaluator's own tables start empty for every size, so each size starts from the same state
   await rawQuery(`TRUNCATE alerts, alert_transitions`);
   await rawQuery(`UPDATE alert_evaluator SET last_cycle = NULL, holder = NULL, lease_until = NULL`);
 
-  await waitForOtherBenches("the timing");
+  if (!noWaitTiming) await waitForOtherBenches("the timing");
+  log(`  load average before timing: ${os.loadavg().map((x) => x.toFixed(1)).join(", ")}`);
   const counter = instrumentPool();
   const { evaluateOnce } = await import("../../lib/alerts/evaluate/cycle");
   // evaluated at the end of the data: 30 s into the last loaded hour's successor minute…
-  const at0 = end - 30_000;
+  const at0 = end - (midHour ? 30 * 60_000 : 0) - 30_000;
   const timings: Timing[] = [];
   for (let i = 0; i <= RUNS; i++) {
     counter.ms = 0;
     counter.statements = 0;
     const t = performance.now();
     const r = await evaluateOnce(new Date(at0 + i * 15_000));
-    timings.push({ cycleMs: performance.now() - t, dbMs: counter.ms, statements: counter.statements, firing: r.firing, evaluated: r.evaluated, ran: r.ran });
+    timings.push({ cycleMs: performance.now() - t, dbMs: counter.ms, statements: counter.statements, firing: r.firing, evaluated: r.evaluated, burnRows: r.burnRows, ran: r.ran });
     if (!r.ran) throw new Error(`cycle ${i} did not run (${r.skipped})`);
   }
   const caught = counter.caught as { text: string; values: unknown[] } | null;
@@ -165,31 +197,50 @@ async function runSize(events: number) {
   const c = new pg.Client({ connectionString: dbUrl });
   await c.connect();
   const plan = (await c.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${caught.text}`, caught.values)).rows[0]["QUERY PLAN"][0];
+  const caughtSlo = counter.caughtSlo as { text: string; values: unknown[] } | null;
+  const sloPlan = caughtSlo ? (await c.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${caughtSlo.text}`, caughtSlo.values)).rows[0]["QUERY PLAN"][0] : null;
   await c.end();
-  const firingByRule = await rawQuery<{ name: string; n: number }>(`SELECT r.name, count(*)::int AS n FROM alerts a JOIN alert_rules r ON r.id = a.rule_id WHERE a.state = 'firing' GROUP BY r.name ORDER BY r.name`);
+  // rule alerts by rule name; SLO alerts by alertname and severity
+  const firingByRule = await rawQuery<{ name: string; n: number }>(`
+    SELECT coalesce(r.name, (a.labels ->> 'alertname') || ' ' || (a.labels ->> 'severity') || ' ' || a.burn_window) AS name, count(*)::int AS n
+    FROM alerts a LEFT JOIN alert_rules r ON r.id = a.rule_id WHERE a.state = 'firing' GROUP BY 1 ORDER BY 1`);
   await closeDb();
-  return { events: stored, rollups, rules, timings, explainMs: plan["Execution Time"] as number, rowsRead: rowsRead(plan.Plan), firingByRule, at: new Date(at0).toISOString() };
+  return {
+    events: stored,
+    rollups,
+    rules,
+    slos,
+    timings,
+    explainMs: plan["Execution Time"] as number,
+    rowsRead: rowsRead(plan.Plan),
+    sloExplainMs: sloPlan ? (sloPlan["Execution Time"] as number) : null,
+    sloRowsRead: sloPlan ? rowsRead(sloPlan.Plan) : null,
+    firingByRule,
+    at: new Date(at0).toISOString(),
+  };
 }
 
 async function main() {
   process.chdir(path.resolve(__dirname, "..", "..")); // migrations are read from ./prisma/migrations
   const results: Awaited<ReturnType<typeof runSize>>[] = [];
-  for (const size of sizes) {
-    const r = await runSize(size);
+  for (const [i, size] of sizes.entries()) {
+    const r = await runSize(size, dbOf(i));
     results.push(r);
     const warm = r.timings.slice(1);
-    log(`  ${fmt(r.events)} events in the rollups (${fmt(r.rollups)} rollup rows), ${r.rules} enabled rules, evaluated at ${r.at}`);
+    log(`  ${fmt(r.events)} events in the rollups (${fmt(r.rollups)} rollup rows), ${r.rules} enabled rules, ${r.slos} SLOs, evaluated at ${r.at}`);
     log(`  first cycle ${ms(r.timings[0].cycleMs)} (database ${ms(r.timings[0].dbMs)}, ${r.timings[0].statements} statements); warm median ${ms(median(warm.map((w) => w.cycleMs)))} (database ${ms(median(warm.map((w) => w.dbMs)))}); min–max ${ms(Math.min(...warm.map((w) => w.cycleMs)))}–${ms(Math.max(...warm.map((w) => w.cycleMs)))}`);
     log(`  rollup statement under EXPLAIN ANALYZE: ${ms(r.explainMs)}, ${fmt(r.rowsRead)} rollup rows read; ${r.timings[0].evaluated} rule × model pairs; firing: ${r.firingByRule.map((f) => `${f.name} ${f.n}`).join(", ") || "none"}`);
-    if (!keep || size !== sizes[sizes.length - 1]) {
-      await sql(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`, adminUrl);
+    if (r.sloExplainMs !== null) log(`  SLO statement under EXPLAIN ANALYZE: ${ms(r.sloExplainMs)}, ${fmt(r.sloRowsRead!)} rollup rows read; ${r.timings[0].burnRows} burn-rate rows`);
+    if (!keep || (DB_NAMES.length === 1 && i !== sizes.length - 1)) {
+      await sql(`DROP DATABASE IF EXISTS ${dbOf(i)} WITH (FORCE)`, adminUrl);
     }
   }
-  log("\n| stored events | rule × model pairs | first cycle (database) | warm median (database) | rollup statement (EXPLAIN ANALYZE) | rollup rows read |");
-  log("|---:|---:|---:|---:|---:|---:|");
+  log("\n| stored events | rule × model pairs | SLO burn-rate rows | first cycle (database) | warm median (database) | rollup statement (EXPLAIN ANALYZE) | rollup rows read | SLO statement (EXPLAIN ANALYZE) | SLO rows read |");
+  log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of results) {
     const warm = r.timings.slice(1);
-    log(`| ${fmt(r.events)} | ${r.timings[0].evaluated} | ${ms(r.timings[0].cycleMs)} (${ms(r.timings[0].dbMs)}) | ${ms(median(warm.map((w) => w.cycleMs)))} (${ms(median(warm.map((w) => w.dbMs)))}) | ${ms(r.explainMs)} | ${fmt(r.rowsRead)} |`);
+    const slo = r.sloExplainMs === null ? "– | –" : `${ms(r.sloExplainMs)} | ${fmt(r.sloRowsRead!)}`;
+    log(`| ${fmt(r.events)} | ${r.timings[0].evaluated} | ${r.timings[0].burnRows} | ${ms(r.timings[0].cycleMs)} (${ms(r.timings[0].dbMs)}) | ${ms(median(warm.map((w) => w.cycleMs)))} (${ms(median(warm.map((w) => w.dbMs)))}) | ${ms(r.explainMs)} | ${fmt(r.rowsRead)} | ${slo} |`);
   }
   if (results.length > 1) {
     const small = results[0];

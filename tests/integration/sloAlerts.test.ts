@@ -156,7 +156,7 @@ describe("SLO burn-rate rows are alerts: evaluated every cycle, notified, resolv
       generatorURL: `http://driftwatch.test/models/${model}/slos`,
     });
     expect(first.alerts[0].annotations.summary).toBe(`SLO availability on ${model}: error budget burning ${status.burnRates[0].long.burnRate!.toPrecision(3).replace(/\.?0+$/, "")}× over 1h and 500× over 5m`);
-    expect(first.alerts[0].annotations.description).toMatch(/^99\.9 % of requests without an error over 7 days\. Fires \(page\) while both the 1h and the 5m window burn the error budget faster than 14\.4× \(more than 1\.44 % of events bad\); 0 % of the 7-day error budget left\.$/);
+    expect(first.alerts[0].annotations.description).toMatch(/^99\.9 % of requests without an error over 7 days\. Fires \(page\) while both the 1h and the 5m window burn the error budget faster than 14\.4× \(more than 1\.44 % of events bad\)\.$/);
 
     // 20.5 minutes: the 5-minute window has been clean for a while: 1h/5m resolves; 30m still holds the burn.
     // The silence has ended, so the 6h/30m row is new to the channel: one message with it and the resolved row.

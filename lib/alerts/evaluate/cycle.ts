@@ -5,10 +5,9 @@ import { config } from "../../config";
 import { HOUR } from "../../domain/time";
 import { notify, type NotifyAlert, type NotifyResult } from "../notify";
 import { formatDuration } from "../rules/validation";
-import type { SlosResponse } from "../slo/objectives";
 import { loadAllSlos } from "../slo/store";
 import { rowsToFetch } from "../slo/windows";
-import { evaluateSlosOfModels } from "../slo/read";
+import { evaluateBurnRatesOfModels, type SloBurn } from "../slo/read";
 import { fetchFeatureRows, fetchMetricRows, loadModels, loadProfiles, type EvalModel } from "./fetch";
 import { burnWindowOf, removedSloAnnotations, SLO_ALERTNAME, sloAlertLabels, sloAlertValue, sloAnnotations } from "./sloAlerts";
 import { advance, INACTIVE, step, type AlertState, type AlertStatus, type RuleCondition } from "./state";
@@ -191,13 +190,13 @@ async function runCycle(now: Date, started: number): Promise<CycleResult> {
   for (const m of featureModels) metricModels.add(m);
   const { hours, minutes } = rowsToFetch(end, [...new Set(rules.map(lengthOf))]);
   const featureList = models.filter((m) => featureModels.has(m.id));
-  // SLOs: every model's, evaluated by the SLO API's own read (one statement of small tuples extracted in SQL from
-  // the hour and minute rollup rows of all SLO windows), side by side with the rules' reads
+  // SLOs: every model's burn-rate rows, by the SLO API's own read and arithmetic (one statement of small tuples
+  // extracted in SQL from the hour and minute rollup rows of the burn windows, 3 days at most), beside the rules' reads
   const [metricRows, featureRows, profiles, sloStatus] = await Promise.all([
     fetchMetricRows([...metricModels], hours, minutes),
     fetchFeatureRows(featureList, Math.min(featureFrom, end - HOUR), end),
     rules.some((r) => r.metric === "drift_share") ? loadProfiles(featureList) : Promise.resolve(new Map()),
-    slos.size > 0 ? evaluateSlosOfModels(slos, { now }) : Promise.resolve([] as SlosResponse[]),
+    slos.size > 0 ? evaluateBurnRatesOfModels(slos, { now }) : Promise.resolve([] as { model: string; slos: SloBurn[] }[]),
   ]);
   const windows = new WindowCache(metricRows, featureRows);
 
@@ -286,7 +285,7 @@ async function runCycle(now: Date, started: number): Promise<CycleResult> {
   for (const m of sloStatus) {
     for (const slo of m.slos) {
       for (const burn of slo.burnRates) {
-        const source = { rule_id: null, slo: slo.name, burn_window: burnWindowOf(burn), model_id: m.model };
+        const source = { rule_id: null, slo: slo.slo.name, burn_window: burnWindowOf(burn), model_id: m.model };
         const key = keyOf(source);
         seen.add(key);
         const row = known.get(key);
@@ -295,8 +294,8 @@ async function runCycle(now: Date, started: number): Promise<CycleResult> {
         const prev = statusOf(row);
         const next = step(prev, { holds: burn.firing, stillFiring: burn.firing, forSeconds: 0 }, t);
         if (!row && next.state === "inactive") continue;
-        const labels = sloAlertLabels(m.model, slo.name, burn);
-        record(source, SLO_ALERTNAME, prev, next, { ...sloAlertValue(burn), labels, fingerprint: fingerprintOf(`slo:${slo.name}`, labels) }, () => sloAnnotations(m.model, slo, burn), `${base}/models/${encodeURIComponent(m.model)}/slos`);
+        const labels = sloAlertLabels(m.model, slo.slo.name, burn);
+        record(source, SLO_ALERTNAME, prev, next, { ...sloAlertValue(burn), labels, fingerprint: fingerprintOf(`slo:${slo.slo.name}`, labels) }, () => sloAnnotations(m.model, slo, burn), `${base}/models/${encodeURIComponent(m.model)}/slos`);
       }
     }
   }

@@ -4,7 +4,7 @@
  * windows' bad share above factor × budget) and resolved once it stops. Same lifecycle, history, silences,
  * grouping and delivery as rule alerts; no `for` and no hysteresis (the short window is what ends it quickly).
  */
-import type { BurnRateStatus, SloStatus } from "../slo/objectives";
+import type { BurnRateStatus, Slo } from "../slo/objectives";
 
 /** The alertname of every SLO burn-rate alert; the SLO is the `slo` label. */
 export const SLO_ALERTNAME = "SLOBurnRate";
@@ -29,13 +29,13 @@ export function sloAlertValue(row: BurnRateStatus): { value: number | null; samp
 const num = (v: number | null) => (v === null ? "no data" : Number.isInteger(v) ? String(v) : v.toPrecision(3).replace(/\.?0+$/, ""));
 const pct = (share: number) => `${num(share * 100)} %`;
 
-export function sloAnnotations(model: string, slo: SloStatus, row: BurnRateStatus): Record<string, string> {
-  const left = slo.errorBudget.remaining === null ? "" : `; ${pct(Math.max(0, slo.errorBudget.remaining))} of the ${slo.windowDays}-day error budget left`;
+/** The summary and description; the budget left over the SLO's window is on the SLO page (generatorURL), not read per cycle. */
+export function sloAnnotations(model: string, slo: { slo: Slo; objective: string }, row: BurnRateStatus): Record<string, string> {
   return {
-    summary: `SLO ${slo.name} on ${model}: error budget burning ${num(row.long.burnRate)}× over ${row.longWindow} and ${num(row.short.burnRate)}× over ${row.shortWindow}`,
+    summary: `SLO ${slo.slo.name} on ${model}: error budget burning ${num(row.long.burnRate)}× over ${row.longWindow} and ${num(row.short.burnRate)}× over ${row.shortWindow}`,
     description:
       `${slo.objective}. Fires (${row.severity}) while both the ${row.longWindow} and the ${row.shortWindow} window burn the error budget ` +
-      `faster than ${row.factor}× (more than ${pct(row.threshold)} of events bad)${left}.`,
+      `faster than ${row.factor}× (more than ${pct(row.threshold)} of events bad).`,
   };
 }
 

@@ -8,7 +8,7 @@ import { Prisma, rawQuery } from "../../db/client";
 import { ceilMs, DAY, MINUTE } from "../../domain/time";
 import { ALL_SEGMENTS, ALL_VERSIONS } from "../../rollups/batch";
 import { key, SEP } from "../../rollups/documents";
-import { budgetStatus, BURN_WINDOWS_MS, burnRates, describeSlo, type Slo, type SliCounts, type SloStatus, type SlosResponse } from "./objectives";
+import { budgetStatus, BURN_WINDOWS_MS, burnRates, describeSlo, type BurnRateStatus, type Slo, type SliCounts, type SloStatus, type SlosResponse } from "./objectives";
 import { latencyIndex, rowsOfWindow, rowsToFetch, sliCounts, type Interval, type SloRow } from "./windows";
 
 const d = (ms: number) => new Date(ms);
@@ -94,27 +94,51 @@ async function fetchSloRows(
   return out;
 }
 
-/** Several models' SLOs evaluated at `now` from one rollup statement, in the map's order. */
-export async function evaluateSlosOfModels(byModel: Map<string, Slo[]>, { now = new Date() }: { now?: Date } = {}): Promise<SlosResponse[]> {
+/** An SLO's burn-rate rows only (what the alert evaluator needs), without its error budget. */
+export type SloBurn = { slo: Slo; objective: string; burnRates: BurnRateStatus[] };
+
+/**
+ * The burn-rate rows of several models' SLOs at `now`: the same read and arithmetic as evaluateSlosOfModels over
+ * the burn-rate windows only (3 days at most), not the 7–30-day budget windows — the alert evaluator's cycle reads
+ * a tenth of the hour rows that way.
+ */
+export async function evaluateBurnRatesOfModels(byModel: Map<string, Slo[]>, { now = new Date() }: { now?: Date } = {}): Promise<{ model: string; slos: SloBurn[] }[]> {
+  const { rows, end, lengths } = await readWindows(byModel, now, false);
+  return [...byModel].map(([modelId, slos]) => {
+    const windowRows = windowsOf(rows.get(modelId) ?? [], end, lengths);
+    return { model: modelId, slos: slos.map((slo) => ({ slo, objective: describeSlo(slo), burnRates: burnOf(slo, windowRows) })) };
+  });
+}
+
+/** The rows of every window the SLOs need ending at the end of the minute in progress at `now` (with the budget windows or not). */
+async function readWindows(byModel: Map<string, Slo[]>, now: Date, withBudget: boolean) {
   const end = ceilMs(now.getTime() + 1, MINUTE);
   const all = [...byModel.values()].flat();
-  const lengths = [...new Set([...BURN_WINDOWS_MS, ...all.map((s) => s.windowDays * DAY)])];
+  const lengths = [...new Set([...BURN_WINDOWS_MS, ...(withBudget ? all.map((s) => s.windowDays * DAY) : [])])];
   const { hours, minutes } = all.length ? rowsToFetch(end, lengths) : { hours: null, minutes: [] };
   const latencyIdx = [...new Set(all.filter((s) => s.kind === "latency").map((s) => latencyIndex(s.thresholdMs ?? NaN)))].filter((i) => i >= 0);
   const withSlos = [...byModel].filter(([, slos]) => slos.length > 0).map(([m]) => m);
-  const rowsByModel = await fetchSloRows(withSlos, hours, minutes, latencyIdx, all.some((s) => s.kind === "accuracy"));
+  const rows = await fetchSloRows(withSlos, hours, minutes, latencyIdx, all.some((s) => s.kind === "accuracy"));
+  return { rows, end, lengths };
+}
 
+const windowsOf = (rows: SloRow[], end: number, lengths: number[]) => new Map(lengths.map((len) => [len, rowsOfWindow(rows, end - len, end)]));
+
+const burnOf = (slo: Slo, windowRows: Map<number, SloRow[]>) =>
+  burnRates(slo.target, new Map<number, SliCounts>(BURN_WINDOWS_MS.map((len) => [len, sliCounts(slo, windowRows.get(len)!)])));
+
+/** Several models' SLOs evaluated at `now` from one rollup statement, in the map's order. */
+export async function evaluateSlosOfModels(byModel: Map<string, Slo[]>, { now = new Date() }: { now?: Date } = {}): Promise<SlosResponse[]> {
+  const { rows, end, lengths } = await readWindows(byModel, now, true);
   return [...byModel].map(([modelId, slos]) => {
-    const rows = rowsByModel.get(modelId) ?? [];
-    const windowRows = new Map(lengths.map((len) => [len, rowsOfWindow(rows, end - len, end)]));
+    const windowRows = windowsOf(rows.get(modelId) ?? [], end, lengths);
     return {
       model: modelId,
       evaluatedAt: now.toISOString(),
       windowEnd: d(end).toISOString(),
       slos: slos.map((slo): SloStatus => {
         const span = slo.windowDays * DAY;
-        const counts = new Map<number, SliCounts>(BURN_WINDOWS_MS.map((len) => [len, sliCounts(slo, windowRows.get(len)!)]));
-        const burn = burnRates(slo.target, counts);
+        const burn = burnOf(slo, windowRows);
         return {
           ...slo,
           objective: describeSlo(slo),
