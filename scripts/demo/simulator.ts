@@ -8,22 +8,37 @@ import { DAY, HOUR, MODELS, type ModelSpec, trafficFactor } from "./scenario";
 import { rng, type Rng } from "./random";
 
 type Label = { model: string; id: string; actual: string | number; timestamp: string; due: number };
-type Options = { url: string; adminToken: string; days: number; rate: number; seed?: number; log?: (line: string) => void };
+type Options = {
+  url: string;
+  adminToken: string;
+  days: number;
+  rate: number;
+  seed?: number;
+  /** the whole hour the episodes are placed against (default: the current hour) */
+  anchor?: number;
+  log?: (line: string) => void;
+};
 
 const BATCH = 5000;
 const REFERENCE_ROWS = 3000;
 
 export class Simulator {
-  readonly anchor = Math.floor(Date.now() / HOUR) * HOUR;
+  readonly anchor: number;
   private ingestToken = "";
   private readonly r: Rng;
+  /** the hour in progress at the backfill: its own stream, so the days before it are the same whatever the minute */
+  private readonly rNow: Rng;
   private readonly pending: Label[] = [];
   private seq = 0;
   private lastTick = Date.now();
   stats = { events: 0, labels: 0, requests: 0 };
 
   constructor(private readonly o: Options) {
-    this.r = rng(o.seed ?? 20261205);
+    const seed = o.seed ?? 20261205;
+    this.r = rng(seed);
+    this.rNow = rng(seed ^ 0x9e3779b9);
+    this.anchor = o.anchor ?? Math.floor(Date.now() / HOUR) * HOUR;
+    if (this.anchor % HOUR !== 0 || this.anchor > Date.now()) throw new Error("anchor: a whole hour, not in the future");
   }
 
   private log(line: string) {
@@ -60,13 +75,13 @@ export class Simulator {
   }
 
   /** Events of one model in [from, to), at its traffic for those hours, and the labels they will get. */
-  private generate(m: ModelSpec, from: number, to: number) {
+  private generate(m: ModelSpec, from: number, to: number, r: Rng = this.r) {
     const events: Record<string, unknown>[] = [];
     const expected = ((to - from) / HOUR) * m.perHour * this.o.rate * trafficFactor(from);
-    const n = Math.floor(expected) + (this.r() < expected % 1 ? 1 : 0);
-    const times = Array.from({ length: n }, () => from + this.r() * (to - from)).sort((a, b) => a - b);
+    const n = Math.floor(expected) + (r() < expected % 1 ? 1 : 0);
+    const times = Array.from({ length: n }, () => from + r() * (to - from)).sort((a, b) => a - b);
     for (const t of times) {
-      const e = m.event(this.r, t, this.anchor);
+      const e = m.event(r, t, this.anchor);
       const id = `${m.id.slice(0, 3)}-${Math.floor(t).toString(36)}-${(this.seq++).toString(36)}`;
       const { actual, labelDelayMs, ...rest } = e;
       events.push({ id, model: m.id, timestamp: new Date(t).toISOString(), ...rest });
@@ -104,7 +119,7 @@ export class Simulator {
   async backfill(): Promise<void> {
     const now = Date.now();
     this.lastTick = now;
-    await this.send(MODELS.flatMap((m) => this.generate(m, this.anchor, now)));
+    await this.send(MODELS.flatMap((m) => this.generate(m, this.anchor, now, this.rNow)));
     for (let d = 0; d < this.o.days; d++) {
       const dayEnd = this.anchor - d * DAY;
       const events: Record<string, unknown>[] = [];
