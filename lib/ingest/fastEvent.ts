@@ -1,48 +1,21 @@
 import { MODEL_ID_PATTERN, VERSION_MAX_CHARS } from "../domain/ids";
-import { isSummable } from "../domain/numbers";
-import { MAYBE_UNSAFE_TEXT } from "../domain/text";
+import { isClassValue, isFeatureValue, isNum, isPlain, isRecord, isText } from "../domain/fastCheck";
 import { EARLIEST, MAX_FUTURE_MS, RFC3339 } from "../domain/time";
 import { MAX_FEATURES } from "../domain/values";
 import type { PredictionEventInput } from "./schemas";
 
 /*
  * A hand-written check of the common, valid prediction event, in front of the zod schema (schemas.ts
- * predictionEvent). It answers only when it is sure the event is valid, with what predictionEvent.parse would
- * return; on anything unusual or invalid it answers undefined and the caller asks zod, so the accept/reject
- * decision and every error message stay zod's. Property-tested against the schema (fastEvent.test.ts).
+ * predictionEvent; the shared checks are in lib/domain/fastCheck.ts). It answers only when it is sure the event is
+ * valid, with what predictionEvent.parse would return; on anything unusual or invalid it answers undefined and the
+ * caller asks zod, so the accept/reject decision and every error message stay zod's. Property-tested against the
+ * schema (fastEvent.test.ts).
  */
 
 const EVENT_KEYS = new Set([
   "id", "model", "version", "timestamp", "features", "prediction", "probabilities", "confidence", "latencyMs", "error", "segments", "label",
 ]);
 
-const isPlain = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype;
-
-const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
-
-/** A string of `min`–`max` characters with nothing the schema would replace or refuse (see safeText). */
-const isText = (v: unknown, min: number, max: number): v is string =>
-  typeof v === "string" && v.length >= min && v.length <= max && !MAYBE_UNSAFE_TEXT.test(v);
-
-/** string 1–256 | boolean | number within ±MAX_MAGNITUDE */
-const isClassValue = (v: unknown) => (typeof v === "string" ? isText(v, 1, 256) : typeof v === "boolean" || isSummable(v));
-
-/**
- * A record of at most `maxKeys` keys of 1–`keyMax` characters whose values pass `ok`. "__proto__" is left to zod
- * (its output drops it).
- */
-function isRecord(v: unknown, maxKeys: number, keyMax: number, ok: (x: unknown) => boolean): v is Record<string, unknown> {
-  if (!isPlain(v)) return false;
-  let n = 0;
-  for (const k in v) {
-    if (!isText(k, 1, keyMax) || k === "__proto__" || !Object.hasOwn(v, k) || !ok(v[k])) return false;
-    n++;
-  }
-  return n <= maxKeys;
-}
-
-const isFeatureValue = (x: unknown) => x === null || typeof x === "boolean" || isNum(x) || isText(x, 0, 1024);
 const isProbability = (x: unknown) => isNum(x) && x >= 0 && x <= 1;
 const isSegmentValue = (x: unknown) => typeof x === "boolean" || isNum(x) || isText(x, 0, 128);
 
