@@ -30,12 +30,35 @@ export function freezeBins(reference: ArrayLike<number | null | undefined>, kind
     }
   }
   if (distinct.length <= DECILE_MIN_DISTINCT) return { kind: "values", values: distinct.map((v) => (v === 0 ? 0 : v)) };
+  return { kind: "numeric", edges: quantileEdges(sorted, quantiles) };
+}
+
+/**
+ * The inner edges of quantile bins: `unique(quantile(sorted, quantiles))`, type 7. `sorted` is read only at the
+ * ranks `quantileRanks(sorted.length, quantiles)` lists, so a caller whose values do not fit in memory can pass an
+ * array-like holding just those order statistics (a reference profile of millions of rows, lib/models/references).
+ */
+export function quantileEdges(sorted: ArrayLike<number>, quantiles: readonly number[] = REFERENCE_QUANTILES): number[] {
   const edges: number[] = [];
   for (const p of quantiles) {
     const e = quantileSorted(sorted, p);
     if (edges.length === 0 || e !== edges[edges.length - 1]) edges.push(e);
   }
-  return { kind: "numeric", edges };
+  return edges;
+}
+
+/** The 0-based ranks (order statistics) of n sorted values that `quantileEdges` reads, ascending and distinct. */
+export function quantileRanks(n: number, quantiles: readonly number[] = REFERENCE_QUANTILES): number[] {
+  const ranks = new Set<number>();
+  for (const p of quantiles) {
+    const h = (n - 1) * p;
+    if (h >= n - 1) ranks.add(n - 1);
+    else {
+      ranks.add(Math.floor(h));
+      ranks.add(Math.floor(h) + 1);
+    }
+  }
+  return [...ranks].sort((a, b) => a - b);
 }
 
 /**

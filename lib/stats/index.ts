@@ -1,6 +1,6 @@
 // Public API of the statistics core (pure functions, no I/O). See README.md.
 export { type Bins, type NumericBins, type ValueBins, DECILES, DECILE_MIN_DISTINCT, REFERENCE_QUANTILES, TAIL_QUANTILES, categoryKey } from "./bins";
-export { freezeBins, freezeCategoricalBins } from "./freezeBins";
+export { freezeBins, freezeCategoricalBins, quantileEdges, quantileRanks } from "./freezeBins";
 export { type BinCounts, type AlignedCounts, countIntoBins, countNumericInto, numericBinIndex, mergeBinCounts, alignCounts } from "./countIntoBins";
 export { type CleanNumeric, cleanNumeric } from "./cleanNumeric";
 export { type Moments, moments, mergeMoments, momentsVariance } from "./moments";

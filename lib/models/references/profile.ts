@@ -1,7 +1,7 @@
-import { type FeatureType, inferFeatureType, type Task } from "../../domain/model";
+import { type FeatureType, inferFeatureType, PREDICTION_KEY, type Task } from "../../domain/model";
 import { isSummable } from "../../domain/numbers";
 import { MAX_VALUE_KEYS, OTHER_VALUE } from "../../rollups/documents";
-import { type Bins, type Moments, DECILE_MIN_DISTINCT, REFERENCE_QUANTILES, categoryKey, countIntoBins, freezeBins, freezeCategoricalBins, moments } from "../../stats";
+import { type Bins, type Moments, DECILE_MIN_DISTINCT, REFERENCE_QUANTILES, categoryKey, countIntoBins, freezeBins, freezeCategoricalBins } from "../../stats";
 import { createReservoir, featureSeed } from "./reservoir";
 
 
@@ -17,6 +17,12 @@ export const TOP_MAX = 50;
 export const MAX_CATEGORY_BINS = MAX_VALUE_KEYS;
 /** Distinct categories counted exactly while streaming; later new ones go straight to the overflow bin. */
 export const MAX_TRACKED_CATEGORIES = 100_000;
+/**
+ * Numerical values held in memory for the quantile bins, all features together (8 bytes each: 128 MB). A larger
+ * reference stops holding them ("spills"); its quantile bins and their counts are then computed from the stored
+ * rows by the database (store.ts `finishProfile`), exactly as from the values in memory.
+ */
+export const VALUE_BUDGET = 16_000_000;
 /** Name of the prediction's profile. */
 export const PREDICTION_NAME = "prediction";
 
@@ -57,12 +63,28 @@ export type ReferenceProfile = {
 };
 
 type Reservoir<T> = ReturnType<typeof createReservoir<T>>;
-type NumState = { type: "numerical"; values: Float64Array; n: number; distinct: Map<number, number> | null; sample: Reservoir<number> };
+type NumState = {
+  type: "numerical";
+  /** every value, for the quantile bins; null once the builder spilled (see VALUE_BUDGET) */
+  values: Float64Array | null;
+  n: number;
+  distinct: Map<number, number> | null;
+  sample: Reservoir<number>;
+  /** lib/stats `moments` of the values, kept as they arrive (the same Welford steps in the same order) */
+  mean: number;
+  m2: number;
+  min: number;
+  max: number;
+  sum: number;
+};
 type CatState = { type: "categorical"; counts: Map<string, number>; untracked: number; n: number; sample: Reservoir<string> };
 type State = NumState | CatState;
 
-function newState(type: FeatureType, seed: number): State {
-  if (type === "numerical") return { type, values: new Float64Array(1024), n: 0, distinct: new Map(), sample: createReservoir<number>(SAMPLE_MAX, seed) };
+function newState(type: FeatureType, seed: number, spilled = false): State {
+  if (type === "numerical") {
+    const values = spilled ? null : new Float64Array(1024);
+    return { type, values, n: 0, distinct: new Map(), sample: createReservoir<number>(SAMPLE_MAX, seed), mean: 0, m2: 0, min: Infinity, max: -Infinity, sum: 0 };
+  }
   return { type, counts: new Map(), untracked: 0, n: 0, sample: createReservoir<string>(SAMPLE_MAX, seed) };
 }
 
@@ -70,12 +92,21 @@ function newState(type: FeatureType, seed: number): State {
 function addValue(s: State, v: unknown): void {
   if (s.type === "numerical") {
     if (!isSummable(v)) return; // as the write path counts
-    if (s.n === s.values.length) {
-      const grown = new Float64Array(s.values.length * 2);
-      grown.set(s.values);
-      s.values = grown;
+    if (s.values) {
+      if (s.n === s.values.length) {
+        const grown = new Float64Array(s.values.length * 2);
+        grown.set(s.values);
+        s.values = grown;
+      }
+      s.values[s.n] = v;
     }
-    s.values[s.n++] = v;
+    s.n++;
+    const d = v - s.mean;
+    s.mean += d / s.n;
+    s.m2 += d * (v - s.mean);
+    if (v < s.min) s.min = v;
+    if (v > s.max) s.max = v;
+    s.sum += v;
     if (s.distinct) {
       s.distinct.set(v, (s.distinct.get(v) ?? 0) + 1);
       if (s.distinct.size > DECILE_MIN_DISTINCT) s.distinct = null; // quantile bins: counted from the values at the end
@@ -93,16 +124,30 @@ function addValue(s: State, v: unknown): void {
   s.sample.offer(k);
 }
 
-function finishNumerical(name: string, s: NumState, rows: number, quantiles?: readonly number[]): FeatureProfile {
-  const values = s.values.subarray(0, s.n);
+/** A numerical feature whose values the builder no longer holds: `count` values, read back from the stored rows. */
+export type SpilledFeature = { name: string; prediction: boolean; count: number };
+/** Quantile bins of a spilled numerical feature, computed by the caller from the stored rows. */
+export type SpilledBins = { edges: number[]; counts: number[] };
+
+function finishNumerical(name: string, s: NumState, rows: number, quantiles?: readonly number[], spilled?: SpilledBins): FeatureProfile {
   const sample = s.sample.items();
   const base = { name, type: "numerical" as const, count: s.n, missing: rows - s.n, sample, sampled: s.n > sample.length };
   if (s.n === 0) return { ...base, binary: false, bins: { kind: "values", values: [] }, counts: [], moments: null };
+  const m: Moments = { count: s.n, mean: s.mean, m2: s.m2, min: s.min, max: s.max, sum: s.sum };
   // ≤ 20 distinct values: the distinct keys give the same value bins as all values, and their counts are exact
   const distinct = s.distinct;
-  const bins = freezeBins(distinct ? [...distinct.keys()] : values, "numerical", quantiles);
-  const counts = distinct && bins.kind === "values" ? bins.values.map((v) => distinct.get(v as number) ?? 0) : countIntoBins(bins, values).counts;
-  return { ...base, binary: bins.kind === "values" && bins.values.length <= 2, bins, counts, moments: moments(values) };
+  if (distinct) {
+    const bins = freezeBins([...distinct.keys()], "numerical", quantiles);
+    if (bins.kind !== "values") throw new Error("freezeBins: ≤ 20 distinct values give value bins");
+    return { ...base, binary: bins.values.length <= 2, bins, counts: bins.values.map((v) => distinct.get(v as number) ?? 0), moments: m };
+  }
+  if (s.values) {
+    const values = s.values.subarray(0, s.n);
+    const bins = freezeBins(values, "numerical", quantiles);
+    return { ...base, binary: bins.kind === "values" && bins.values.length <= 2, bins, counts: countIntoBins(bins, values).counts, moments: m };
+  }
+  if (!spilled) throw new Error(`createProfileBuilder: the bins of '${name}' must come from the stored rows (finishProfile)`);
+  return { ...base, binary: false, bins: { kind: "numeric", edges: spilled.edges }, counts: spilled.counts, moments: m };
 }
 
 function finishCategorical(name: string, s: CatState, rows: number): FeatureProfile {
@@ -124,8 +169,8 @@ function finishCategorical(name: string, s: CatState, rows: number): FeatureProf
   return { ...base, binary: false, bins, counts };
 }
 
-function finishState(name: string, s: State, rows: number, quantiles?: readonly number[]): FeatureProfile {
-  return s.type === "numerical" ? finishNumerical(name, s, rows, quantiles) : finishCategorical(name, s, rows);
+function finishState(name: string, s: State, rows: number, quantiles?: readonly number[], spilled?: SpilledBins): FeatureProfile {
+  return s.type === "numerical" ? finishNumerical(name, s, rows, quantiles, spilled) : finishCategorical(name, s, rows);
 }
 
 /**
@@ -152,16 +197,31 @@ export function createProfileBuilder(opts: {
   seed?: number;
   /** the reference quantiles numerical bins are frozen at (default lib/stats REFERENCE_QUANTILES; the drift bench compares schemes) */
   binQuantiles?: readonly number[];
+  /** numerical values held in memory at most, all features together (default VALUE_BUDGET) */
+  valueBudget?: number;
 }): {
   add(row: { features: Record<string, unknown>; prediction?: unknown }): void;
-  finish(): ReferenceProfile;
+  /** Numerical features (and the regression prediction) whose quantile bins must come from the stored rows. */
+  spilled(): SpilledFeature[];
+  /** `binned`: the bins of every `spilled()` feature, by its name (the prediction's under PREDICTION_KEY). */
+  finish(binned?: ReadonlyMap<string, SpilledBins>): ReferenceProfile;
 } {
   const seed = opts.seed ?? 1;
+  const budget = opts.valueBudget ?? VALUE_BUDGET;
   const states = new Map<string, State | null>(); // null: seen, type still unknown; insertion order = output order
   for (const [name, type] of Object.entries(opts.featureTypes)) states.set(name, newState(type, featureSeed(seed, name)));
   const prediction = newState(opts.task === "regression" ? "numerical" : "categorical", featureSeed(seed, "\u0000" + PREDICTION_NAME));
   let rows = 0;
   let finished = false;
+  let spilled = false;
+  /** Past the budget, every numerical feature lets go of its values, and later features never hold any. */
+  const checkBudget = () => {
+    let held = 0;
+    for (const st of [...states.values(), prediction]) if (st?.type === "numerical" && st.values) held += st.values.length;
+    if (held <= budget) return;
+    spilled = true;
+    for (const st of [...states.values(), prediction]) if (st?.type === "numerical") st.values = null;
+  };
   return {
     add(row) {
       if (finished) throw new Error("createProfileBuilder: add after finish");
@@ -171,25 +231,33 @@ export function createProfileBuilder(opts: {
         let s = states.get(name);
         if (!s) {
           const type = inferFeatureType(v);
-          s = type === null ? null : newState(type, featureSeed(seed, name));
+          s = type === null ? null : newState(type, featureSeed(seed, name), spilled);
           states.set(name, s);
         }
         if (s) addValue(s, v);
       }
       if (row.prediction !== undefined) addValue(prediction, row.prediction);
+      // the arrays grow by doubling, so their total moves only now and then: checking every 4,096 rows is enough
+      if (!spilled && (rows & 4095) === 0) checkBudget();
     },
-    finish() {
+    spilled() {
+      const out: SpilledFeature[] = [];
+      for (const [name, st] of states) if (st?.type === "numerical" && !st.values && !st.distinct && st.n > 0) out.push({ name, prediction: false, count: st.n });
+      if (prediction.type === "numerical" && !prediction.values && !prediction.distinct && prediction.n > 0) out.push({ name: PREDICTION_KEY, prediction: true, count: prediction.n });
+      return out;
+    },
+    finish(binned) {
       if (finished) throw new Error("createProfileBuilder: finish called twice");
       finished = true;
       const features: Record<string, FeatureProfile> = {};
       for (const [name, s] of states) {
-        features[name] = finishState(name, s ?? newState("categorical", 0), rows, opts.binQuantiles);
+        features[name] = finishState(name, s ?? newState("categorical", 0), rows, opts.binQuantiles, binned?.get(name));
         states.set(name, null); // free the values of finished features
       }
       return {
         rows,
         features,
-        prediction: prediction.n > 0 ? finishState(PREDICTION_NAME, prediction, rows, opts.binQuantiles) : null,
+        prediction: prediction.n > 0 ? finishState(PREDICTION_NAME, prediction, rows, opts.binQuantiles, binned?.get(PREDICTION_KEY)) : null,
         ...(opts.binQuantiles === undefined || opts.binQuantiles === REFERENCE_QUANTILES ? { binScheme: BIN_SCHEME } : {}),
       };
     },

@@ -2,7 +2,7 @@ import { getDb, Prisma } from "../../db/client";
 import { rebinFeatureRollups } from "../../rollups/store/recount";
 import { lockModels } from "../../rollups/store/write";
 import { BIN_SCHEME, type FeatureProfile, type ReferenceProfile } from "./profile";
-import { profileBuilderFor, referenceChanged } from "./store";
+import { finishProfile, profileBuilderFor, referenceChanged } from "./store";
 import { own } from "../../domain/records";
 
 const BATCH = 5_000;
@@ -71,7 +71,7 @@ export async function rebinLegacyReferences(log: (msg: string) => void = () => {
       if (rows.length === 0) break;
       for (const r of rows) builder.add({ features: r.features ?? {}, ...(r.prediction === null ? {} : { prediction: r.prediction }) });
     }
-    const fresh = builder.finish();
+    const fresh = await finishProfile(builder, id);
     const done = await db.$transaction(
       async (tx) => {
         await lockModels(tx, [modelId], "exclusive");

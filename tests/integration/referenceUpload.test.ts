@@ -1,0 +1,58 @@
+// Issue #14: a reference too large to hold its numerical values in memory gets its quantile bins from the stored
+// rows, and the profile is the same, to the last bit, as the one built in memory.
+import { describe, expect, it } from "vitest";
+import { PUT as putModel } from "@/app/api/v1/models/[model]/route";
+import { getDb } from "@/lib/db/client";
+import type { RawItem } from "@/lib/http/body";
+import type { ReferenceProfile } from "@/lib/models/references/profile";
+import { currentReference } from "@/lib/models/references/store";
+import { uploadReferenceRows } from "@/lib/models/references/upload";
+import { createRandom } from "@/lib/stats";
+import { call, uniqueModel } from "../helpers";
+
+/** Rows with ties, a few distinct values, wrong types, numbers past ±1e100, subnormals, −0 and a late new feature. */
+function rows(n: number): RawItem[] {
+  const rng = createRandom(2026);
+  return Array.from({ length: n }, (_, i) => {
+    const r = rng.uniform();
+    const x = r < 0.01 ? "12" : r < 0.02 ? null : r < 0.025 ? 1e101 : r < 0.03 ? -0 : r < 0.035 ? 5e-324 : r < 0.04 ? 1e-310 : Math.round(rng.normal() * 1000) / 100;
+    const features: Record<string, unknown> = { x, dice: 1 + Math.floor(rng.uniform() * 6), plan: i % 3 ? "pro" : "free", wide: rng.normal() * 1e6 };
+    if (i > n / 2) features.late = rng.uniform() * 10;
+    return { index: i, value: { features, prediction: Math.round(rng.normal() * 100) / 10, ...(i % 4 ? { actual: 1.5 } : {}) } };
+  });
+}
+
+async function profileOf(model: string): Promise<ReferenceProfile> {
+  const ref = await currentReference(model, true);
+  return ref!.profile;
+}
+
+describe("reference upload", () => {
+  it("builds the same profile whether the numerical values are held in memory or binned by the database", async () => {
+    const models = [uniqueModel("refmem"), uniqueModel("refspill")];
+    for (const model of models) {
+      const res = await call(putModel, { method: "PUT", params: { model }, body: { task: "regression", features: [{ name: "x", type: "numerical" }, { name: "plan", type: "categorical" }] } });
+      expect(res.status).toBeLessThan(300);
+    }
+    const data = rows(30_000);
+    const inMemory = await uploadReferenceRows(models[0], undefined, data, 1e6);
+    // a budget of 5,000 values: the builder lets go of every numerical feature's values within the first rows
+    const spilled = await uploadReferenceRows(models[1], undefined, data, 1e6, 5_000);
+    expect(inMemory.rows).toBe(30_000);
+    expect(spilled.rows).toBe(30_000);
+    const [a, b] = [await profileOf(models[0]), await profileOf(models[1])];
+    expect(b.features.x.bins.kind).toBe("numeric");
+    expect(b.features.dice.bins.kind).toBe("values"); // ≤ 20 distinct: value bins, counted while streaming
+    expect(b.features.late.count).toBeGreaterThan(14_000);
+    expect(b.prediction?.bins.kind).toBe("numeric");
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+    // and both agree with what was sent: x's missing = strings, nulls and the numbers past ±1e100
+    expect(a.features.x.missing).toBe(data.filter((d) => {
+      const x = (d.value as { features: { x: unknown } }).features.x;
+      return typeof x !== "number" || Math.abs(x) > 1e100;
+    }).length);
+    expect(a.features.x.counts.reduce((s, c) => s + c, 0)).toBe(a.features.x.count);
+    const stored = await getDb().referenceRow.count({ where: { referenceId: BigInt(spilled.referenceId) } });
+    expect(stored).toBe(30_000);
+  });
+});
