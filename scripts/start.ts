@@ -2,41 +2,25 @@
  * `npm start` (and `npm run dev` with --dev): one process that owns the embedded database.
  * 1. Without DATABASE_URL, lock the data directory first, so a second start stops with a clear message before it
  *    touches anything (not even the build the first one is serving).
- * 2. Generate the Prisma client and build the app when sources changed since the last build.
+ * 2. Generate the Prisma client and build the app when sources changed since the last build (scripts/build.ts;
+ *    `npm install` already built it).
  * 3. Apply pending migrations (and re-bin references frozen on the pre-#14 decile bins) and make sure an admin
  *    credential exists (an API key, and the first dashboard user).
  * 4. Serve Next.js from this same process, so the route handlers find the lock held by their own pid; or, with
  *    DRIFTWATCH_WORKERS=N on PostgreSQL, from N worker processes sharing the port (node:cluster), so the app's
  *    JavaScript runs on N cores. Workers only serve: building, migrations and the admin key happen here, once.
  */
-import { execFileSync } from "node:child_process";
 import cluster from "node:cluster";
-import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { config } from "../lib/config";
 import { DataDirLockedError, lockDataDir } from "../lib/db/dataDir";
+import { buildIfStale, generateIfStale } from "./build";
 
 const root = path.resolve(__dirname, "..");
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT) || 3000;
 const hostname = process.env.HOST || "0.0.0.0";
-
-function newestMtime(p: string): number {
-  if (!fs.existsSync(p)) return 0;
-  const st = fs.statSync(p);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = 0;
-  for (const entry of fs.readdirSync(p)) {
-    if (entry === "generated" || entry === "node_modules" || entry.startsWith(".")) continue;
-    newest = Math.max(newest, newestMtime(path.join(p, entry)));
-  }
-  return newest;
-}
-
-function run(cmd: string, args: string[]) {
-  execFileSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-}
 
 async function main() {
   if (cluster.isWorker) return serve();
@@ -57,20 +41,9 @@ async function main() {
     }
   }
 
-  const schema = path.join(root, "prisma", "schema.prisma");
-  const client = path.join(root, "lib", "generated", "prisma", "client.ts");
-  if (!fs.existsSync(client) || fs.statSync(client).mtimeMs < fs.statSync(schema).mtimeMs) {
-    run("npx", ["prisma", "generate"]);
-  }
-  if (!dev) {
-    const buildId = path.join(root, ".next", "BUILD_ID");
-    const sources = ["app", "components", "lib", "prisma", "next.config.ts", "package.json", "postcss.config.mjs", "instrumentation.ts"];
-    const built = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
-    if (sources.some((s) => newestMtime(path.join(root, s)) > built)) {
-      console.log("driftwatch: building the app (sources changed since the last build)…");
-      run("npx", ["next", "build"]);
-    }
-  }
+  // the Prisma client, and in production the build, when their sources changed (scripts/build.ts; npm install built it)
+  if (dev) generateIfStale();
+  else buildIfStale({ log: console.log });
 
   const { migrate } = await import("../lib/db/migrate");
   const { ensureAdminAccess, ensureFirstAdmin } = await import("../lib/auth/bootstrap");

@@ -45,7 +45,8 @@ run(step("type-check", "npx", ["tsc", "--noEmit"]));
 run(step("lint", "npx", ["eslint", ".", "--max-warnings", "0"]));
 run(step("migrations match schema", "npx", ["tsx", "scripts/db/create-migration.ts", "--check"]));
 run(step("unit + integration", "npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]));
-if (run(step("build", "npx", ["next", "build"]))) {
+// scripts/build.ts builds only when a source is newer than the last build (npm install built it)
+if (run(step("build", "npx", ["tsx", "scripts/build.ts"]))) {
   run(
     step("end-to-end", "npx", ["playwright", "test", "--reporter=list,json"], {
       PLAYWRIGHT_JSON_OUTPUT_FILE: e2eJson,
