@@ -96,15 +96,21 @@ export async function getDrift(
       },
     ]);
   }
-  // ?version= reads against that version's own reference when it has one (issue #14), else the model's
-  const ref = await currentReference(modelId, wantsRaw, q.version);
-  if (!ref) {
-    throw new ApiError(409, "no_reference", `Model '${modelId}' has no reference yet; upload one with PUT /api/v1/models/${modelId}/reference.`);
-  }
-  const heavy = wantsRaw || !ref.binsRollups;
-  const windows = heavy
-    ? await withHeavyReadSlot(() => driftWindows(modelId, q, methods, options, ref, settings, wantsRaw, true))
-    : await driftWindows(modelId, q, methods, options, ref, settings, wantsRaw, false);
+  const read = async (holdsSlot: boolean) => {
+    // ?version= reads against that version's own reference when it has one (issue #14), else the model's
+    const ref = await currentReference(modelId, wantsRaw, q.version);
+    if (!ref) {
+      throw new ApiError(409, "no_reference", `Model '${modelId}' has no reference yet; upload one with PUT /api/v1/models/${modelId}/reference.`);
+    }
+    const heavy = wantsRaw || !ref.binsRollups;
+    const windows = heavy && !holdsSlot
+      ? await withHeavyReadSlot(() => driftWindows(modelId, q, methods, options, ref, settings, wantsRaw, true))
+      : await driftWindows(modelId, q, methods, options, ref, settings, wantsRaw, heavy);
+    return { ref, windows };
+  };
+  // A raw-value read takes its slot before it loads the reference samples: the reads waiting in the queue hold no
+  // samples, and a burst of them does not parse every sample at once.
+  const { ref, windows } = wantsRaw ? await withHeavyReadSlot(() => read(true)) : await read(false);
 
   return {
     model: model.id,
