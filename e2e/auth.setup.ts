@@ -9,6 +9,6 @@ setup("sign in as the e2e admin", async ({ page }) => {
   await form.getByLabel("Email").fill(E2E_ADMIN_EMAIL);
   await form.getByLabel("Password").fill(E2E_ADMIN_PASSWORD);
   await form.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible({ timeout: 60_000 });
   await page.context().storageState({ path: ADMIN_STATE });
 });
