@@ -103,9 +103,10 @@ async function underAttack(baseURL: string, name: string, attack: () => Promise<
 
 /**
  * The issue's bar: up, under 1.5 GB, health under 1 s, a 1,000-event batch under 2 s. `latency: false` checks only
- * that the server stays up and bounded: under the eight raw-value drift reads the latency bar is not met yet on a
- * 2-core machine (the reads' CPU, in Node and PostgreSQL, competes with everything else; measured figures in the
- * closing note of issue #16), so this spec logs those latencies instead of pretending.
+ * that the server stays up and bounded. The eight raw-value drift reads use it until the bar is shown on a machine
+ * of its own: their statistics now run on worker threads (lib/queries/driftThreads.ts), which took the event loop's
+ * p99 stall per read from ~100–165 ms to ~15 ms, but on the shared 2-core development box (load 15–20) the health
+ * check still peaked at 1.2–2.1 s and the first bystander batch of the attack at 2.4–2.8 s (figures in issue #16).
  */
 function expectHeld(w: Watch, { latency = true } = {}) {
   expect(w.processes, "the server processes were found").toBeGreaterThan(0);
@@ -148,6 +149,18 @@ test("the server holds under hostile uploads, name floods and heavy drift reads"
   const victim = `victim-${Date.now().toString(36)}`;
   const features = Array.from({ length: 10 }, (_, k) => ({ name: `f${k}`, type: k < 7 ? "numerical" : "categorical" }));
   expect((await request.put(`/api/v1/models/${victim}`, { headers: auth, data: { task: "binary_classification", features } })).ok()).toBe(true);
+
+  // Every server process serves the health check and an ingest batch once before the clock starts (concurrent
+  // requests open several connections, which the cluster spreads over the processes): the first request of a route
+  // in a process loads its code, which is start-up, not the attack's doing.
+  await Promise.all(
+    Array.from({ length: 8 }, async (_, k) => {
+      expect((await fetch(`${base}/api/health`)).ok).toBe(true);
+      const warm = [{ id: `warm-${k}`, model: "bystander-warm-up", features: { amount: 1, country: "DE" }, prediction: "ok" }];
+      const res = await fetch(`${base}/api/v1/predictions`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify(warm) });
+      expect(res.ok).toBe(true);
+    }),
+  );
 
   // 1. 500 MB JSON reference, streamed without a length: refused at the JSON limit, never buffered whole.
   const jsonRow = Buffer.from(JSON.stringify({ features: { f0: 1.5, f7: "a" }, prediction: "a" }) + ",");
@@ -225,6 +238,15 @@ test("the server holds under hostile uploads, name floods and heavy drift reads"
   expect(ref.status()).toBe(200);
   const from = new Date(start).toISOString();
   const to = new Date(start + 60 * HOUR).toISOString();
+  // Likewise each process serves one small raw-value read first: it loads the drift route and starts the process's
+  // drift thread (lib/queries/driftThreads.ts).
+  const hour = `from=${from}&to=${new Date(start + HOUR).toISOString()}&window=single&methods=ks`;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      const res = await fetch(`${base}/api/v1/models/${victim}/drift?${hour}`, { headers: auth });
+      expect([200, 503]).toContain(res.status);
+    }),
+  );
   const statuses: number[] = [];
   expectHeld(
     await underAttack(base, "drift-8x60", async () => {
