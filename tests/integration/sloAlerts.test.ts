@@ -11,6 +11,8 @@ import { getDb } from "@/lib/db/client";
 import { HOUR, MINUTE } from "@/lib/domain/time";
 import { scrape } from "@/lib/metrics/scrape";
 import { getSlos } from "@/lib/queries/getSlos";
+import { evaluateBurnRatesOfModels, evaluateSlosOfModels } from "@/lib/alerts/slo/read";
+import { POST as postLabels } from "@/app/api/v1/labels/route";
 import { parseExposition, select } from "../exposition";
 import { call, uniqueModel } from "../helpers";
 import { startReceiver } from "../receiver";
@@ -196,5 +198,44 @@ describe("SLO burn-rate rows are alerts: evaluated every cycle, notified, resolv
     expect(await gauge()).toEqual([]);
     await evaluate(at4 + MINUTE);
     expect((await sloAlerts(model)).get("3d/6h")!.history).toHaveLength(2);
+  });
+});
+
+describe("the evaluator's SLO read (window sums added up in the database)", () => {
+  it("gives exactly the burn-rate rows of the SLO API for every kind, at the end of an hour and mid-hour", async () => {
+    const model = uniqueModel("slo-sums");
+    const put = await call(putModel, { method: "PUT", params: { model }, body: { task: "binary_classification", classes: ["fraud", "legit"], positiveClass: "fraud" } });
+    expect(put.status, JSON.stringify(put.body)).toBe(201);
+    const t0 = Math.floor(Date.now() / HOUR) * HOUR - 3 * DAY;
+    // 4 days of traffic every 7 minutes (errors, slow requests, labels right and wrong), denser in the last 8 hours
+    const events: { id: string; ts: number; failed: boolean; ms: number; prediction: string }[] = [];
+    for (let ts = t0 - 4 * DAY, i = 0; ts < t0 + 20 * MINUTE; ts += ts < t0 - 8 * HOUR ? 7 * MINUTE : 37_000, i++) {
+      events.push({ id: `sum-${model}-${i}`, ts, failed: i % 13 === 0, ms: i % 5 === 0 ? 900 : 40, prediction: i % 3 ? "legit" : "fraud" });
+    }
+    const body = events.map((e) => ({
+      id: e.id,
+      model,
+      timestamp: new Date(e.ts).toISOString(),
+      features: { x: 1 },
+      latencyMs: e.ms,
+      ...(e.failed ? { error: { type: "timeout" } } : { prediction: e.prediction, probabilities: e.prediction === "fraud" ? { fraud: 0.8, legit: 0.2 } : { fraud: 0.2, legit: 0.8 } }),
+    }));
+    for (let b = 0; b < body.length; b += 5000) expect((await call(postPredictions, { method: "POST", body: body.slice(b, b + 5000) })).body.accepted).toBe(Math.min(5000, body.length - b));
+    const labels = events.filter((e, i) => !e.failed && i % 2 === 0).map((e, i) => ({ model, id: e.id, actual: i % 4 === 0 ? "fraud" : e.prediction }));
+    expect((await call(postLabels, { method: "POST", body: labels })).body.matched).toBe(labels.length);
+
+    const slos = new Map([[model, [
+      { name: "availability", kind: "availability" as const, target: 0.99, windowDays: 7, thresholdMs: null },
+      { name: "latency-250ms", kind: "latency" as const, target: 0.9, windowDays: 7, thresholdMs: 250 },
+      { name: "accuracy", kind: "accuracy" as const, target: 0.8, windowDays: 7, thresholdMs: null },
+    ]]]);
+    for (const at of [t0 - s30, t0 + 17 * MINUTE + 5_000]) {
+      const [full] = await evaluateSlosOfModels(slos, { now: new Date(at) });
+      const [sums] = await evaluateBurnRatesOfModels(slos, { now: new Date(at) });
+      expect(sums.slos.map((s) => s.burnRates)).toEqual(full.slos.map((s) => s.burnRates));
+      // the windows hold events of every kind, so the comparison is not between empty rows
+      for (const s of full.slos) for (const r of s.burnRates) expect(r.long.total * r.short.total).toBeGreaterThan(0);
+      expect(full.slos.flatMap((s) => s.burnRates.map((r) => r.long.bad)).every((b) => b > 0)).toBe(true);
+    }
   });
 });
