@@ -101,7 +101,7 @@ const specs: ModelSpec[] = Array.from({ length: modelCount }, (_, i) => {
   return { ...s, id: `${s.id}-${String(i).padStart(3, "0")}` };
 });
 
-type Timing = { cycleMs: number; dbMs: number; statements: number; firing: number; evaluated: number; burnRows: number; ran: boolean };
+type Timing = { cycleMs: number; cpuMs: number; dbMs: number; statements: number; firing: number; evaluated: number; burnRows: number; ran: boolean };
 
 /**
  * `--slos`: the usual heavy set per model — availability 99.9 % and latency 99 % within 500 ms over 30 days, and
@@ -188,8 +188,10 @@ async function runSize(events: number, DB_NAME: string) {
     counter.ms = 0;
     counter.statements = 0;
     const t = performance.now();
+    const cpu0 = process.cpuUsage();
     const r = await evaluateOnce(new Date(at0 + i * 15_000));
-    timings.push({ cycleMs: performance.now() - t, dbMs: counter.ms, statements: counter.statements, firing: r.firing, evaluated: r.evaluated, burnRows: r.burnRows, ran: r.ran });
+    const cpu = process.cpuUsage(cpu0);
+    timings.push({ cycleMs: performance.now() - t, cpuMs: (cpu.user + cpu.system) / 1000, dbMs: counter.ms, statements: counter.statements, firing: r.firing, evaluated: r.evaluated, burnRows: r.burnRows, ran: r.ran });
     if (!r.ran) throw new Error(`cycle ${i} did not run (${r.skipped})`);
   }
   const caught = counter.caught as { text: string; values: unknown[] } | null;
@@ -228,19 +230,19 @@ async function main() {
     results.push(r);
     const warm = r.timings.slice(1);
     log(`  ${fmt(r.events)} events in the rollups (${fmt(r.rollups)} rollup rows), ${r.rules} enabled rules, ${r.slos} SLOs, evaluated at ${r.at}`);
-    log(`  first cycle ${ms(r.timings[0].cycleMs)} (database ${ms(r.timings[0].dbMs)}, ${r.timings[0].statements} statements); warm median ${ms(median(warm.map((w) => w.cycleMs)))} (database ${ms(median(warm.map((w) => w.dbMs)))}); min–max ${ms(Math.min(...warm.map((w) => w.cycleMs)))}–${ms(Math.max(...warm.map((w) => w.cycleMs)))}`);
+    log(`  first cycle ${ms(r.timings[0].cycleMs)} (database ${ms(r.timings[0].dbMs)}, ${r.timings[0].statements} statements); warm median ${ms(median(warm.map((w) => w.cycleMs)))} (database ${ms(median(warm.map((w) => w.dbMs)))}, this process's CPU ${ms(median(warm.map((w) => w.cpuMs)))}); min–max ${ms(Math.min(...warm.map((w) => w.cycleMs)))}–${ms(Math.max(...warm.map((w) => w.cycleMs)))}; warm cycles ${warm.map((w) => w.cycleMs.toFixed(0)).join(", ")} ms`);
     log(`  rollup statement under EXPLAIN ANALYZE: ${ms(r.explainMs)}, ${fmt(r.rowsRead)} rollup rows read; ${r.timings[0].evaluated} rule × model pairs; firing: ${r.firingByRule.map((f) => `${f.name} ${f.n}`).join(", ") || "none"}`);
     if (r.sloExplainMs !== null) log(`  SLO statement under EXPLAIN ANALYZE: ${ms(r.sloExplainMs)}, ${fmt(r.sloRowsRead!)} rollup rows read; ${r.timings[0].burnRows} burn-rate rows`);
     if (!keep || (DB_NAMES.length === 1 && i !== sizes.length - 1)) {
       await sql(`DROP DATABASE IF EXISTS ${dbOf(i)} WITH (FORCE)`, adminUrl);
     }
   }
-  log("\n| stored events | rule × model pairs | SLO burn-rate rows | first cycle (database) | warm median (database) | rollup statement (EXPLAIN ANALYZE) | rollup rows read | SLO statement (EXPLAIN ANALYZE) | SLO rows read |");
-  log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  log("\n| stored events | rule × model pairs | SLO burn-rate rows | first cycle (database) | warm median (database) | rollup statement (EXPLAIN ANALYZE) | rollup rows read | SLO statement (EXPLAIN ANALYZE) | SLO rows read | warm CPU of the process |");
+  log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of results) {
     const warm = r.timings.slice(1);
     const slo = r.sloExplainMs === null ? "– | –" : `${ms(r.sloExplainMs)} | ${fmt(r.sloRowsRead!)}`;
-    log(`| ${fmt(r.events)} | ${r.timings[0].evaluated} | ${r.timings[0].burnRows} | ${ms(r.timings[0].cycleMs)} (${ms(r.timings[0].dbMs)}) | ${ms(median(warm.map((w) => w.cycleMs)))} (${ms(median(warm.map((w) => w.dbMs)))}) | ${ms(r.explainMs)} | ${fmt(r.rowsRead)} | ${slo} |`);
+    log(`| ${fmt(r.events)} | ${r.timings[0].evaluated} | ${r.timings[0].burnRows} | ${ms(r.timings[0].cycleMs)} (${ms(r.timings[0].dbMs)}) | ${ms(median(warm.map((w) => w.cycleMs)))} (${ms(median(warm.map((w) => w.dbMs)))}) | ${ms(r.explainMs)} | ${fmt(r.rowsRead)} | ${slo} | ${ms(median(warm.map((w) => w.cpuMs)))} |`);
   }
   if (results.length > 1) {
     const small = results[0];
