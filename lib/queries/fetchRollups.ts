@@ -35,10 +35,7 @@ export function eventFilters(q: ReadQuery): Prisma.Sql {
  * minutes at its edges counted by the write path's own code.
  */
 export async function fetchMetricRollups(model: string, q: ReadQuery): Promise<RollupRow[]> {
-  if (q.stepMs !== null) {
-    const hourly = q.stepMs % HOUR === 0;
-    return storedMetricRows(model, q, floorMs(q.from.getTime(), MINUTE), ceilMs(q.to.getTime(), MINUTE), hourly);
-  }
+  if (q.stepMs !== null) return storedMetricRows(model, q, floorMs(q.from.getTime(), MINUTE), ceilMs(q.to.getTime(), MINUTE), q.stepMs % HOUR === 0);
   const from = q.from.getTime();
   const to = q.to.getTime();
   const mFrom = ceilMs(from, MINUTE);
@@ -53,6 +50,16 @@ export async function fetchMetricRollups(model: string, q: ReadQuery): Promise<R
 
 /** Stored rows for the whole minutes [from, to): hour rows for its whole hours when `hourly`, minute rows elsewhere. */
 function storedMetricRows(model: string, q: ReadQuery, from: number, to: number, hourly: boolean): Promise<RollupRow[]> {
+  // Through the raw executor: these rows are large documents, and Prisma's result mapping is a noticeable cost.
+  return rawQuery<RollupRow>(Prisma.sql`SELECT bucket, version, data FROM rollups WHERE ${storedMetricWhere(model, q, from, to, hourly)}`);
+}
+
+/** The condition on `rollups` of a series' rows: the rows fetchMetricRollups reads for it (see storedMetricRows). */
+export function seriesMetricWhere(model: string, q: ReadQuery & { stepMs: number }): Prisma.Sql {
+  return storedMetricWhere(model, q, floorMs(q.from.getTime(), MINUTE), ceilMs(q.to.getTime(), MINUTE), q.stepMs % HOUR === 0);
+}
+
+function storedMetricWhere(model: string, q: ReadQuery, from: number, to: number, hourly: boolean): Prisma.Sql {
   const hFrom = hourly ? ceilMs(from, HOUR) : to;
   const hTo = hourly ? Math.max(hFrom, floorMs(to, HOUR)) : to;
   const d = (ms: number) => new Date(ms);
@@ -60,13 +67,11 @@ function storedMetricRows(model: string, q: ReadQuery, from: number, to: number,
   // rows drop out by themselves (their version is "" and their segment "*").
   const unfiltered = q.version === null && Object.keys(q.segments).length === 0;
   const allRows = unfiltered ? Prisma.sql`AND version = ${ALL_VERSIONS} AND segment = ${ALL_SEGMENTS}` : Prisma.empty;
-  // Through the raw executor: these rows are large documents, and Prisma's result mapping is a noticeable cost.
-  return rawQuery<RollupRow>(Prisma.sql`
-    SELECT bucket, version, data FROM rollups
-    WHERE model_id = ${model} AND (
+  return Prisma.sql`
+    model_id = ${model} AND (
       (level = 'h' AND bucket >= ${d(hFrom)} AND bucket < ${d(hTo)} ${allRows})
       OR (level = 'm' AND ((bucket >= ${d(from)} AND bucket < ${d(Math.min(hFrom, to))}) OR (bucket >= ${d(Math.max(hTo, from))} AND bucket < ${d(to)})))
-    ) ${rollupFilters(q)}`);
+    ) ${rollupFilters(q)}`;
 }
 
 /**
@@ -104,9 +109,10 @@ async function rawMetricRows(model: string, q: ReadQuery, from: number, to: numb
  */
 export async function fetchFeatureRollups(model: string, referenceId: bigint, q: ReadQuery): Promise<RollupRow[]> {
   const unit = q.stepMs !== null && q.stepMs % DAY === 0 ? DAY : HOUR;
-  return getDb().$queryRaw<RollupRow[]>(Prisma.sql`
+  // through the raw executor, as the metrics rows: large documents, and Prisma's result mapping is a noticeable cost
+  return rawQuery<RollupRow>(Prisma.sql`
     SELECT bucket, version, data FROM ${Prisma.raw(unit === DAY ? "feature_rollups_daily" : "feature_rollups")}
-    WHERE model_id = ${model} AND reference_id = ${referenceId}
+    WHERE model_id = ${model} AND reference_id = ${referenceId.toString()}::int8
       AND bucket >= ${new Date(floorMs(q.from.getTime(), unit))} AND bucket < ${new Date(ceilMs(q.to.getTime(), unit))}
       ${rollupFilters(q)}`);
 }

@@ -5,6 +5,7 @@ import { type Doc, mergeByKey, mergeInto } from "../rollups/documents";
 import { HOUR } from "../domain/time";
 import { type MetricsSummary, summariseMetrics } from "../rollups/summarise";
 import { fetchMetricRollups } from "./fetchRollups";
+import { seriesMetricDocs } from "./seriesDocs";
 import { bucketOf, bucketStarts, type ReadQuery } from "./params";
 
 export type MetricsBucket = { start: string; end: string } & MetricsSummary;
@@ -30,7 +31,7 @@ const stepLabel = (ms: number) =>
 export async function getMetrics(modelId: string, q: ReadQuery): Promise<MetricsResponse | null> {
   const model = await metricsModel(modelId);
   if (!model) return null;
-  const docs = mergeByKey(await fetchMetricRollups(modelId, q), (row) => bucketOf(q, row.bucket.getTime()));
+  const docs = q.stepMs === null ? mergeByKey(await fetchMetricRollups(modelId, q), (row) => bucketOf(q, row.bucket.getTime())) : await seriesMetricDocs(modelId, { ...q, stepMs: q.stepMs });
   return respond(model, q, docs);
 }
 
@@ -48,9 +49,8 @@ export async function getMetricsWithWhole(modelId: string, q: ReadQuery & { step
     const [series, whole] = await Promise.all([getMetrics(modelId, q), getMetrics(modelId, single)]);
     return series && whole ? { series, whole } : null;
   }
-  const [model, rows] = await Promise.all([metricsModel(modelId), fetchMetricRollups(modelId, q)]);
+  const [model, docs] = await Promise.all([metricsModel(modelId), seriesMetricDocs(modelId, q)]);
   if (!model) return null;
-  const docs = mergeByKey(rows, (row) => bucketOf(q, row.bucket.getTime()));
   // summed before summarising: the summaries read the documents, not change them
   const all: Doc = {};
   for (const doc of docs.values()) mergeInto(all, doc);
@@ -66,7 +66,7 @@ function metricsModel(modelId: string) {
   });
 }
 
-function respond(model: MetricsModel, q: ReadQuery, docs: Map<number, Doc>): MetricsResponse {
+function respond(model: MetricsModel, q: ReadQuery, docs: ReadonlyMap<number, Readonly<Doc>>): MetricsResponse {
   const classes = (model.classes as string[]) ?? [];
   const summaryModel = { task: model.task, classes, positiveClass: positiveClassOf(model.task, model.positiveClass, classes) };
   const buckets = bucketStarts(q).map((start) => ({

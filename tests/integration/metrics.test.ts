@@ -202,6 +202,39 @@ describe("GET /api/v1/models/{model}/metrics", () => {
     expect(await getMetricsWithWhole(`nope-${model}`, cases[0])).toBeNull();
   });
 
+  it("reads a repeated series from memory, yet sees every late label, new event and filter (seriesMetricDocs' stamps)", async () => {
+    const model = uniqueModel("stamp");
+    await call(putModel, { method: "PUT", params: { model }, body: { task: "binary_classification", classes: ["no", "yes"], positiveClass: "yes" } });
+    const start = Math.floor((Date.now() - 5 * HOUR) / HOUR) * HOUR;
+    const ev = (i: number, at: number, version = "v1") => ({ id: `s-${i}`, model, version, timestamp: new Date(at).toISOString(), features: { x: i }, prediction: i % 2 ? "yes" : "no", latencyMs: 5 + i, segments: { region: i % 3 ? "us" : "eu" } });
+    await call(postPredictions, { method: "POST", body: Array.from({ length: 60 }, (_, i) => ev(i, start + i * 4 * 60_000)) }); // 4 hours
+    const hourly: ReadQuery = { from: new Date(start), to: new Date(start + 5 * HOUR), stepMs: HOUR, version: null, segments: {} };
+    const minutes: ReadQuery = { ...hourly, stepMs: 15 * 60_000 };
+    const eu: ReadQuery = { ...hourly, segments: { region: "eu" } };
+    const requests = async (q: ReadQuery) => (await getMetrics(model, q))!.buckets.map((b) => b.requests);
+    const labelled = async (q: ReadQuery) => (await getMetrics(model, q))!.buckets.map((b) => b.labels.labelled);
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+    const before = await requests(hourly);
+    expect(before).toEqual([15, 15, 15, 15, 0]);
+    expect(await requests(hourly)).toEqual(before); // from memory
+    expect(sum(await requests(minutes))).toBe(60);
+    expect(sum(await requests(eu))).toBe(20); // another filter: other rows, not the unfiltered buckets
+    expect(await labelled(hourly)).toEqual([0, 0, 0, 0, 0]);
+
+    // a late label for the first hour, a late event in the second, a new version in the last
+    await call(postLabels, { method: "POST", body: [{ model, id: "s-0", actual: "no" }] });
+    await call(postPredictions, { method: "POST", body: [ev(100, start + HOUR + 60_000), ev(101, start + 4 * HOUR + 60_000, "v2")] });
+    expect(await requests(hourly)).toEqual([15, 16, 15, 15, 1]);
+    expect(await labelled(hourly)).toEqual([1, 0, 0, 0, 0]);
+    expect(sum(await requests(minutes))).toBe(62);
+    expect(sum(await requests({ ...hourly, version: "v2" }))).toBe(1);
+    // and the same totals as the single window, which reads its rows every time
+    const fresh = await getMetrics(model, { ...hourly, stepMs: null });
+    expect(fresh!.buckets[0].requests).toBe(62);
+    expect(fresh!.buckets[0].labels.labelled).toBe(1);
+  });
+
   it("validates the query and 404s an unknown model", async () => {
     const model = uniqueModel("mq");
     await call(postPredictions, { method: "POST", body: { model, features: { a: 1 }, prediction: 1.5 } });
