@@ -1,5 +1,5 @@
 import "server-only";
-import { getDb, Prisma } from "../db/client";
+import { getDb, Prisma, rawQuery } from "../db/client";
 import { modelContexts } from "../rollups/store/contexts";
 import type { ModelContext } from "../rollups/context";
 import { PREDICTION_KEY } from "../domain/model";
@@ -60,7 +60,7 @@ async function rawFeatureDoc(model: string, q: ReadQuery, from: number, to: numb
   if (from >= to) return;
   const ctx = (await modelContexts(getDb(), [model])).get(model);
   if (!ctx) return;
-  const rows = await getDb().$queryRaw<{ features: Record<string, unknown>; prediction: unknown; error_type: string | null }[]>(Prisma.sql`
+  const rows = await rawQuery<{ features: Record<string, unknown>; prediction: unknown; error_type: string | null }>(Prisma.sql`
     SELECT features, prediction, error_type FROM prediction_events
     WHERE model_id = ${model} AND ts >= ${new Date(from)} AND ts < ${new Date(to)} ${eventFilters(q)}`);
   if (!onPart) return countFeaturesInto(doc, new Map(), rows, ctx);
@@ -94,7 +94,8 @@ export async function singleWindowFeatureDoc(model: string, q: ReadQuery, refere
     const dFrom = partUnit === DAY ? ceilMs(hFrom, DAY) : hTo;
     const dTo = partUnit === DAY ? Math.max(dFrom, floorMs(hTo, DAY)) : hTo;
     const d = (ms: number) => new Date(ms);
-    const ref = referenceId === "any" ? Prisma.empty : Prisma.sql`AND reference_id = ${referenceId}`;
+    // the id as text: the raw executor's drivers differ on bigint parameters
+    const ref = referenceId === "any" ? Prisma.empty : Prisma.sql`AND reference_id = ${referenceId.toString()}::int8`;
     const where = Prisma.sql`model_id = ${model} ${ref} ${rollupFilters(q)}`;
     // the hours before the first whole day and after the last (all hours when no whole day fits), then the days
     const hours = dFrom < dTo
@@ -103,7 +104,8 @@ export async function singleWindowFeatureDoc(model: string, q: ReadQuery, refere
     const days = dFrom < dTo
       ? Prisma.sql`UNION ALL SELECT bucket, data FROM feature_rollups_daily WHERE ${where} AND bucket >= ${d(dFrom)} AND bucket < ${d(dTo)}`
       : Prisma.empty;
-    const rows = await getDb().$queryRaw<{ bucket: Date; data: Doc }[]>(Prisma.sql`
+    // through the raw executor: large documents, and Prisma's result mapping costs a third more than pg's parse
+    const rows = await rawQuery<{ bucket: Date; data: Doc }>(Prisma.sql`
       SELECT bucket, data FROM feature_rollups WHERE ${where} AND ${hours}
       ${days}`);
     for (const r of rows) {
