@@ -3,6 +3,7 @@
  *
  *   npx tsx bench/read/run.ts [--events 10000000] [--sizes 100000,1000000,10000000] [--port 3300] [--keep]
  *                             [--threads 2] [--app-dir <checkout>]
+ *   npx tsx bench/read/run.ts --reuse [--app-dir <checkout>]     # time the kept database again, no load
  *
  * For each size (ascending) it creates a scratch PostgreSQL database `driftwatch_bench_read` (on DATABASE_URL's
  * server, default postgresql://postgres@127.0.0.1:5432), migrates it, defines 5 models with 20 features and a
@@ -35,6 +36,8 @@ const sizes = opt("sizes", [100_000, 1_000_000, maxEvents].filter((n, i, a) => n
   .sort((a, b) => a - b);
 const port = Number(opt("port", "3300"));
 const keep = args.includes("--keep");
+/** time the database a `--keep` run left, without dropping or loading it (e.g. another build on the same data) */
+const reuse = args.includes("--reuse");
 /** generator threads for the load (0: generate on the main thread) */
 const threads = Number(opt("threads", "2"));
 const root = path.resolve(__dirname, "..", "..");
@@ -320,8 +323,31 @@ async function runSize(events: number): Promise<SizeResult> {
   return { events, load, dbBytes, tables: sizeRows[0].t, timings };
 }
 
+/**
+ * The reads on the kept database, as runSize times them: its span ends where the load's did (the hour after the
+ * newest hour row), its event count is the overview's.
+ */
+async function timeKept() {
+  const [{ last, events }] = await admin<{ last: Date | null; events: string }>(
+    `SELECT max(bucket) AS last, coalesce(sum(n), 0)::text AS events FROM rollups WHERE level = 'h' AND version = '' AND segment = '*'`,
+    dbUrl,
+  );
+  if (!last) throw new Error(`${DB_NAME} holds no rollups: run with --keep first`);
+  const end = last.getTime() + HOUR;
+  log(`bench/read --reuse: ${fmt(Number(events))} events in ${DB_NAME}, span ending ${new Date(end).toISOString()}; server from ${appDir}`);
+  await waitForOtherBenches("the reads");
+  const timings = await timeEndpoints(endpoints(end, Number(events)));
+  log(
+    table(
+      ["endpoint", "cold ms", "warm median ms", "warm min–max", "response", "check"],
+      timings.map((t) => [t.name, t.cold.toFixed(0), median(t.warm).toFixed(1), `${Math.min(...t.warm).toFixed(0)}–${Math.max(...t.warm).toFixed(0)}`, kb(t.bytes), t.check]),
+    ),
+  );
+}
+
 async function main() {
   process.chdir(root); // migrations are read from ./prisma/migrations
+  if (reuse) return timeKept();
   log(`bench/read: sizes ${sizes.map(fmt).join(", ")}; server from ${appDir}; PostgreSQL ${pgServer.host}`);
   const results: SizeResult[] = [];
   for (const n of sizes) results.push(await runSize(n));
