@@ -40,6 +40,20 @@ function parseToken(token: string): { prefix: string } | null {
 const CACHE_MS = 30_000;
 const cache = new Map<string, { principal: Principal; until: number }>();
 const lastUsedWritten = new Map<string, number>();
+// Well-formed tokens that are no live key (unknown, wrong secret, revoked, expired) are remembered too, by hash, so
+// a client repeating one costs no database read. A token cannot turn valid later (tokens are random; revoked and
+// expired keys stay so), so a miss can be kept long; past MISS_MAX entries the list is forgotten, never grown.
+const MISS_MS = 10 * 60_000;
+const MISS_MAX = 10_000;
+const misses = new Map<string, number>();
+/** Database reads of api_keys made to verify a token (tests check that a repeated bad token makes one). */
+export const apiKeyLookups = { count: 0 };
+
+function rememberMiss(cacheKey: string, now: number): null {
+  if (misses.size >= MISS_MAX) misses.clear();
+  misses.set(cacheKey, now + MISS_MS);
+  return null;
+}
 
 async function lookupApiKey(token: string): Promise<Principal | null> {
   const parsed = parseToken(token);
@@ -48,9 +62,11 @@ async function lookupApiKey(token: string): Promise<Principal | null> {
   const hit = cache.get(cacheKey);
   const now = Date.now();
   if (hit && hit.until > now) return hit.principal;
+  if ((misses.get(cacheKey) ?? 0) > now) return null;
+  apiKeyLookups.count++;
   const row = await getDb().apiKey.findUnique({ where: { prefix: parsed.prefix } });
-  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= now)) return null;
-  if (!crypto.timingSafeEqual(Buffer.from(row.hash, "hex"), sha256(token))) return null;
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= now)) return rememberMiss(cacheKey, now);
+  if (!crypto.timingSafeEqual(Buffer.from(row.hash, "hex"), sha256(token))) return rememberMiss(cacheKey, now);
   const principal: Principal = { kind: "api_key", keyId: row.id, prefix: row.prefix, scopes: row.scopes as Scope[] };
   cache.set(cacheKey, { principal, until: Math.min(now + CACHE_MS, row.expiresAt?.getTime() ?? Infinity) });
   if ((lastUsedWritten.get(row.id) ?? 0) < now - 60_000) {
@@ -63,6 +79,7 @@ async function lookupApiKey(token: string): Promise<Principal | null> {
 /** Forgets cached keys (after a revoke on this replica, and in tests). */
 export function clearAuthCache() {
   cache.clear();
+  misses.clear();
 }
 
 export function hasScope(principal: Principal, scope: Scope): boolean {

@@ -8,7 +8,7 @@ import { GET as listModelsRoute } from "@/app/api/v1/models/route";
 import { PATCH as patchUserRoute } from "@/app/api/v1/users/[id]/route";
 import { POST as createUserRoute } from "@/app/api/v1/users/route";
 import { createApiKey } from "@/lib/auth/apiKeys";
-import { authorize, clearAuthCache } from "@/lib/auth/authorize";
+import { apiKeyLookups, authorize, clearAuthCache } from "@/lib/auth/authorize";
 import { ensureFirstAdmin } from "@/lib/auth/bootstrap";
 import { hashPassword, needsRehash, verifyPassword } from "@/lib/auth/passwords";
 import { createSession, sessionFromToken, SESSION_COOKIE } from "@/lib/auth/sessions";
@@ -144,6 +144,25 @@ describe("API keys with an expiry", () => {
     expect((await call(listModelsRoute, { token: key.token })).status).toBe(401);
     const past = await call(createKeyRoute, { method: "POST", path: "/api/v1/api-keys", body: { name: "p", scopes: ["read"], expiresAt: "2001-01-01T00:00:00Z" } });
     expect(past.status).toBe(422);
+  });
+});
+
+describe("bad bearer tokens", () => {
+  it("a repeated unknown, wrong-secret or revoked token is refused without reading api_keys again", async () => {
+    const key = await createApiKey({ name: "soon-revoked", scopes: ["read"] });
+    const wrongSecret = `${key.token.slice(0, -4)}${key.token.endsWith("AAAA") ? "BBBB" : "AAAA"}`;
+    const unknown = `dw_${"z".repeat(8)}_${"y".repeat(32)}`;
+    for (const token of [unknown, wrongSecret]) {
+      const before = apiKeyLookups.count;
+      for (let i = 0; i < 20; i++) expect((await call(listModelsRoute, { token })).status).toBe(401);
+      expect(apiKeyLookups.count - before).toBe(1);
+    }
+    expect((await call(listModelsRoute, { token: key.token })).status).toBe(200);
+    await getDb().apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
+    clearAuthCache();
+    const before = apiKeyLookups.count;
+    for (let i = 0; i < 20; i++) expect((await call(listModelsRoute, { token: key.token })).status).toBe(401);
+    expect(apiKeyLookups.count - before).toBe(1);
   });
 });
 
