@@ -2,28 +2,38 @@
 import { revalidatePath } from "next/cache";
 import { ZodError } from "zod";
 import { createChannel, deleteChannel, updateChannel } from "@/lib/alerts/notify/channels";
-import { sendTest } from "@/lib/alerts/notify";
+import { acknowledge, sendTest, unacknowledge } from "@/lib/alerts/notify";
+import { listAlerts } from "@/lib/alerts/evaluate";
 import { createSilence, expireSilence } from "@/lib/alerts/notify/silences";
 import { createChannelRequest, createSilenceRequest } from "@/lib/alerts/notify/validation";
 import { ApiError, zodIssues } from "@/lib/errors";
 import type { ActionResult } from "@/components/alerts/ui";
 import { auditAs } from "@/lib/auth/current";
 import { requireEditor } from "./gate";
+import { createRule, deleteRule, updateRule } from "@/lib/alerts/rules/store";
+import { createRuleRequest, updateRuleRequest } from "@/lib/alerts/rules/validation";
+import { parsePreviewRequest } from "@/lib/alerts/rules/previewRequest";
+import { previewRule } from "@/lib/alerts/evaluate/preview";
+import type { PreviewAnswer } from "@/components/alerts/RuleEditor";
+import { requireRole } from "@/lib/auth/current";
+
+const isIssues = (d: unknown): d is { path: string; message: string }[] =>
+  Array.isArray(d) && d.every((x) => typeof x === "object" && x !== null && typeof x.path === "string" && typeof x.message === "string");
 
 /**
  * Runs a change for the page: only for a signed-in editor, recorded in the audit log as `action`; errors come
  * back in the API's words, never thrown.
  */
-async function act(action: string, target: string | null, fn: () => Promise<string | void>): Promise<ActionResult> {
+async function act(action: string, target: string | null, fn: (session: Awaited<ReturnType<typeof requireEditor>>) => Promise<string | void>): Promise<ActionResult> {
   try {
     const session = await requireEditor();
-    const message = await fn();
+    const message = await fn(session);
     await auditAs(session, action, target);
     revalidatePath("/alerts");
     return { ok: true, message: message || undefined };
   } catch (err) {
     if (err instanceof ZodError) return { ok: false, message: "Some fields are not valid.", errors: zodIssues(err) };
-    if (err instanceof ApiError) return { ok: false, message: err.message };
+    if (err instanceof ApiError) return { ok: false, message: err.message, ...(isIssues(err.details) ? { errors: err.details } : {}) };
     console.error("[driftwatch] alerts page action failed:", err);
     return { ok: false, message: "Something went wrong; it was logged on the server." };
   }
@@ -58,8 +68,9 @@ export async function testChannelAction(id: string) {
 }
 
 export async function createSilenceAction(input: unknown) {
-  return act("silence.create", null, async () => {
-    await createSilence(createSilenceRequest.parse(input));
+  return act("silence.create", null, async (session) => {
+    const silence = createSilenceRequest.parse(input);
+    await createSilence({ ...silence, createdBy: silence.createdBy || session.user.email });
     return "Silence created.";
   });
 }
@@ -69,4 +80,74 @@ export async function expireSilenceAction(id: string) {
     await expireSilence(String(id));
     return "Silence expired.";
   });
+}
+
+/** The alert with this id as GET /api/v1/alerts lists it; acknowledging needs its fingerprint and start. */
+async function firingAlert(id: string) {
+  const alert = (await listAlerts()).find((a) => a.id === String(id));
+  if (!alert) throw new ApiError(404, "not_found", "That alert no longer exists.");
+  if (alert.state !== "firing" || !alert.firedAt) throw new ApiError(409, "not_firing", "Only a firing alert can be acknowledged; this one is " + alert.state + ".");
+  return alert;
+}
+
+export async function acknowledgeAlertAction(id: string) {
+  return act("alert.acknowledge", String(id), async (session) => {
+    const alert = await firingAlert(id);
+    await acknowledge({ fingerprint: alert.fingerprint, startsAt: new Date(alert.firedAt!), ackedBy: session.user.email });
+    return `Acknowledged ${alert.alertname} on ${alert.model}.`;
+  });
+}
+
+export async function unacknowledgeAlertAction(id: string) {
+  return act("alert.unacknowledge", String(id), async () => {
+    const alert = await firingAlert(id);
+    await unacknowledge(alert.fingerprint, new Date(alert.firedAt!));
+    return `Acknowledgement of ${alert.alertname} on ${alert.model} removed.`;
+  });
+}
+
+/** Creates a rule from the editor: the body of POST /api/v1/alert-rules, validated by the same schema. */
+export async function createRuleAction(input: unknown) {
+  return act("alert_rule.create", null, async () => {
+    const r = await createRule(createRuleRequest.parse(input));
+    return `Rule ${r.name} created.`;
+  });
+}
+
+/** Saves the editor's fields over a rule: PATCH /api/v1/alert-rules/{id}'s schema and checks. */
+export async function updateRuleAction(id: string, input: unknown) {
+  return act("alert_rule.update", String(id), async () => {
+    const r = await updateRule(String(id), updateRuleRequest.parse(input));
+    return `Rule ${r.name} saved.`;
+  });
+}
+
+export async function setRuleEnabledAction(id: string, enabled: boolean) {
+  return act(enabled ? "alert_rule.enable" : "alert_rule.disable", String(id), async () => {
+    const r = await updateRule(String(id), { enabled: Boolean(enabled) });
+    return `Rule ${r.name} ${r.enabled ? "enabled" : "disabled"}.`;
+  });
+}
+
+export async function deleteRuleAction(id: string) {
+  return act("alert_rule.delete", String(id), async () => {
+    await deleteRule(String(id));
+    return "Rule deleted.";
+  });
+}
+
+/**
+ * The editor's backtest: POST /api/v1/alert-rules/preview's parse and previewRule for a draft rule (reading, so
+ * any signed-in role; nothing is stored or audited).
+ */
+export async function previewRuleAction(input: unknown): Promise<PreviewAnswer> {
+  try {
+    await requireRole("viewer");
+    const { rule, days } = parsePreviewRequest(input);
+    return { ok: true, preview: await previewRule(rule, days) };
+  } catch (err) {
+    if (err instanceof ApiError) return { ok: false, message: err.message, ...(isIssues(err.details) ? { errors: err.details } : {}) };
+    console.error("[driftwatch] alert rule preview failed:", err);
+    return { ok: false, message: "Something went wrong; it was logged on the server." };
+  }
 }
