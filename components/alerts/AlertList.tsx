@@ -7,7 +7,10 @@ import { ActionMessage, formatTime, Pill, secondaryButton, type ActionResult } f
 /** The page's view of one alert: GET /api/v1/alerts's fields, its rule's condition, silence and acknowledgement. */
 export type AlertRow = {
   id: string;
-  rule: string;
+  /** a rule's alert, or one burn-rate row (slo.window, "1h/5m") of an SLO */
+  source: "rule" | "slo";
+  rule: string | null;
+  slo: { name: string; window: string } | null;
   alertname: string;
   model: string;
   severity: string;
@@ -53,7 +56,7 @@ function Since({ a, now }: { a: AlertRow; now: string }) {
 }
 
 function History({ a }: { a: AlertRow }) {
-  const metric = a.condition?.metric ?? "";
+  const metric = a.condition?.metric ?? (a.slo ? "burn_rate" : "");
   const comparison = a.condition?.comparison ?? ">";
   return (
     <details className="mt-2 group">
@@ -98,8 +101,18 @@ function AlertItem({ a, now, canEdit, actions }: { a: AlertRow; now: string; can
           </div>
           <p className="text-sm text-slate-700 dark:text-slate-300">
             <span className="tabular-nums font-medium" data-testid="alert-value">
-              {c ? metricValue(c.metric, c.comparison, a.value) : String(a.value ?? "no value")}
+              {c ? metricValue(c.metric, c.comparison, a.value) : metricValue("burn_rate", ">", a.value)}
             </span>
+            {a.slo && (
+              <span className="text-slate-600 dark:text-slate-400">
+                {" "}
+                · error budget burn rate of SLO{" "}
+                <Link href={`/models/${encodeURIComponent(a.model)}/slos`} className="text-sky-800 hover:underline dark:text-sky-300">
+                  {a.slo.name}
+                </Link>{" "}
+                over {a.slo.window}
+              </span>
+            )}
             {c && (
               <span className="text-slate-600 dark:text-slate-400">
                 {" "}

@@ -35,6 +35,7 @@ const isRelative = (comparison: string) => comparison === "increase_pct" || comp
 export function metricValue(metric: string, comparison: string, x: number | null): string {
   if (x === null) return "no value";
   if (isRelative(comparison)) return `${x >= 0 ? "+" : "−"}${sig(Math.abs(x))} %`;
+  if (metric === "burn_rate") return `${sig(x)}× burn`;
   if (SHARES.has(metric)) return `${sig(x * 100)} %`;
   if (metric.startsWith("latency_")) return `${sig(x * 1000)} ms`;
   return sig(x);

@@ -134,7 +134,7 @@ async function loadAlertRows(now: Date): Promise<AlertRow[]> {
   const firing = alerts.filter((a) => a.state === "firing" && a.firedAt);
   const acks = await acksFor(firing.map((a) => ({ fingerprint: a.fingerprint, startsAt: new Date(a.firedAt!) })));
   return alerts.map((a) => {
-    const rule = byId.get(a.rule);
+    const rule = a.rule === null ? undefined : byId.get(a.rule);
     const silencedBy = a.state === "firing" || a.state === "pending" ? isSilenced(a.labels) : null;
     const ack = a.state === "firing" && a.firedAt ? (acks.get(ackKey(a.fingerprint, a.firedAt)) ?? null) : null;
     return {
