@@ -1,4 +1,4 @@
-import { getDb, Prisma, rawQuery } from "../../db/client";
+import { getDb, Prisma, rawTransaction } from "../../db/client";
 import { invalidateModelContext } from "../../rollups/store/contexts";
 import { type FeatureType, PREDICTION_KEY, type Task } from "../../domain/model";
 import { quantileEdges, quantileRanks } from "../../stats";
@@ -15,46 +15,61 @@ export async function profileBuilderFor(modelId: string, valueBudget?: number) {
 }
 
 /**
- * The spilled feature's values in the stored rows of reference `id`, as float8 `x`, exactly the numbers the builder
- * counted: JSON numbers (jsonb → numeric is exact), converted as JavaScript's JSON.parse converts them (to the
- * nearest double; past ±1e300 they are left out, as anything past ±1e100 is; at most half the smallest subnormal
- * rounds to 0, where PostgreSQL would refuse it), within ±MAX_MAGNITUDE (lib/domain isSummable).
+ * A spilled feature's number in a stored row, as float8: exactly the number the builder counted — JSON numbers
+ * (jsonb → numeric is exact) converted as JavaScript's JSON.parse converts them (to the nearest double; past ±1e300
+ * left out, as anything past ±1e100 is; at most half the smallest subnormal rounds to 0, where PostgreSQL would
+ * refuse it), kept only within ±MAX_MAGNITUDE (lib/domain isSummable); NULL otherwise.
  */
-function spilledValues(id: bigint, f: SpilledFeature): Prisma.Sql {
+function spilledValue(f: SpilledFeature): Prisma.Sql {
   const json = f.prediction ? Prisma.sql`prediction` : Prisma.sql`features -> ${f.name}`;
-  return Prisma.sql`
-    SELECT x FROM (
-      SELECT CASE WHEN abs(n) > 1e300 THEN NULL
-                  WHEN abs(n) <= 2.4703282292062327208828439643411068618252990130716e-324 THEN 0::float8
-                  ELSE n::float8 END AS x
-      FROM (SELECT (j)::numeric AS n FROM (SELECT ${json} AS j FROM reference_rows WHERE reference_id = ${id}) a WHERE jsonb_typeof(j) = 'number') b
-    ) c WHERE x BETWEEN (-1e100)::float8 AND (1e100)::float8`;
+  const n = Prisma.sql`(CASE WHEN jsonb_typeof(${json}) = 'number' THEN (${json})::numeric END)`;
+  return Prisma.sql`(SELECT CASE WHEN x BETWEEN (-1e100)::float8 AND (1e100)::float8 THEN x END FROM (SELECT
+    CASE WHEN abs(${n}) > 1e300 THEN NULL
+         WHEN abs(${n}) <= 2.4703282292062327208828439643411068618252990130716e-324 THEN 0::float8
+         ELSE ${n}::float8 END AS x) v)`;
 }
 
 const pgArray = (xs: number[]) => `{${xs.map(String).join(",")}}`;
 
-/** The quantile bins and counts of a spilled feature, from the stored rows (one sort and one scan in the database). */
-async function binSpilled(id: bigint, f: SpilledFeature, quantiles?: readonly number[]): Promise<SpilledBins> {
-  const ranks = quantileRanks(f.count, quantiles);
-  const found = await rawQuery<{ rn: string; x: number }>(Prisma.sql`
-    SELECT rn::text, x FROM (SELECT x, row_number() OVER (ORDER BY x) - 1 AS rn FROM (${spilledValues(id, f)}) v) r
-    WHERE rn = ANY(${pgArray(ranks)}::int8[])`);
-  const sorted: { length: number; [rank: number]: number } = { length: f.count };
-  for (const r of found) sorted[Number(r.rn)] = Number(r.x);
-  if (found.length !== ranks.length) throw new Error(`reference ${id}: '${f.name}' has fewer stored values than the profile counted`);
-  const edges = quantileEdges(sorted, quantiles);
-  // bin i holds the values with exactly i edges below them: right-closed (e[i−1], e[i]], as countIntoBins counts
-  const rows = await rawQuery<{ bin: number; n: string }>(Prisma.sql`
-    SELECT (SELECT count(*) FROM unnest(${pgArray(edges)}::float8[]) e WHERE e < v.x)::int AS bin, count(*)::text AS n
-    FROM (${spilledValues(id, f)}) v GROUP BY 1`);
-  const counts = new Array<number>(edges.length + 1).fill(0);
-  let total = 0;
-  for (const r of rows) {
-    counts[r.bin] = Number(r.n);
-    total += Number(r.n);
-  }
-  if (total !== f.count) throw new Error(`reference ${id}: '${f.name}' has ${total} stored values, the profile counted ${f.count}`);
-  return { edges, counts };
+/**
+ * The quantile bins and counts of the spilled features of reference `id`, from its stored rows: one scan turns
+ * every spilled feature's JSON into a float8 column of a temporary table, then per feature one sort gives the order
+ * statistics the edges need (the same lib/stats edge code as in memory) and one scan counts the bins.
+ */
+async function binSpilled(id: bigint, spilled: SpilledFeature[], quantiles?: readonly number[]): Promise<Map<string, SpilledBins>> {
+  const out = new Map<string, SpilledBins>();
+  if (spilled.length === 0) return out;
+  await rawTransaction(async (tx) => {
+    const columns = spilled.map((f, i) => Prisma.sql`${spilledValue(f)} AS ${Prisma.raw(`c${i}`)}`);
+    await tx.query(Prisma.sql`CREATE TEMPORARY TABLE spilled_values ON COMMIT DROP AS
+      SELECT ${Prisma.join(columns)} FROM reference_rows WHERE reference_id = ${id}`);
+    for (const [i, f] of spilled.entries()) {
+      const c = Prisma.raw(`c${i}`);
+      const ranks = quantileRanks(f.count, quantiles);
+      const found = await tx.query<{ rn: string; x: number }>(Prisma.sql`
+        SELECT rn::text, x FROM (SELECT ${c} AS x, row_number() OVER (ORDER BY ${c}) - 1 AS rn FROM spilled_values WHERE ${c} IS NOT NULL) r
+        WHERE rn = ANY(${pgArray(ranks)}::int8[])`);
+      if (found.length !== ranks.length) throw new Error(`reference ${id}: '${f.name}' has fewer stored values than the profile counted`);
+      const sorted: { length: number; [rank: number]: number } = { length: f.count };
+      for (const r of found) sorted[Number(r.rn)] = Number(r.x);
+      const edges = quantileEdges(sorted, quantiles);
+      // bin i holds the values with exactly i edges below them (right-closed (e[i−1], e[i]], as countIntoBins):
+      // width_bucket counts thresholds ≤ its operand, so on the negated edges, ascending, it counts the edges ≥ x
+      const negated = edges.map((e) => -e).reverse();
+      const rows = await tx.query<{ bin: number; n: string }>(Prisma.sql`
+        SELECT ${edges.length} - width_bucket(-${c}, ${pgArray(negated)}::float8[]) AS bin, count(*)::text AS n
+        FROM spilled_values WHERE ${c} IS NOT NULL GROUP BY 1`);
+      const counts = new Array<number>(edges.length + 1).fill(0);
+      let total = 0;
+      for (const r of rows) {
+        counts[Number(r.bin)] = Number(r.n);
+        total += Number(r.n);
+      }
+      if (total !== f.count) throw new Error(`reference ${id}: '${f.name}' has ${total} stored values, the profile counted ${f.count}`);
+      out.set(f.name, { edges, counts });
+    }
+  });
+  return out;
 }
 
 /**
@@ -63,9 +78,7 @@ async function binSpilled(id: bigint, f: SpilledFeature, quantiles?: readonly nu
  * bins from the database.
  */
 export async function finishProfile(builder: ReturnType<typeof createProfileBuilder>, id: bigint, quantiles?: readonly number[]): Promise<ReferenceProfile> {
-  const binned = new Map<string, SpilledBins>();
-  for (const f of builder.spilled()) binned.set(f.name, await binSpilled(id, f, quantiles));
-  return builder.finish(binned);
+  return builder.finish(await binSpilled(id, builder.spilled(), quantiles));
 }
 
 /**
