@@ -4,6 +4,8 @@ import { EmptyState } from "@/components/EmptyState";
 import { FleetControls } from "@/components/overview/FleetControls";
 import { TrendCells, TrendCellsFallback } from "./_overview/TrendCells";
 import { SloCell } from "./_overview/SloCell";
+import { AlertCell } from "./_overview/AlertCell";
+import { firingByModel } from "@/lib/alerts/evaluate/timeline";
 import { StatusBadge } from "@/components/StatusBadge";
 import { Time } from "@/components/ui/Time";
 import { taskLabel } from "@/lib/domain/model";
@@ -37,6 +39,10 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   // started now, awaited by each row's SLO line as it streams in
   const fleetSlos = getFleetSlos({ now }).catch((err: unknown) => {
     console.error("overview: SLO evaluation failed", err);
+    return null;
+  });
+  const firing = firingByModel().catch((err: unknown) => {
+    console.error("overview: firing alerts read failed", err);
     return null;
   });
   const [models, sp] = await Promise.all([listModels(now), searchParams]);
@@ -106,6 +112,9 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                       {m.status !== "healthy" && (
                         <div className="mt-1 max-w-40 text-[11px] leading-tight text-slate-600 dark:text-slate-400">{m.statusReasons.join("; ")}</div>
                       )}
+                      <Suspense fallback={null}>
+                        <AlertCell model={m.id} fleet={firing} />
+                      </Suspense>
                       <Suspense fallback={null}>
                         <SloCell model={m.id} fleet={fleetSlos} />
                       </Suspense>

@@ -19,6 +19,37 @@ import { type ChartPoint, formatValue, type SeriesSpec, type Unit } from "./form
 
 export { type ChartPoint, formatValue, type SeriesSpec, type Unit };
 
+/** A span during which an alert of the model fired (ms, already clipped to the chart's range). */
+export type AlertBand = { start: number; end: number; alertname: string; severity: string; open: boolean };
+
+/** Alert bands: red for critical, orange for warning (the deployment markers are purple lines). */
+export const BAND_COLOR = { critical: "#dc2626", warning: "#ea580c" } as const;
+export const bandColor = (severity: string) => (severity === "critical" ? BAND_COLOR.critical : BAND_COLOR.warning);
+/** A band is at least this wide (px), so a one-minute incident stays visible on a month's chart. */
+const MIN_BAND_PX = 3;
+
+type BandShape = { x?: number; y?: number; width?: number; height?: number; clipPath?: string };
+
+/**
+ * The band as drawn: a light wash over the plot, a solid cap along its top (one lane per alert, so overlapping alerts
+ * each keep their own cap), and its rule and times on hover.
+ */
+function bandShape(b: AlertBand, title: string, lane: number) {
+  // Recharts calls this as a function (not a component) with the area's rectangle
+  return function drawBand(p: BandShape) {
+    const width = Math.max(MIN_BAND_PX, p.width ?? 0);
+    const x = (p.x ?? 0) - (width - (p.width ?? 0)) / 2;
+    const color = bandColor(b.severity);
+    return (
+      <g className="alert-band" data-alert={b.alertname} data-severity={b.severity} clipPath={p.clipPath}>
+        <title>{title}</title>
+        <rect x={x} y={p.y} width={width} height={p.height} fill={color} fillOpacity={0.1} />
+        <rect x={x} y={(p.y ?? 0) + lane * 4} width={width} height={3} fill={color} fillOpacity={0.85} />
+      </g>
+    );
+  };
+}
+
 function axisValue(v: number, unit: Unit): string {
   if (unit === "ratio") return `${Math.round(v * 100)}%`;
   if (unit === "ms") return v >= 1000 ? `${v / 1000}s` : `${v}`;
@@ -45,6 +76,7 @@ export function TimeChart({
   to,
   stepMs,
   markers,
+  alerts = [],
   lines = [],
   yMax,
   height = 180,
@@ -58,6 +90,8 @@ export function TimeChart({
   to: number;
   stepMs: number;
   markers: { t: number; version: string }[];
+  /** firing alerts over the range, drawn as shaded bands behind the series */
+  alerts?: AlertBand[];
   lines?: { y: number; label: string; extend?: boolean }[];
   yMax?: number;
   height?: number;
@@ -148,6 +182,14 @@ export function TimeChart({
             }}
             contentStyle={{ fontSize: 12, borderRadius: 8, background: "var(--chart-tooltip-bg)", color: "var(--chart-tooltip-fg)", border: "1px solid rgb(148 163 184 / 0.4)" }}
           />
+          {alerts.map((b, _i, all) => {
+            const lane = [...new Set(all.map((a) => a.alertname))].indexOf(b.alertname);
+            const when = (t: number) => new Date(t).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+            const title = `${b.alertname} (${b.severity}) firing ${when(b.start)} – ${b.open ? "now" : when(b.end)}`;
+            return (
+              <ReferenceArea key={`${b.alertname}-${b.start}`} yAxisId="left" x1={b.start} x2={Math.max(b.end, b.start + 1)} ifOverflow="hidden" shape={bandShape(b, title, lane)} />
+            );
+          })}
           {series.map((s) => {
             const common = { dataKey: s.key, name: s.label, yAxisId: s.axis ?? "left", isAnimationActive: false } as const;
             if (s.kind === "bar") return <Bar key={s.key} {...common} stackId={s.stack} fill={s.color} maxBarSize={24} />;
@@ -192,6 +234,22 @@ export function ChartLegend({ series }: { series: SeriesSpec[] }) {
             {s.label}
           </li>
         ))}
+    </ul>
+  );
+}
+
+/** The alerts shaded on a chart, named in text with their band's colour (one entry per alert, however many spans). */
+export function AlertLegend({ alerts }: { alerts: AlertBand[] }) {
+  const named = [...new Map(alerts.map((a) => [a.alertname, a])).values()];
+  if (named.length === 0) return null;
+  return (
+    <ul className="flex flex-wrap gap-x-3 gap-y-1 text-[11px] text-slate-600 dark:text-slate-400" aria-label="Alerts shaded on this chart" data-testid="alert-legend">
+      {named.map((a) => (
+        <li key={a.alertname} className="inline-flex items-center gap-1" data-alert={a.alertname}>
+          <span aria-hidden className="inline-block h-2.5 w-3 rounded-sm border-t-2" style={{ background: `${bandColor(a.severity)}26`, borderColor: bandColor(a.severity) }} />
+          alert {a.alertname} ({a.severity}) {alerts.some((b) => b.alertname === a.alertname && b.open) ? "firing" : "fired"}
+        </li>
+      ))}
     </ul>
   );
 }

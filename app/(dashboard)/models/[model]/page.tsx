@@ -8,7 +8,8 @@ import { Time } from "@/components/ui/Time";
 import { taskLabel } from "@/lib/domain/model";
 import { formatCount } from "@/lib/format";
 import { getModel } from "@/lib/queries/getModel";
-import { ConfidenceCard, ConfusionCard, LatencyCard, PerformanceCard, PredictionsCard, QualityCard, RequestsCard } from "./_charts/Charts";
+import { AlertStripSection } from "./_alerts/AlertStripSection";
+import { ConfidenceCard, ConfusionCard, keyOf, LatencyCard, PerformanceCard, PredictionsCard, QualityCard, RequestsCard } from "./_charts/Charts";
 import { SloSection } from "./_slo/SloSection";
 import { parseModelView, RANGES } from "./searchParams";
 
@@ -97,6 +98,10 @@ export default async function ModelPage({ params, searchParams }: Props) {
         </dl>
       </div>
 
+      <Suspense fallback={<Skeleton className="h-9 w-full" label="Loading alerts" />}>
+        <AlertStripSection model={model.id} view={view} viewKey={keyOf(view)} />
+      </Suspense>
+
       <RangeControls
         ranges={Object.keys(RANGES)}
         range={view.range}
@@ -108,7 +113,7 @@ export default async function ModelPage({ params, searchParams }: Props) {
       />
       <p className="-mt-3 text-xs text-slate-500 dark:text-slate-400" data-testid="range-note" data-from={view.from.toISOString()} data-to={view.to.toISOString()} data-step={view.stepMs}>
         <Time iso={view.from.toISOString()} /> – <Time iso={view.to.toISOString()} />, {view.stepMs >= 3_600_000 ? `${view.stepMs / 3_600_000} h` : `${view.stepMs / 60_000} min`} buckets. Drag across a chart to zoom in;
-        ▲ marks where a version first appeared.
+        ▲ marks where a version first appeared; shaded spans are alerts firing.
       </p>
 
       <Suspense fallback={<Skeleton className="h-20 w-full" label="Loading SLOs" />}>

@@ -1,10 +1,11 @@
 import { cache } from "react";
 import { type ChartPoint, formatValue, type SeriesSpec, type Unit } from "@/components/model/format";
-import { ChartLegend, TimeChart } from "@/components/model/TimeChart";
+import { type AlertBand, AlertLegend, ChartLegend, TimeChart } from "@/components/model/TimeChart";
 import { Sparkline } from "@/components/overview/Sparkline";
 import { DAY, HOUR } from "@/lib/domain/time";
 import { getMetricsWithWhole } from "@/lib/queries/getMetrics";
 import { type FeatureQuality, getQuality, type MissingPoint } from "@/lib/queries/getQuality";
+import { alertBands, alertsOf } from "../_alerts/data";
 import type { ModelView } from "../searchParams";
 import { rangeQuery, seriesQuery } from "../searchParams";
 import { confidenceChart, deploymentMarkers, latencyChart, performanceChart, predictionChart, requestsChart } from "./data";
@@ -20,9 +21,9 @@ const metricsOf = cache((model: string, key: string, view: ModelView) => {
 });
 /** The p99 latency limit of the default alert rule (DESIGN: p99 above 500 ms for 5 minutes). */
 const LATENCY_LIMIT_MS = 500;
-const keyOf = (v: ModelView) => JSON.stringify([v.from, v.to, v.stepMs, v.version, v.segments]);
+export const keyOf = (v: ModelView) => JSON.stringify([v.from, v.to, v.stepMs, v.version, v.segments]);
 
-function Card({ title, testId, stats, legend, children }: { title: string; testId: string; stats: React.ReactNode; legend?: SeriesSpec[]; children: React.ReactNode }) {
+function Card({ title, testId, stats, legend, alerts = [], children }: { title: string; testId: string; stats: React.ReactNode; legend?: SeriesSpec[]; alerts?: AlertBand[]; children: React.ReactNode }) {
   return (
     <section className="min-w-0 rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900" aria-label={title} data-testid={testId}>
       <div className="mb-2 flex flex-wrap items-baseline justify-between gap-x-3 gap-y-1">
@@ -30,9 +31,10 @@ function Card({ title, testId, stats, legend, children }: { title: string; testI
         <div className="flex flex-wrap gap-x-3 text-xs text-slate-600 dark:text-slate-400">{stats}</div>
       </div>
       <div className="text-slate-500 dark:text-slate-400">{children}</div>
-      {legend && (
-        <div className="mt-2">
-          <ChartLegend series={legend} />
+      {(legend || alerts.length > 0) && (
+        <div className="mt-2 space-y-1">
+          {legend && <ChartLegend series={legend} />}
+          <AlertLegend alerts={alerts} />
         </div>
       )}
     </section>
@@ -51,13 +53,15 @@ type Props = { model: string; view: ModelView };
 
 async function load({ model, view }: Props) {
   const key = keyOf(view);
-  const m = await metricsOf(model, key, view);
+  const [m, alerts] = await Promise.all([metricsOf(model, key, view), alertsOf(model, key, view)]);
   if (!m) return null;
-  return { series: m.series, whole: m.whole.buckets[0], markers: deploymentMarkers(m.series) };
+  return { series: m.series, whole: m.whole.buckets[0], markers: deploymentMarkers(m.series), alerts: alertBands(alerts) };
 }
 
-function chart(view: ModelView, data: ChartPoint[], series: SeriesSpec[], unit: Unit, markers: { t: number; version: string }[], extra: Partial<React.ComponentProps<typeof TimeChart>> = {}) {
-  return <TimeChart data={data} series={series} unit={unit} from={view.from.getTime()} to={view.to.getTime()} stepMs={view.stepMs} markers={markers} {...extra} />;
+type Loaded = NonNullable<Awaited<ReturnType<typeof load>>>;
+
+function chart(view: ModelView, data: ChartPoint[], series: SeriesSpec[], unit: Unit, d: Loaded, extra: Partial<React.ComponentProps<typeof TimeChart>> = {}) {
+  return <TimeChart data={data} series={series} unit={unit} from={view.from.getTime()} to={view.to.getTime()} stepMs={view.stepMs} markers={d.markers} alerts={d.alerts} {...extra} />;
 }
 
 export async function RequestsCard(p: Props) {
@@ -68,6 +72,7 @@ export async function RequestsCard(p: Props) {
     <Card
       title="Requests and errors"
       testId="chart-requests"
+      alerts={d.alerts}
       legend={c.series}
       stats={
         <>
@@ -76,7 +81,7 @@ export async function RequestsCard(p: Props) {
         </>
       }
     >
-      {chart(p.view, c.data, c.series, "count", d.markers)}
+      {chart(p.view, c.data, c.series, "count", d)}
     </Card>
   );
 }
@@ -92,6 +97,7 @@ export async function LatencyCard(p: Props) {
     <Card
       title="Latency"
       testId="chart-latency"
+      alerts={d.alerts}
       legend={c.series}
       stats={
         <>
@@ -101,7 +107,7 @@ export async function LatencyCard(p: Props) {
         </>
       }
     >
-      {chart(p.view, c.data, c.series, "ms", d.markers, near ? { lines: [{ y: LATENCY_LIMIT_MS, label: "500 ms", extend: true }] } : {})}
+      {chart(p.view, c.data, c.series, "ms", d, near ? { lines: [{ y: LATENCY_LIMIT_MS, label: "500 ms", extend: true }] } : {})}
     </Card>
   );
 }
@@ -120,8 +126,8 @@ export async function PredictionsCard(p: Props) {
     stat = <Stat label="mean prediction" value={formatValue(w.mean, "number")} testId="stat-prediction-mean" />;
   }
   return (
-    <Card title={c.kind === "classes" ? "Prediction mix" : "Predicted values"} testId="chart-predictions" legend={c.series} stats={stat}>
-      {chart(p.view, c.data, c.series, c.kind === "classes" ? "count" : "number", d.markers, c.kind === "classes" ? { stacked100: true } : {})}
+    <Card title={c.kind === "classes" ? "Prediction mix" : "Predicted values"} testId="chart-predictions" legend={c.series} alerts={d.alerts} stats={stat}>
+      {chart(p.view, c.data, c.series, c.kind === "classes" ? "count" : "number", d, c.kind === "classes" ? { stacked100: true } : {})}
     </Card>
   );
 }
@@ -134,6 +140,7 @@ export async function ConfidenceCard(p: Props) {
     <Card
       title="Confidence"
       testId="chart-confidence"
+      alerts={d.whole.confidence.count === 0 ? [] : d.alerts}
       legend={c.series}
       stats={
         <>
@@ -145,7 +152,7 @@ export async function ConfidenceCard(p: Props) {
       {d.whole.confidence.count === 0 ? (
         <p className="flex h-[180px] items-center justify-center text-sm">No prediction in this range carried probabilities or a confidence.</p>
       ) : (
-        chart(p.view, c.data, c.series, "number", d.markers, { yMax: 1, lines: [{ y: 0.6, label: "0.6" }] })
+        chart(p.view, c.data, c.series, "number", d, { yMax: 1, lines: [{ y: 0.6, label: "0.6" }] })
       )}
     </Card>
   );
@@ -162,6 +169,7 @@ export async function PerformanceCard(p: Props) {
     <Card
       title="Performance"
       testId="chart-performance"
+      alerts={d.whole.labels.labelled === 0 ? [] : d.alerts}
       legend={c.series}
       stats={
         <>
@@ -175,7 +183,7 @@ export async function PerformanceCard(p: Props) {
           No labels yet for this range. Send ground truth with POST /api/v1/labels; performance appears as labels arrive.
         </p>
       ) : (
-        chart(p.view, c.data, c.series, c.kind === "regression" ? "number" : "ratio", d.markers, { rightUnit: "ratio", ...(c.kind === "classification" ? { yMax: 1 } : {}) })
+        chart(p.view, c.data, c.series, c.kind === "regression" ? "number" : "ratio", d, { rightUnit: "ratio", ...(c.kind === "classification" ? { yMax: 1 } : {}) })
       )}
     </Card>
   );

@@ -1,0 +1,38 @@
+import { formatValue, type Unit } from "./format";
+
+/** How each rule metric is named and written on the model page (alert values are in the evaluator's units: latency in seconds). */
+const METRICS: Record<string, { label: string; unit: Unit; scale?: number }> = {
+  error_rate: { label: "error rate", unit: "ratio" },
+  latency_p50: { label: "p50 latency", unit: "ms", scale: 1000 },
+  latency_p95: { label: "p95 latency", unit: "ms", scale: 1000 },
+  latency_p99: { label: "p99 latency", unit: "ms", scale: 1000 },
+  requests: { label: "requests", unit: "count" },
+  accuracy: { label: "accuracy", unit: "ratio" },
+  mae: { label: "MAE", unit: "number" },
+  drift_share: { label: "drifted features", unit: "ratio" },
+  missing_rate: { label: "missing share", unit: "ratio" },
+  class_share: { label: "top class share", unit: "ratio" },
+  confidence_p25: { label: "p25 confidence", unit: "number" },
+};
+
+export const metricLabel = (metric: string) => METRICS[metric]?.label ?? metric.replaceAll("_", " ");
+
+const windowLabel = (s: number) => (s % 86400 === 0 ? `${s / 86400} d` : s % 3600 === 0 ? `${s / 3600} h` : s % 60 === 0 ? `${s / 60} min` : `${s} s`);
+
+/** A rule's value in its metric's unit; for the relative comparisons, the change in percent. */
+export function alertValue(metric: string, comparison: string, v: number | null): string {
+  if (comparison.endsWith("_pct")) return v === null ? "—" : `${Number(v.toPrecision(3))} %`;
+  const m = METRICS[metric] ?? { unit: "number" as const };
+  return formatValue(v === null ? null : v * (m.scale ?? 1), m.unit);
+}
+
+/** "error rate 3.2 % > 1 % over 5 min", "p99 latency rise 62 % > 50 % over 5 min" — the value beside the rule's condition. */
+export function alertCondition(a: { metric: string; comparison: string; threshold: number; windowSeconds: number; value: number | null }): { metric: string; value: string; condition: string } {
+  const rel = a.comparison === "increase_pct" ? "rise" : a.comparison === "decrease_pct" ? "drop" : null;
+  const threshold = alertValue(a.metric, a.comparison, a.threshold);
+  return {
+    metric: rel ? `${metricLabel(a.metric)} ${rel}` : metricLabel(a.metric),
+    value: alertValue(a.metric, a.comparison, a.value),
+    condition: `${rel ? ">" : a.comparison} ${threshold} over ${windowLabel(a.windowSeconds)}`,
+  };
+}
