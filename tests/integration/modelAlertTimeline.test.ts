@@ -69,6 +69,14 @@ describe("the model page's alert timeline", () => {
     // a range starting mid-incident (the transition before it says it was firing) and ending before the next one
     const mid = await modelAlertTimeline(model, { from: new Date(T0 + 5 * MINUTE), to: new Date(T0 + 15 * MINUTE), now });
     expect(mid.fired.find((a) => a.alertname === "HighErrorRate")!.intervals).toEqual([{ start: T0 + 5 * MINUTE, end: T0 + 12 * MINUTE + s30, open: false }]);
+    // spans closer than the gap (the chart's bucket) are one: 12:30 → 20:30 is 8 minutes
+    const merged = await modelAlertTimeline(model, { from: new Date(T0 - HOUR), to: new Date(T0 + HOUR), now, gapMs: 10 * MINUTE });
+    expect(merged.fired.find((a) => a.alertname === "HighErrorRate")!.intervals).toEqual([{ start: T0 + s30, end: now.getTime(), open: true }]);
+    const apart = await modelAlertTimeline(model, { from: new Date(T0 - HOUR), to: new Date(T0 + HOUR), now, gapMs: 5 * MINUTE });
+    expect(apart.fired.find((a) => a.alertname === "HighErrorRate")!.intervals).toHaveLength(2);
+    // a range ending while it fires is clipped there, still open
+    const early = await modelAlertTimeline(model, { from: new Date(T0 - HOUR), to: new Date(T0 + 22 * MINUTE), now });
+    expect(early.fired.find((a) => a.alertname === "HighErrorRate")!.intervals.at(-1)).toEqual({ start: T0 + 20 * MINUTE + s30, end: T0 + 22 * MINUTE, open: true });
     // a range between the incidents holds no band
     const between = await modelAlertTimeline(model, { from: new Date(T0 + 13 * MINUTE), to: new Date(T0 + 19 * MINUTE), now });
     expect(between.fired.filter((a) => a.alertname === "HighErrorRate")).toEqual([]);

@@ -1,7 +1,9 @@
 import { Prisma, rawQuery } from "../../db/client";
 import { firingCounts } from "./store";
-import { firingIntervals, type FiringInterval, type TransitionRow } from "./intervals";
 import type { AlertState } from "./state";
+
+/** A span during which an alert fired (ms), clipped to the asked range; `open` while it still fires. */
+export type FiringInterval = { start: number; end: number; open: boolean };
 
 /** A model's alert as the model page shows it: the rule's condition beside the alert's last value. */
 export type ModelAlert = {
@@ -29,7 +31,7 @@ export type ModelAlertTimeline = {
   fired: ModelAlert[];
 };
 
-type Row = {
+type AlertRow = {
   id: string;
   rule_id: string;
   name: string;
@@ -40,62 +42,84 @@ type Row = {
   threshold: number;
   window_seconds: number;
   value: number | null;
-  active_ms: number | null;
-  fired_ms: number | null;
-  at_ms: number | null;
-  t_from: string | null;
-  t_to: string | null;
+  active_at: Date | null;
+  fired_at: Date | null;
 };
+type IntervalRow = { alert_id: string; start_ms: number; end_ms: number; open: boolean };
 
 const SEVERITY_RANK: Record<string, number> = { critical: 0, warning: 1 };
 
+/** The firing intervals' statement of modelAlertTimeline (exported for bench/model-alerts' EXPLAIN). */
+export function intervalsSql(model: string, range: { from: Date; to: Date; now: Date; gapMs?: number }): Prisma.Sql {
+  const { from, to, now } = range;
+  const gap = Math.max(0, range.gapMs ?? 0) / 1000;
+  return Prisma.sql`
+    WITH tr AS (
+      SELECT a.id AS alert_id, a.state, t.at, t.id AS tid, t."to"
+      FROM alerts a
+      CROSS JOIN LATERAL (
+        (SELECT x.at, x.id, x."to" FROM alert_transitions x
+          WHERE x.alert_id = a.id AND x.at < ${from} ORDER BY x.at DESC, x.id DESC LIMIT 1)
+        UNION ALL
+        SELECT x.at, x.id, x."to" FROM alert_transitions x
+          WHERE x.alert_id = a.id AND x.at >= ${from} AND x.at < ${to}
+      ) t
+      WHERE a.model_id = ${model}
+    ), spans AS (
+      SELECT alert_id, state, "to", at AS s, lead(at) OVER (PARTITION BY alert_id ORDER BY at, tid) AS e FROM tr
+    ), firing AS (
+      SELECT alert_id, greatest(s, ${from}) AS s, least(coalesce(e, greatest(s, ${now})), ${to}) AS e,
+             e IS NULL AND state = 'firing' AS open
+      FROM spans WHERE "to" = 'firing' AND coalesce(e, greatest(s, ${now})) >= ${from}
+    ), flagged AS (
+      SELECT *, CASE WHEN s - lag(e) OVER w <= make_interval(secs => ${gap}) THEN 0 ELSE 1 END AS brk
+      FROM firing WINDOW w AS (PARTITION BY alert_id ORDER BY s)
+    ), grouped AS (
+      SELECT *, sum(brk) OVER (PARTITION BY alert_id ORDER BY s ROWS UNBOUNDED PRECEDING) AS g FROM flagged
+    )
+    SELECT alert_id::text AS alert_id, extract(epoch FROM min(s)) * 1000 AS start_ms, extract(epoch FROM max(e)) * 1000 AS end_ms, bool_or(open) AS open
+    FROM grouped GROUP BY alert_id, g ORDER BY 2`;
+}
+
 /**
- * One model's alerts for the model page, in one statement: each alert (state, value, its rule's condition) with its
- * transitions inside [from, to) plus the last one before `from` (whether it was firing when the range began), so the
- * page reads a handful of rows however long the alert's history is (index alert_transitions (alert_id, at)).
- * States and values are the alerts rows GET /api/v1/alerts lists.
+ * One model's alerts for the model page, in two small statements run side by side: the alerts (state, value, the
+ * rule's condition; the rows GET /api/v1/alerts lists), and their firing intervals in [from, to). The intervals are
+ * built in the database from each alert's transitions inside the range plus the last one before `from` (whether it
+ * was firing when the range began; index alert_transitions (alert_id, at)): a span starts at a transition into
+ * firing and ends at the next transition (only resolved leaves firing) or `now`, clipped to the range (`open`: still
+ * firing now), and spans of one alert closer than `gapMs` (the chart's bucket) are merged, so a flapping alert sends
+ * at most about one row per bucket, not one per flap.
  */
-export async function modelAlertTimeline(model: string, range: { from: Date; to: Date; now: Date }): Promise<ModelAlertTimeline> {
-  const { from, to } = range;
-  const rows = await rawQuery<Row>(Prisma.sql`
-    SELECT a.id::text AS id, a.rule_id, r.name, r.severity, a.state, r.metric, r.comparison, r.threshold, r.window_seconds, a.value,
-           extract(epoch FROM a.active_at) * 1000 AS active_ms, extract(epoch FROM a.fired_at) * 1000 AS fired_ms,
-           extract(epoch FROM t.at) * 1000 AS at_ms, t."from" AS t_from, t."to" AS t_to
-    FROM alerts a
-    JOIN alert_rules r ON r.id = a.rule_id
-    LEFT JOIN LATERAL (
-      (SELECT x.at, x.id, x."from", x."to" FROM alert_transitions x
-        WHERE x.alert_id = a.id AND x.at < ${from} ORDER BY x.at DESC, x.id DESC LIMIT 1)
-      UNION ALL
-      SELECT x.at, x.id, x."from", x."to" FROM alert_transitions x
-        WHERE x.alert_id = a.id AND x.at >= ${from} AND x.at < ${to}
-    ) t ON true
-    WHERE a.model_id = ${model}
-    ORDER BY a.id, t.at, t.id`);
-  const byAlert = new Map<string, { row: Row; transitions: TransitionRow[] }>();
-  for (const r of rows) {
-    const entry = byAlert.get(r.id) ?? { row: r, transitions: [] };
-    byAlert.set(r.id, entry);
-    if (r.at_ms !== null && r.t_from !== null && r.t_to !== null) entry.transitions.push({ at: Number(r.at_ms), from: r.t_from, to: r.t_to });
+export async function modelAlertTimeline(model: string, range: { from: Date; to: Date; now: Date; gapMs?: number }): Promise<ModelAlertTimeline> {
+  const [alertRows, intervalRows] = await Promise.all([
+    rawQuery<AlertRow>(Prisma.sql`
+      SELECT a.id::text AS id, a.rule_id, r.name, r.severity, a.state, r.metric, r.comparison, r.threshold, r.window_seconds, a.value,
+             a.active_at, a.fired_at
+      FROM alerts a JOIN alert_rules r ON r.id = a.rule_id
+      WHERE a.model_id = ${model}`),
+    rawQuery<IntervalRow>(intervalsSql(model, range)),
+  ]);
+  const intervals = new Map<string, FiringInterval[]>();
+  for (const r of intervalRows) {
+    const list = intervals.get(r.alert_id) ?? [];
+    list.push({ start: Number(r.start_ms), end: Number(r.end_ms), open: r.open });
+    intervals.set(r.alert_id, list);
   }
-  const now = range.now.getTime();
-  const alerts: ModelAlert[] = [...byAlert.values()].map(({ row: r, transitions }) => {
-    const sinceMs = r.state === "firing" ? r.fired_ms : r.state === "pending" ? r.active_ms : null;
-    return {
-      id: r.id,
-      rule: r.rule_id,
-      alertname: r.name,
-      severity: r.severity,
-      state: r.state,
-      metric: r.metric,
-      comparison: r.comparison,
-      threshold: Number(r.threshold),
-      windowSeconds: Number(r.window_seconds),
-      value: r.value === null ? null : Number(r.value),
-      since: sinceMs === null ? null : new Date(Number(sinceMs)).toISOString(),
-      intervals: firingIntervals(transitions, from.getTime(), to.getTime(), now),
-    };
-  });
+  const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+  const alerts: ModelAlert[] = alertRows.map((r) => ({
+    id: r.id,
+    rule: r.rule_id,
+    alertname: r.name,
+    severity: r.severity,
+    state: r.state,
+    metric: r.metric,
+    comparison: r.comparison,
+    threshold: Number(r.threshold),
+    windowSeconds: Number(r.window_seconds),
+    value: r.value === null ? null : Number(r.value),
+    since: r.state === "firing" ? iso(r.fired_at) : r.state === "pending" ? iso(r.active_at) : null,
+    intervals: intervals.get(r.id) ?? [],
+  }));
   const sinceOf = (a: ModelAlert) => (a.since ? Date.parse(a.since) : Infinity);
   const active = alerts
     .filter((a) => a.state === "firing" || a.state === "pending")

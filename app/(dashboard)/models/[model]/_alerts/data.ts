@@ -9,7 +9,8 @@ import type { ModelView } from "../searchParams";
  */
 export const alertsOf = cache((model: string, key: string, view: ModelView): Promise<ModelAlertTimeline> => {
   void key;
-  return modelAlertTimeline(model, { from: view.from, to: view.to, now: new Date() });
+  // spans closer than one chart bucket are one band (a flapping alert is drawn as the stretch it flapped over)
+  return modelAlertTimeline(model, { from: view.from, to: view.to, now: new Date(), gapMs: view.stepMs });
 });
 
 /** Every firing interval in the range as a chart band. */
