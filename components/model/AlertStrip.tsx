@@ -9,6 +9,10 @@ const PILL = {
   pending: "bg-white text-slate-700 ring-slate-400/50 dark:bg-slate-900 dark:text-slate-300 dark:ring-slate-500/50",
 } as const;
 
+/** The severities drawn red: rule alerts' critical, SLO burn rates' page. */
+const SEVERE = new Set(["critical", "page"]);
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
 const FRAME = {
   critical: "border-red-200 bg-red-50/40 dark:border-red-900/70 dark:bg-red-950/20",
   warning: "border-amber-200 bg-amber-50/40 dark:border-amber-900/70 dark:bg-amber-950/20",
@@ -23,7 +27,7 @@ const FRAME = {
 export function AlertStrip({ active, firedInRange }: { active: ModelAlert[]; firedInRange: number }) {
   const firing = active.filter((a) => a.state === "firing");
   const pending = active.length - firing.length;
-  const tone = firing.some((a) => a.severity === "critical") ? "critical" : firing.length ? "warning" : "calm";
+  const tone = firing.some((a) => SEVERE.has(a.severity)) ? "critical" : firing.length ? "warning" : "calm";
   const link = (
     <Link href="/alerts" className="whitespace-nowrap text-sky-700 hover:underline dark:text-sky-400">
       All alerts →
@@ -57,13 +61,13 @@ export function AlertStrip({ active, firedInRange }: { active: ModelAlert[]; fir
       <ul className="divide-y divide-slate-200/70 dark:divide-slate-800">
         {active.map((a) => {
           const c = alertCondition(a);
-          const pill = a.state === "pending" ? "pending" : a.severity === "critical" ? "critical" : "warning";
+          const pill = a.state === "pending" ? "pending" : SEVERE.has(a.severity) ? "critical" : "warning";
           return (
-            <li key={a.id} data-testid="alert-item" data-alert={a.alertname} data-state={a.state} className="flex flex-wrap items-baseline gap-x-3 gap-y-0.5 py-1.5">
+            <li key={a.id} data-testid="alert-item" data-alert={a.label} data-state={a.state} className="flex flex-wrap items-baseline gap-x-3 gap-y-0.5 py-1.5">
               <span className={`inline-flex items-center rounded-full px-1.5 py-px text-[11px] font-medium ring-1 ring-inset ${PILL[pill]}`}>
-                {a.state === "pending" ? `Pending · ${a.severity}` : a.severity === "critical" ? "Critical" : "Warning"}
+                {a.state === "pending" ? `Pending · ${a.severity}` : cap(a.severity)}
               </span>
-              <span className="break-all font-semibold text-slate-900 dark:text-slate-100 sm:break-normal">{a.alertname}</span>
+              <span className="break-all font-semibold text-slate-900 dark:text-slate-100 sm:break-normal">{a.label}</span>
               <span className="text-slate-700 dark:text-slate-300">
                 {c.metric} <strong className="font-semibold tabular-nums text-slate-900 dark:text-slate-100" data-testid="alert-value">{c.value}</strong>{" "}
                 <span className="text-slate-600 dark:text-slate-400" data-testid="alert-condition">

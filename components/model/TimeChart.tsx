@@ -22,9 +22,9 @@ export { type ChartPoint, formatValue, type SeriesSpec, type Unit };
 /** A span during which an alert of the model fired (ms, already clipped to the chart's range). */
 export type AlertBand = { start: number; end: number; alertname: string; severity: string; open: boolean };
 
-/** Alert bands: red for critical, orange for warning (the deployment markers are purple lines). */
+/** Alert bands: red for critical (and SLO page), orange for warning (and SLO ticket); deployment markers are purple lines. */
 export const BAND_COLOR = { critical: "#dc2626", warning: "#ea580c" } as const;
-export const bandColor = (severity: string) => (severity === "critical" ? BAND_COLOR.critical : BAND_COLOR.warning);
+export const bandColor = (severity: string) => (severity === "critical" || severity === "page" ? BAND_COLOR.critical : BAND_COLOR.warning);
 /** A band is at least this wide (px), so a one-minute incident stays visible on a month's chart. */
 const MIN_BAND_PX = 3;
 

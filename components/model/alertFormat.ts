@@ -26,8 +26,21 @@ export function alertValue(metric: string, comparison: string, v: number | null)
   return formatValue(v === null ? null : v * (m.scale ?? 1), m.unit);
 }
 
+const times = (v: number | null) => (v === null || !Number.isFinite(v) ? "—" : `${Number(v.toPrecision(3)).toLocaleString("en-US")}×`);
+
 /** "error rate 3.2 % > 1 % over 5 min", "p99 latency rise 62 % > 50 % over 5 min" — the value beside the rule's condition. */
-export function alertCondition(a: { metric: string; comparison: string; threshold: number; windowSeconds: number; value: number | null }): { metric: string; value: string; condition: string } {
+export function alertCondition(a: {
+  metric: string;
+  comparison: string;
+  threshold: number;
+  windowSeconds: number;
+  value: number | null;
+  slo?: { name: string; window: string } | null;
+}): { metric: string; value: string; condition: string } {
+  if (a.slo) {
+    // an SLO burn-rate row: the lower of its two windows' burn rates against the row's factor
+    return { metric: `${a.slo.name} burn rate`, value: times(a.value), condition: `> ${times(a.threshold)} over ${a.slo.window.replace("/", " and ")}` };
+  }
   const rel = a.comparison === "increase_pct" ? "rise" : a.comparison === "decrease_pct" ? "drop" : null;
   const threshold = alertValue(a.metric, a.comparison, a.threshold);
   return {

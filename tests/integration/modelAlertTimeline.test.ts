@@ -3,6 +3,7 @@ import { PUT as putModel } from "@/app/api/v1/models/[model]/route";
 import { POST as postPredictions } from "@/app/api/v1/predictions/route";
 import { GET as listAlertsRoute } from "@/app/api/v1/alerts/route";
 import { POST as evaluateRoute } from "@/app/api/v1/alerts/evaluate/route";
+import { PUT as putSlosRoute } from "@/app/api/v1/models/[model]/slos/route";
 import { firingByModel, modelAlertTimeline } from "@/lib/alerts/evaluate/timeline";
 import { HOUR, MINUTE } from "@/lib/domain/time";
 import { call, uniqueModel } from "../helpers";
@@ -32,7 +33,7 @@ async function evaluate(at: number) {
   expect(res.status, JSON.stringify(res.body)).toBe(200);
 }
 
-type ApiAlert = { id: string; alertname: string; state: string; value: number | null; history: { at: string; from: string; to: string }[] };
+type ApiAlert = { id: string; alertname: string; slo: { name: string; window: string } | null; severity: string; state: string; value: number | null; history: { at: string; from: string; to: string }[] };
 async function apiAlerts(model: string): Promise<ApiAlert[]> {
   const res = await call(listAlertsRoute, { path: `/api/v1/alerts?model=${model}` });
   expect(res.status).toBe(200);
@@ -84,6 +85,30 @@ describe("the model page's alert timeline", () => {
     // the overview's count is the firing alerts of GET /api/v1/alerts
     const firing = (await firingByModel()).get(model);
     expect(firing).toEqual({ count: apiActive.filter((a) => a.state === "firing").length, severity: "critical", names: expect.arrayContaining(["HighErrorRate"]) });
+  });
+
+  it("SLO burn-rate alerts are listed by SLO and row, with the row's factor as the threshold", async () => {
+    const model = uniqueModel("timeline-slo");
+    expect((await call(putModel, { method: "PUT", params: { model }, body: { task: "binary_classification", classes: ["a", "b"] } })).status).toBe(201);
+    const put = await call(putSlosRoute, { method: "PUT", params: { model }, body: { slos: [{ kind: "availability", target: 0.999, windowDays: 7 }] } });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    const t1 = T0 + 2 * 24 * HOUR;
+    for (let m = -30; m < 0; m++) await send(model, t1 + m * MINUTE, 5, false);
+    for (let m = 0; m < 6; m++) await send(model, t1 + m * MINUTE, 20, true);
+    await evaluate(t1 + 5 * MINUTE + s30);
+
+    const api = (await apiAlerts(model)).filter((a) => a.slo !== null && a.state === "firing");
+    expect(api.map((a) => a.slo!.window).sort()).toEqual(["1h/5m", "3d/6h", "6h/30m"]);
+    const t = await modelAlertTimeline(model, { from: new Date(t1 - HOUR), to: new Date(t1 + HOUR), now: new Date(t1 + 6 * MINUTE) });
+    const page = t.active.find((a) => a.slo?.window === "1h/5m")!;
+    const apiPage = api.find((a) => a.slo!.window === "1h/5m")!;
+    expect(page).toMatchObject({ alertname: "SLOBurnRate", label: "SLOBurnRate availability 1h/5m", severity: "page", metric: "slo_burn_rate", comparison: ">", threshold: 14.4, windowSeconds: 3600, value: apiPage.value, rule: null });
+    expect(t.active.find((a) => a.slo?.window === "3d/6h")).toMatchObject({ severity: "ticket", threshold: 1, windowSeconds: 3 * 24 * 3600 });
+    // each row is its own band
+    expect(t.fired.filter((a) => a.slo).map((a) => a.label).sort()).toEqual(["SLOBurnRate availability 1h/5m", "SLOBurnRate availability 3d/6h", "SLOBurnRate availability 6h/30m"]);
+    const fleet = (await firingByModel()).get(model)!;
+    expect(fleet.count).toBe((await apiAlerts(model)).filter((a) => a.state === "firing").length);
+    expect(fleet.names).toContain("SLOBurnRate");
   });
 
   it("a model without alerts has none, and no overview entry", async () => {

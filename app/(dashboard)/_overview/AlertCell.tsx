@@ -14,7 +14,7 @@ const TONE = {
 export async function AlertCell({ model, fleet }: { model: string; fleet: Promise<Map<string, FiringSummary> | null> }) {
   const s = (await fleet)?.get(model);
   if (!s) return null;
-  const tone = s.severity === "critical" ? TONE.critical : TONE.warning;
+  const tone = s.severity === "critical" || s.severity === "page" ? TONE.critical : TONE.warning;
   return (
     <Link
       href="/alerts"

@@ -1,4 +1,5 @@
 import { Prisma, rawQuery } from "../../db/client";
+import { BURN_RATE_ROWS } from "../slo/objectives";
 import { firingCounts } from "./store";
 import type { AlertState } from "./state";
 
@@ -8,10 +9,17 @@ export type FiringInterval = { start: number; end: number; open: boolean };
 /** A model's alert as the model page shows it: the rule's condition beside the alert's last value. */
 export type ModelAlert = {
   id: string;
-  rule: string;
+  /** the rule's id; null for an SLO burn-rate alert */
+  rule: string | null;
+  /** an SLO burn-rate alert's SLO and row ("1h/5m"), null for a rule alert */
+  slo: { name: string; window: string } | null;
   alertname: string;
+  /** what the page calls it: the alertname, or for an SLO alert "SLOBurnRate <slo> <windows>" (alertnames repeat there) */
+  label: string;
+  /** critical | warning for rules, page | ticket for SLO burn rates */
   severity: string;
   state: AlertState;
+  /** the rule's metric; "slo_burn_rate" for an SLO alert (comparison ">", threshold its row's factor, window its long one) */
   metric: string;
   comparison: string;
   threshold: number;
@@ -33,21 +41,23 @@ export type ModelAlertTimeline = {
 
 type AlertRow = {
   id: string;
-  rule_id: string;
+  rule_id: string | null;
+  slo: string | null;
+  burn_window: string | null;
   name: string;
   severity: string;
   state: AlertState;
   metric: string;
   comparison: string;
-  threshold: number;
-  window_seconds: number;
+  threshold: number | null;
+  window_seconds: number | null;
   value: number | null;
   active_at: Date | null;
   fired_at: Date | null;
 };
 type IntervalRow = { alert_id: string; start_ms: number; end_ms: number; open: boolean };
 
-const SEVERITY_RANK: Record<string, number> = { critical: 0, warning: 1 };
+const SEVERITY_RANK: Record<string, number> = { critical: 0, page: 0, warning: 1, ticket: 1 };
 
 /** The firing intervals' statement of modelAlertTimeline (exported for bench/model-alerts' EXPLAIN). */
 export function intervalsSql(model: string, range: { from: Date; to: Date; now: Date; gapMs?: number }): Prisma.Sql {
@@ -93,9 +103,10 @@ export function intervalsSql(model: string, range: { from: Date; to: Date; now: 
 export async function modelAlertTimeline(model: string, range: { from: Date; to: Date; now: Date; gapMs?: number }): Promise<ModelAlertTimeline> {
   const [alertRows, intervalRows] = await Promise.all([
     rawQuery<AlertRow>(Prisma.sql`
-      SELECT a.id::text AS id, a.rule_id, r.name, r.severity, a.state, r.metric, r.comparison, r.threshold, r.window_seconds, a.value,
-             a.active_at, a.fired_at
-      FROM alerts a JOIN alert_rules r ON r.id = a.rule_id
+      SELECT a.id::text AS id, a.rule_id, a.slo, a.burn_window, coalesce(r.name, a.labels ->> 'alertname') AS name,
+             coalesce(r.severity, a.labels ->> 'severity') AS severity, a.state, coalesce(r.metric, 'slo_burn_rate') AS metric,
+             coalesce(r.comparison, '>') AS comparison, r.threshold, r.window_seconds, a.value, a.active_at, a.fired_at
+      FROM alerts a LEFT JOIN alert_rules r ON r.id = a.rule_id
       WHERE a.model_id = ${model}`),
     rawQuery<IntervalRow>(intervalsSql(model, range)),
   ]);
@@ -106,32 +117,38 @@ export async function modelAlertTimeline(model: string, range: { from: Date; to:
     intervals.set(r.alert_id, list);
   }
   const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
-  const alerts: ModelAlert[] = alertRows.map((r) => ({
-    id: r.id,
-    rule: r.rule_id,
-    alertname: r.name,
-    severity: r.severity,
-    state: r.state,
-    metric: r.metric,
-    comparison: r.comparison,
-    threshold: Number(r.threshold),
-    windowSeconds: Number(r.window_seconds),
-    value: r.value === null ? null : Number(r.value),
-    since: r.state === "firing" ? iso(r.fired_at) : r.state === "pending" ? iso(r.active_at) : null,
-    intervals: intervals.get(r.id) ?? [],
-  }));
+  const alerts: ModelAlert[] = alertRows.map((r) => {
+    const slo = r.rule_id === null ? { name: r.slo ?? "", window: r.burn_window ?? "" } : null;
+    const row = slo ? BURN_RATE_ROWS.find((b) => `${b.longWindow}/${b.shortWindow}` === slo.window) : undefined;
+    return {
+      id: r.id,
+      rule: r.rule_id,
+      slo,
+      alertname: r.name,
+      label: slo ? `${r.name} ${slo.name} ${slo.window}` : r.name,
+      severity: r.severity,
+      state: r.state,
+      metric: r.metric,
+      comparison: r.comparison,
+      threshold: slo ? (row?.factor ?? NaN) : Number(r.threshold),
+      windowSeconds: slo ? (row?.longMs ?? 0) / 1000 : Number(r.window_seconds),
+      value: r.value === null ? null : Number(r.value),
+      since: r.state === "firing" ? iso(r.fired_at) : r.state === "pending" ? iso(r.active_at) : null,
+      intervals: intervals.get(r.id) ?? [],
+    };
+  });
   const sinceOf = (a: ModelAlert) => (a.since ? Date.parse(a.since) : Infinity);
   const active = alerts
     .filter((a) => a.state === "firing" || a.state === "pending")
-    .sort((a, b) => Number(a.state !== "firing") - Number(b.state !== "firing") || (SEVERITY_RANK[a.severity] ?? 9) - (SEVERITY_RANK[b.severity] ?? 9) || sinceOf(a) - sinceOf(b) || a.alertname.localeCompare(b.alertname));
-  const fired = alerts.filter((a) => a.intervals.length > 0).sort((a, b) => a.intervals[0].start - b.intervals[0].start || a.alertname.localeCompare(b.alertname));
+    .sort((a, b) => Number(a.state !== "firing") - Number(b.state !== "firing") || (SEVERITY_RANK[a.severity] ?? 9) - (SEVERITY_RANK[b.severity] ?? 9) || sinceOf(a) - sinceOf(b) || a.label.localeCompare(b.label));
+  const fired = alerts.filter((a) => a.intervals.length > 0).sort((a, b) => a.intervals[0].start - b.intervals[0].start || a.label.localeCompare(b.label));
   return { active, fired };
 }
 
 /** A model's firing alerts on the overview: how many, the worst severity, and their names. */
 export type FiringSummary = { count: number; severity: string; names: string[] };
 
-/** Firing alerts per model (from firingCounts, the query behind ml_alerts_firing), worst severity first. */
+/** Firing alerts per model (from firingCounts, the query behind ml_alerts_firing: rule and SLO burn-rate alerts), worst severity first. */
 export async function firingByModel(): Promise<Map<string, FiringSummary>> {
   const out = new Map<string, FiringSummary>();
   for (const r of await firingCounts()) {

@@ -15,5 +15,5 @@ export const alertsOf = cache((model: string, key: string, view: ModelView): Pro
 
 /** Every firing interval in the range as a chart band. */
 export function alertBands(t: ModelAlertTimeline): AlertBand[] {
-  return t.fired.flatMap((a) => a.intervals.map((i) => ({ start: i.start, end: i.end, open: i.open, alertname: a.alertname, severity: a.severity })));
+  return t.fired.flatMap((a) => a.intervals.map((i) => ({ start: i.start, end: i.end, open: i.open, alertname: a.label, severity: a.severity })));
 }
