@@ -21,12 +21,15 @@ export async function profileBuilderFor(modelId: string, valueBudget?: number) {
  * refuse it), kept only within ±MAX_MAGNITUDE (lib/domain isSummable); NULL otherwise.
  */
 function spilledValue(f: SpilledFeature): Prisma.Sql {
-  const json = f.prediction ? Prisma.sql`prediction` : Prisma.sql`features -> ${f.name}`;
-  const n = Prisma.sql`(CASE WHEN jsonb_typeof(${json}) = 'number' THEN (${json})::numeric END)`;
-  return Prisma.sql`(SELECT CASE WHEN x BETWEEN (-1e100)::float8 AND (1e100)::float8 THEN x END FROM (SELECT
-    CASE WHEN abs(${n}) > 1e300 THEN NULL
-         WHEN abs(${n}) <= 2.4703282292062327208828439643411068618252990130716e-324 THEN 0::float8
-         ELSE ${n}::float8 END AS x) v)`;
+  const json = f.prediction ? Prisma.sql`r.prediction` : Prisma.sql`r.features -> ${f.name}`;
+  // OFFSET 0 keeps each step a step: without it the planner substitutes the expressions into one another and the
+  // JSON lookup and numeric conversion run eight times a value instead of once
+  return Prisma.sql`(SELECT CASE WHEN x BETWEEN (-1e100)::float8 AND (1e100)::float8 THEN x END FROM (
+    SELECT CASE WHEN abs(n) > 1e300 THEN NULL
+                WHEN abs(n) <= 2.4703282292062327208828439643411068618252990130716e-324 THEN 0::float8
+                ELSE n::float8 END AS x
+    FROM (SELECT CASE WHEN jsonb_typeof(j) = 'number' THEN j::numeric END AS n FROM (SELECT ${json} AS j OFFSET 0) a OFFSET 0) b
+    OFFSET 0) c)`;
 }
 
 const pgArray = (xs: number[]) => `{${xs.map(String).join(",")}}`;
@@ -42,7 +45,7 @@ async function binSpilled(id: bigint, spilled: SpilledFeature[], quantiles?: rea
   await rawTransaction(async (tx) => {
     const columns = spilled.map((f, i) => Prisma.sql`${spilledValue(f)} AS ${Prisma.raw(`c${i}`)}`);
     await tx.query(Prisma.sql`CREATE TEMPORARY TABLE spilled_values ON COMMIT DROP AS
-      SELECT ${Prisma.join(columns)} FROM reference_rows WHERE reference_id = ${id}`);
+      SELECT ${Prisma.join(columns)} FROM reference_rows r WHERE r.reference_id = ${id}`);
     for (const [i, f] of spilled.entries()) {
       const c = Prisma.raw(`c${i}`);
       const ranks = quantileRanks(f.count, quantiles);
