@@ -132,7 +132,11 @@ test.describe.serial("user-supplied names render as text", () => {
     const start = await page.getByTestId("worst-window").getAttribute("data-start");
     await visit(page, `/models/${model}/drift?cell=${encodeURIComponent(`${FEATURE2}@${start}`)}`, [FEATURE2, CATEGORY, CATEGORY2]);
     await expect(page.getByTestId("drawer-feature")).toHaveText(FEATURE2);
-    await visit(page, "/alerts", [MATCHER, RULE, USER]);
+    // the silence's matcher value, comment and author are on the Silences tab (Alerts is the default tab since the
+    // alerts list landed); the Alerts and Rules tabs must not turn the rule's labels into markup either
+    await visit(page, "/alerts?tab=silences", [MATCHER, RULE, USER]);
+    await visit(page, "/alerts", []);
+    await visit(page, "/alerts?tab=rules", []);
     await visit(page, "/alerts?tab=channels", [CHANNEL]);
     await visit(page, "/settings?tab=users", [USER]);
     await visit(page, "/settings?tab=keys", [KEY]);
