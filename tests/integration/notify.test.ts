@@ -476,8 +476,14 @@ describe("Alertmanager channel (the real binary)", () => {
   let am: ChildProcess | undefined;
   let dir = "";
   afterAll(async () => {
-    am?.kill("SIGTERM");
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    // wait for Alertmanager to exit before removing its data directory: it writes its state on the way out, and a
+    // removal racing that write failed a CI run with ENOTEMPTY after every test had passed
+    if (am && am.exitCode === null && am.signalCode === null) {
+      const exited = new Promise((resolve) => am!.once("exit", resolve));
+      am.kill("SIGTERM");
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    }
+    if (dir) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   });
 
   it("Alertmanager lists the firing alert through its API, then shows it resolved", async () => {
