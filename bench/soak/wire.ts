@@ -1,0 +1,83 @@
+/**
+ * What bench/soak's processes share: a keep-alive HTTP client on node:http (lighter on the shared cores than
+ * fetch, as in bench/ingest), the request samples the writers send their parent, and the writers' final tallies.
+ */
+import http from "node:http";
+
+/** One request as measured by a client: its kind, when it started (epoch ms), how long it took, its status. */
+export type Sample = { kind: string; at: number; ms: number; status: number; events?: number; detail?: string; failed?: string };
+
+/** Status of a request that got no response: timed out, or the connection failed. */
+export const NO_RESPONSE = { timeout: -1, network: -2 } as const;
+
+export type Reply = { status: number; body: string; headers: http.IncomingHttpHeaders; ms: number; at: number };
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+
+/**
+ * One HTTP request, read to its last byte. A timeout or a connection error resolves with a negative status
+ * (NO_RESPONSE) instead of throwing, so the caller counts it and decides to retry.
+ */
+export function request(url: string, opts: { method?: string; headers?: Record<string, string>; body?: Buffer; timeoutMs?: number } = {}): Promise<Reply> {
+  const at = Date.now();
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (status: number, body = "", headers: http.IncomingHttpHeaders = {}) => {
+      if (settled) return;
+      settled = true;
+      resolve({ status, body, headers, ms: performance.now() - t0, at });
+    };
+    const headers: Record<string, string | number> = { ...opts.headers };
+    if (opts.body) headers["content-length"] = opts.body.length;
+    const req = http.request(url, { method: opts.method ?? "GET", agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => done(res.statusCode ?? 0, Buffer.concat(chunks).toString("utf8"), res.headers));
+      res.on("error", () => done(NO_RESPONSE.network));
+    });
+    req.setTimeout(opts.timeoutMs ?? 60_000, () => {
+      req.destroy();
+      done(NO_RESPONSE.timeout);
+    });
+    req.on("error", () => done(NO_RESPONSE.network));
+    req.end(opts.body);
+  });
+}
+
+/** A writer's account of what it sent and what the server acknowledged, for the parent's exactly-once checks. */
+export type WriterTally = {
+  writer: number;
+  /** distinct events sent (each acknowledged once, eventually: a failed request is sent again) */
+  uniqueEvents: number;
+  /** per model: events acknowledged as new (`accepted` summed over 200 responses) */
+  acceptedByModel: Record<string, number>;
+  /** `duplicates` summed over 200 responses, and how many resent events the writer expected to be duplicates */
+  duplicates: number;
+  expectedDuplicates: number;
+  /** batches resent whole, and batches that repeated part of an acknowledged batch */
+  resentBatches: number;
+  overlapBatches: number;
+  /** labels: distinct labelled predictions, per model; accepted/updated/duplicates/pending summed over responses */
+  uniqueLabelsByModel: Record<string, number>;
+  labelsAccepted: number;
+  labelsUpdated: number;
+  labelsDuplicates: number;
+  labelsPending: number;
+  /** what the writer sent on purpose: corrections (a newer, different label), resent label batches' labels, early labels */
+  corrections: number;
+  expectedLabelDuplicates: number;
+  earlyLabels: number;
+  /** requests whose acknowledgement contradicted what was sent (e.g. a resend counted as new) */
+  violations: string[];
+  /** how far the writer fell behind its schedule: the largest and the final delay of a batch's send, ms */
+  maxLagMs: number;
+  finalLagMs: number;
+  /** when the first batch went out and the last acknowledgement came back (epoch ms) */
+  firstSendAt: number;
+  lastAckAt: number;
+  /** labels sent in the final drain (due after the end of the run) */
+  drainedLabels: number;
+};
+
+export type WriterMessage = { type: "ready" } | { type: "samples"; samples: Sample[] } | { type: "done"; tally: WriterTally } | { type: "failed"; error: string };
