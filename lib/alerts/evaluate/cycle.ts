@@ -5,10 +5,13 @@ import { config } from "../../config";
 import { HOUR } from "../../domain/time";
 import { notify, type NotifyAlert, type NotifyResult } from "../notify";
 import { formatDuration } from "../rules/validation";
+import type { ReferenceProfile } from "../../models/references/profile";
+import type { Slo } from "../slo/objectives";
 import { loadAllSlos } from "../slo/store";
 import { rowsToFetch } from "../slo/windows";
-import { evaluateBurnRatesOfModels, type SloBurn } from "../slo/read";
+import { burnRatePlan, burnRatesFromRows, evaluateBurnRatesOfModels, type SloBurn } from "../slo/read";
 import { fetchFeatureRows, fetchMetricRows, loadModels, loadProfiles, type EvalModel } from "./fetch";
+import { cachedFeatureRows, cachedMetricRows } from "./rowCache";
 import { burnWindowOf, removedSloAnnotations, SLO_ALERTNAME, sloAlertLabels, sloAlertValue, sloAnnotations } from "./sloAlerts";
 import { advance, INACTIVE, step, type AlertState, type AlertStatus, type RuleCondition } from "./state";
 import { measure, ruleValue, type Measured } from "./values";
@@ -166,8 +169,10 @@ export async function evaluateOnce(now = new Date(), { wait = 0 }: { wait?: numb
   }
 }
 
-async function runCycle(now: Date, started: number): Promise<CycleResult> {
-  const t = now.getTime();
+type Scope = (r: RuleRow) => EvalModel[];
+
+/** The enabled rules, every model's SLOs and the models the rules cover. */
+async function loadCycleSubjects() {
   const [rules, slos]: [RuleRow[], Awaited<ReturnType<typeof loadAllSlos>>] = await Promise.all([
     getDb().alertRule.findMany({ where: { enabled: true }, orderBy: { id: "asc" } }),
     loadAllSlos(),
@@ -175,9 +180,18 @@ async function runCycle(now: Date, started: number): Promise<CycleResult> {
   const global = rules.some((r) => r.modelId === null);
   const models = await loadModels(global ? null : [...new Set(rules.map((r) => r.modelId!))]);
   const byId = new Map(models.map((m) => [m.id, m]));
-  const scope = (r: RuleRow): EvalModel[] => (r.modelId === null ? models : byId.has(r.modelId) ? [byId.get(r.modelId)!] : []);
+  const scope: Scope = (r) => (r.modelId === null ? models : byId.has(r.modelId) ? [byId.get(r.modelId)!] : []);
+  return { rules, slos, models, scope };
+}
 
-  const end = windowEnd(t);
+/**
+ * What a cycle reads: the rules' window documents, the references' profiles and the SLOs' burn-rate rows at `now`.
+ * `cached` (the evaluator's way): rollup rows through rowCache.ts, fetched only when new or changed since the last
+ * cycle; otherwise every row is read again (fetchMetricRows, fetchFeatureRows, and the SLO sums in SQL) — the
+ * plain reads the cached ones are checked against. Either way a value is the same number.
+ */
+async function readCycle(now: Date, rules: RuleRow[], slos: Map<string, Slo[]>, models: EvalModel[], scope: Scope, cached: boolean) {
+  const end = windowEnd(now.getTime());
   const lengthOf = (r: RuleRow) => r.windowSeconds * 1000 * (r.comparison.endsWith("_pct") ? 2 : 1);
   const metricModels = new Set<string>();
   const featureModels = new Set<string>();
@@ -188,17 +202,63 @@ async function runCycle(now: Date, started: number): Promise<CycleResult> {
   }
   // drift needs the window's metric document too (a classifier's predicted classes)
   for (const m of featureModels) metricModels.add(m);
-  const { hours, minutes } = rowsToFetch(end, [...new Set(rules.map(lengthOf))]);
+  const ranges = rowsToFetch(end, [...new Set(rules.map(lengthOf))]);
   const featureList = models.filter((m) => featureModels.has(m.id));
-  // SLOs: every model's burn-rate rows, by the SLO API's own read and arithmetic (one statement of small tuples
-  // extracted in SQL from the hour and minute rollup rows of the burn windows, 3 days at most), beside the rules' reads
+  const featureSince = Math.min(featureFrom, end - HOUR);
+  const profilesOf = rules.some((r) => r.metric === "drift_share") ? loadProfiles(featureList) : Promise.resolve(new Map<string, ReferenceProfile>());
+  if (cached) {
+    // SLOs: every model's burn-rate rows from the same cached rows (their few numbers), with the SLO API's arithmetic
+    const plan = burnRatePlan(slos, now);
+    const [rows, featureRows, profiles] = await Promise.all([
+      cachedMetricRows({ models: [...metricModels], ranges }, { models: plan.models, ranges: plan.ranges, latencyIdx: plan.latencyIdx }),
+      cachedFeatureRows(featureList, featureSince, end),
+      profilesOf,
+    ]);
+    return { end, windows: new WindowCache(rows.rules, featureRows), profiles, sloStatus: burnRatesFromRows(slos, now, rows.slo) };
+  }
+  // SLOs: by the SLO API's own read and arithmetic (one statement of window sums extracted in SQL), beside the rules' reads
   const [metricRows, featureRows, profiles, sloStatus] = await Promise.all([
-    fetchMetricRows([...metricModels], hours, minutes),
-    fetchFeatureRows(featureList, Math.min(featureFrom, end - HOUR), end),
-    rules.some((r) => r.metric === "drift_share") ? loadProfiles(featureList) : Promise.resolve(new Map()),
+    fetchMetricRows([...metricModels], ranges.hours, ranges.minutes),
+    fetchFeatureRows(featureList, featureSince, end),
+    profilesOf,
     slos.size > 0 ? evaluateBurnRatesOfModels(slos, { now }) : Promise.resolve([] as { model: string; slos: SloBurn[] }[]),
   ]);
-  const windows = new WindowCache(metricRows, featureRows);
+  return { end, windows: new WindowCache(metricRows, featureRows), profiles, sloStatus };
+}
+
+type CycleRead = Awaited<ReturnType<typeof readCycle>>;
+
+/** A rule's value on a model in a cycle's reads (relative comparisons: against the window before). */
+function ruleMeasurement(rule: RuleRow, model: EvalModel, read: CycleRead): { value: number | null; samples: number } {
+  const { end, windows, profiles } = read;
+  const len = rule.windowSeconds * 1000;
+  const withFeatures = FEATURE_METRICS.has(rule.metric);
+  const profile = profiles.get(model.id) ?? null;
+  const current: Measured = measure(rule.metric, windows.docs(model.id, end - len, end, withFeatures), model, profile);
+  const previous = rule.comparison.endsWith("_pct") ? measure(rule.metric, windows.docs(model.id, end - 2 * len, end - len, withFeatures), model, profile) : null;
+  return ruleValue(rule, current, previous);
+}
+
+/**
+ * Every rule × model value and SLO burn-rate row at `now`, without touching the alerts (tests: the cached reads
+ * against the plain ones). Keys: "<rule id> <model>" and "<model> <slo> <windows>".
+ */
+export async function evaluationValues(now: Date, { cached }: { cached: boolean }) {
+  const { rules, slos, models, scope } = await loadCycleSubjects();
+  const read = await readCycle(now, rules, slos, models, scope, cached);
+  const values: Record<string, { value: number | null; samples: number; firing?: boolean }> = {};
+  for (const rule of rules) for (const model of scope(rule)) values[`${rule.id} ${model.id}`] = ruleMeasurement(rule, model, read);
+  for (const m of read.sloStatus) {
+    for (const slo of m.slos) for (const burn of slo.burnRates) values[`${m.model} ${slo.slo.name} ${burnWindowOf(burn)}`] = { ...sloAlertValue(burn), firing: burn.firing };
+  }
+  return values;
+}
+
+async function runCycle(now: Date, started: number): Promise<CycleResult> {
+  const t = now.getTime();
+  const { rules, slos, models, scope } = await loadCycleSubjects();
+  const read = await readCycle(now, rules, slos, models, scope, true);
+  const { sloStatus } = read;
 
   const existing = await rawQuery<AlertRow>(Prisma.sql`
     SELECT id::text AS id, rule_id, slo, burn_window, labels, model_id, state, active_at, fired_at, resolved_at, last_evaluated_at
@@ -251,16 +311,11 @@ async function runCycle(now: Date, started: number): Promise<CycleResult> {
 
   for (const rule of rules) {
     const cond: RuleCondition = rule;
-    const len = rule.windowSeconds * 1000;
-    const withFeatures = FEATURE_METRICS.has(rule.metric);
     for (const model of scope(rule)) {
       const row = known.get(keyOf({ rule_id: rule.id, slo: null, burn_window: null, model_id: model.id }));
       if (stale(row)) continue;
       evaluated++;
-      const profile = profiles.get(model.id) ?? null;
-      const current: Measured = measure(rule.metric, windows.docs(model.id, end - len, end, withFeatures), model, profile);
-      const previous = rule.comparison.endsWith("_pct") ? measure(rule.metric, windows.docs(model.id, end - 2 * len, end - len, withFeatures), model, profile) : null;
-      const { value, samples } = ruleValue(rule, current, previous);
+      const { value, samples } = ruleMeasurement(rule, model, read);
       const prev = statusOf(row);
       const next = advance(cond, prev, value, t);
       if (!row && next.state === "inactive") continue; // nothing has happened: no row

@@ -65,7 +65,10 @@ export async function loadProfiles(models: readonly EvalModel[]): Promise<Map<st
 
 const d = (ms: number) => new Date(ms);
 
-/** The models' metrics rows: all-versions hour rows over `hours`, minute rows (every version and segment) over `minutes`. */
+/**
+ * The models' metrics rows: all-versions hour rows over `hours`, minute rows (every version and segment) over
+ * `minutes`, in key order (the order a window's document is merged in; rowCache.ts serves the same rows in it).
+ */
 export async function fetchMetricRows(modelIds: string[], hours: Interval | null, minutes: Interval[]): Promise<Map<string, MetricRow[]>> {
   const out = new Map<string, MetricRow[]>(modelIds.map((m) => [m, []]));
   if (modelIds.length === 0 || (!hours && minutes.length === 0)) return out;
@@ -76,12 +79,13 @@ export async function fetchMetricRows(modelIds: string[], hours: Interval | null
   for (const [a, b] of minutes) where.push(Prisma.sql`(level = 'm' AND bucket >= ${d(a)} AND bucket < ${d(b)})`);
   const rows = await rawQuery<{ model_id: string; level: "m" | "h"; bucket: Date; data: Doc }>(Prisma.sql`
     SELECT model_id, level, bucket, data FROM rollups
-    WHERE model_id = ANY(${modelIds}) AND (${Prisma.join(where, " OR ")})`);
+    WHERE model_id = ANY(${modelIds}) AND (${Prisma.join(where, " OR ")})
+    ORDER BY model_id, level, bucket, version, segment`);
   for (const r of rows) out.get(r.model_id)?.push({ level: r.level, bucket: new Date(r.bucket).getTime(), data: r.data });
   return out;
 }
 
-/** The models' feature rows binned on their current reference, hours in [from, to). */
+/** The models' feature rows binned on their current reference, hours in [from, to), in key order. */
 export async function fetchFeatureRows(models: readonly EvalModel[], from: number, to: number): Promise<Map<string, FeatureRow[]>> {
   const withRef = models.filter((m) => m.ref);
   const out = new Map<string, FeatureRow[]>(models.map((m) => [m.id, []]));
@@ -90,7 +94,8 @@ export async function fetchFeatureRows(models: readonly EvalModel[], from: numbe
   const rows = await rawQuery<{ model_id: string; bucket: Date; data: Doc }>(Prisma.sql`
     SELECT f.model_id, f.bucket, f.data
     FROM jsonb_to_recordset(${json}::text::jsonb) AS w(m text, r text)
-    JOIN feature_rollups f ON f.model_id = w.m AND f.reference_id = w.r::bigint AND f.bucket >= ${d(from)} AND f.bucket < ${d(to)}`);
+    JOIN feature_rollups f ON f.model_id = w.m AND f.reference_id = w.r::bigint AND f.bucket >= ${d(from)} AND f.bucket < ${d(to)}
+    ORDER BY f.model_id, f.bucket, f.version, f.segment`);
   for (const r of rows) out.get(r.model_id)?.push({ bucket: new Date(r.bucket).getTime(), data: r.data });
   return out;
 }

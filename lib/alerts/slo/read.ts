@@ -157,6 +157,32 @@ export async function evaluateBurnRatesOfModels(byModel: Map<string, Slo[]>, { n
   });
 }
 
+/**
+ * What the burn-rate rows of these SLOs read at `now`: the models with SLOs, the window end and lengths, the rollup
+ * rows to cover (all-versions hours and minute ranges) and the latency thresholds' histogram indices.
+ */
+export function burnRatePlan(byModel: Map<string, Slo[]>, now: Date) {
+  const end = ceilMs(now.getTime() + 1, MINUTE);
+  const all = [...byModel.values()].flat();
+  const lengths = [...BURN_WINDOWS_MS];
+  const latencyIdx = [...new Set(all.filter((s) => s.kind === "latency").map((s) => latencyIndex(s.thresholdMs ?? NaN)))].filter((i) => i >= 0);
+  const models = [...byModel].filter(([, slos]) => slos.length > 0).map(([m]) => m);
+  return { end, lengths, models, latencyIdx, ranges: all.length ? rowsToFetch(end, lengths) : { hours: null, minutes: [] } };
+}
+
+/**
+ * The burn-rate rows of several models' SLOs from their rows (one per hour or minute row of the burn-rate windows,
+ * as burnRatePlan covers them): the same arithmetic as evaluateBurnRatesOfModels, which sums the windows in SQL;
+ * every count is a whole number, so both give the same burn rates (the alert evaluator's row cache uses this).
+ */
+export function burnRatesFromRows(byModel: Map<string, Slo[]>, now: Date, rows: Map<string, SloRow[]>): { model: string; slos: SloBurn[] }[] {
+  const { end, lengths } = burnRatePlan(byModel, now);
+  return [...byModel].map(([modelId, slos]) => {
+    const windowRows = windowsOf(rows.get(modelId) ?? [], end, lengths);
+    return { model: modelId, slos: slos.map((slo) => ({ slo, objective: describeSlo(slo), burnRates: burnOf(slo, windowRows) })) };
+  });
+}
+
 /** The rows of every window the SLOs need (burn-rate and budget windows) ending at the end of the minute in progress at `now`. */
 async function readWindows(byModel: Map<string, Slo[]>, now: Date) {
   const end = ceilMs(now.getTime() + 1, MINUTE);
