@@ -11,6 +11,7 @@ export const API_ROUTES: readonly { path: string; methods: readonly Method[] }[]
   { path: "/api/v1/alert-rules/[id]", methods: ["GET", "PATCH", "DELETE"] },
   { path: "/api/v1/alerts", methods: ["GET"] },
   { path: "/api/v1/alerts/evaluate", methods: ["POST"] },
+  { path: "/api/v1/alerts/[id]/acknowledge", methods: ["POST", "DELETE"] },
   { path: "/api/v1/api-keys", methods: ["GET", "POST"] },
   { path: "/api/v1/api-keys/[id]", methods: ["DELETE"] },
   { path: "/api/v1/audit", methods: ["GET"] },

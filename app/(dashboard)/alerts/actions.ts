@@ -2,8 +2,7 @@
 import { revalidatePath } from "next/cache";
 import { ZodError } from "zod";
 import { createChannel, deleteChannel, updateChannel } from "@/lib/alerts/notify/channels";
-import { acknowledge, sendTest, unacknowledge } from "@/lib/alerts/notify";
-import { listAlerts } from "@/lib/alerts/evaluate";
+import { acknowledgeAlert, sendTest, unacknowledgeAlert } from "@/lib/alerts/notify";
 import { createSilence, expireSilence } from "@/lib/alerts/notify/silences";
 import { createChannelRequest, createSilenceRequest } from "@/lib/alerts/notify/validation";
 import { ApiError, zodIssues } from "@/lib/errors";
@@ -82,27 +81,17 @@ export async function expireSilenceAction(id: string) {
   });
 }
 
-/** The alert with this id as GET /api/v1/alerts lists it; acknowledging needs its fingerprint and start. */
-async function firingAlert(id: string) {
-  const alert = (await listAlerts()).find((a) => a.id === String(id));
-  if (!alert) throw new ApiError(404, "not_found", "That alert no longer exists.");
-  if (alert.state !== "firing" || !alert.firedAt) throw new ApiError(409, "not_firing", "Only a firing alert can be acknowledged; this one is " + alert.state + ".");
-  return alert;
-}
-
 export async function acknowledgeAlertAction(id: string) {
   return act("alert.acknowledge", String(id), async (session) => {
-    const alert = await firingAlert(id);
-    await acknowledge({ fingerprint: alert.fingerprint, startsAt: new Date(alert.firedAt!), ackedBy: session.user.email });
-    return `Acknowledged ${alert.alertname} on ${alert.model}.`;
+    const a = await acknowledgeAlert(String(id), { ackedBy: session.user.email });
+    return `Acknowledged ${a.alertname} on ${a.model}.`;
   });
 }
 
 export async function unacknowledgeAlertAction(id: string) {
   return act("alert.unacknowledge", String(id), async () => {
-    const alert = await firingAlert(id);
-    await unacknowledge(alert.fingerprint, new Date(alert.firedAt!));
-    return `Acknowledgement of ${alert.alertname} on ${alert.model} removed.`;
+    const a = await unacknowledgeAlert(String(id));
+    return `Acknowledgement of ${a.alertname} on ${a.model} removed.`;
   });
 }
 

@@ -26,7 +26,7 @@ import { AlertList, type AlertRow } from "@/components/alerts/AlertList";
 import { ALERT_GROUPS } from "@/components/alerts/format";
 import { ModelFilter } from "@/components/alerts/ModelFilter";
 import { listAlerts } from "@/lib/alerts/evaluate";
-import { acksFor, ackKey, silencer, type Matcher } from "@/lib/alerts/notify";
+import { silencer, type Matcher } from "@/lib/alerts/notify";
 import { listRules } from "@/lib/alerts/rules/store";
 import { COMPARISONS, RULE_METRICS, SEVERITIES } from "@/lib/alerts/rules/validation";
 import { loadModels } from "@/lib/alerts/evaluate/fetch";
@@ -131,18 +131,16 @@ async function ChannelsTab({ reveal }: { reveal: boolean }) {
 async function loadAlertRows(now: Date): Promise<AlertRow[]> {
   const [alerts, rules, isSilenced] = await Promise.all([listAlerts(), listRules(), silencer(now)]);
   const byId = new Map(rules.map((r) => [r.id, r]));
-  const firing = alerts.filter((a) => a.state === "firing" && a.firedAt);
-  const acks = await acksFor(firing.map((a) => ({ fingerprint: a.fingerprint, startsAt: new Date(a.firedAt!) })));
   return alerts.map((a) => {
     const rule = a.rule === null ? undefined : byId.get(a.rule);
     const silencedBy = a.state === "firing" || a.state === "pending" ? isSilenced(a.labels) : null;
-    const ack = a.state === "firing" && a.firedAt ? (acks.get(ackKey(a.fingerprint, a.firedAt)) ?? null) : null;
+    const ack = a.acknowledgement;
     return {
       ...a,
       group: a.state === "firing" && silencedBy ? "silenced" : a.state,
       condition: rule ? { metric: rule.metric, comparison: rule.comparison, threshold: rule.threshold, window: rule.window, for: rule.for } : null,
       silencedBy,
-      ack: ack && { ackedBy: ack.ackedBy, ackedAt: ack.ackedAt, comment: ack.comment },
+      ack: ack && { ackedBy: ack.by, ackedAt: ack.at, comment: ack.comment },
     };
   });
 }

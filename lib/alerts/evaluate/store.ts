@@ -1,5 +1,6 @@
 import { getDb, Prisma } from "../../db/client";
 import { unprocessable } from "../../errors";
+import { acksFor, ackKey } from "../notify/acks";
 import { ALERT_STATES, type AlertState } from "./state";
 
 /** An alert as GET /api/v1/alerts returns it, with its state history (oldest first). */
@@ -24,6 +25,8 @@ export type AlertView = {
   resolvedAt: string | null;
   lastEvaluatedAt: string;
   history: { at: string; from: AlertState; to: AlertState; value: number | null }[];
+  /** a firing alert's acknowledgement of its current incident (POST /api/v1/alerts/{id}/acknowledge), else null */
+  acknowledgement: { by: string; at: string; comment: string } | null;
 };
 
 const labelOf = (labels: unknown, name: string) => String((labels as Record<string, unknown> | null)?.[name] ?? "");
@@ -53,6 +56,12 @@ export async function listAlerts(filter: { model?: string | null; state?: string
   const rank: Record<string, number> = { firing: 0, pending: 1, resolved: 2, inactive: 3 };
   const changed = (r: (typeof rows)[number]) => r.transitions[0]?.at.getTime() ?? 0;
   rows.sort((a, b) => rank[a.state] - rank[b.state] || changed(b) - changed(a) || Number(a.id - b.id));
+  const firing = rows.flatMap((r) => (r.state === "firing" && r.firedAt ? [{ fingerprint: r.fingerprint, startsAt: r.firedAt }] : []));
+  const acks = await acksFor(firing);
+  const ackOf = (r: (typeof rows)[number]) => {
+    const a = r.state === "firing" && r.firedAt ? acks.get(ackKey(r.fingerprint, r.firedAt)) : undefined;
+    return a ? { by: a.ackedBy, at: a.ackedAt, comment: a.comment } : null;
+  };
   return rows.map((r) => ({
     id: String(r.id),
     source: r.ruleId !== null ? "rule" : "slo",
@@ -71,6 +80,7 @@ export async function listAlerts(filter: { model?: string | null; state?: string
     resolvedAt: iso(r.resolvedAt),
     lastEvaluatedAt: r.lastEvaluatedAt.toISOString(),
     history: r.transitions.reverse().map((t) => ({ at: t.at.toISOString(), from: t.from as AlertState, to: t.to as AlertState, value: t.value })),
+    acknowledgement: ackOf(r),
   }));
 }
 

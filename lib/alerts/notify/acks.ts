@@ -1,3 +1,4 @@
+import { ApiError } from "../../errors";
 import { getDb } from "../../db/client";
 
 export type AckView = { fingerprint: string; startsAt: string; ackedBy: string; comment: string; ackedAt: string };
@@ -36,3 +37,29 @@ const view = (r: { fingerprint: string; startsAt: Date; ackedBy: string; comment
   comment: r.comment,
   ackedAt: r.ackedAt.toISOString(),
 });
+
+/**
+ * Acknowledges the current incident of the alert with this id (POST /api/v1/alerts/{id}/acknowledge and the alerts
+ * page): only a firing alert has one (its fingerprint and start); 404 for an unknown id, 409 when it is not firing.
+ */
+export async function acknowledgeAlert(id: string, input: { ackedBy?: string; comment?: string } = {}): Promise<AckView & { alertname: string; model: string }> {
+  const alert = await firingAlertOf(id);
+  return { ...(await acknowledge({ fingerprint: alert.fingerprint, startsAt: alert.firedAt, ...input })), alertname: alert.alertname, model: alert.modelId };
+}
+
+/** Takes back the acknowledgement of the alert's current incident; false when it had none. */
+export async function unacknowledgeAlert(id: string): Promise<{ removed: boolean; alertname: string; model: string }> {
+  const alert = await firingAlertOf(id);
+  return { removed: await unacknowledge(alert.fingerprint, alert.firedAt), alertname: alert.alertname, model: alert.modelId };
+}
+
+async function firingAlertOf(id: string) {
+  if (!/^[0-9]{1,18}$/.test(id)) throw new ApiError(404, "not_found", "No alert has that id.");
+  const alert = await getDb().alert.findUnique({ where: { id: BigInt(id) }, include: { rule: { select: { name: true } } } });
+  if (!alert) throw new ApiError(404, "not_found", "No alert has that id.");
+  const alertname = alert.rule?.name ?? String((alert.labels as Record<string, unknown> | null)?.alertname ?? "");
+  if (alert.state !== "firing" || !alert.firedAt) {
+    throw new ApiError(409, "not_firing", `Only a firing alert can be acknowledged; this one is ${alert.state}.`);
+  }
+  return { fingerprint: alert.fingerprint, firedAt: alert.firedAt, alertname, modelId: alert.modelId };
+}

@@ -11,7 +11,7 @@ import type { Channel, NotifyAlert } from "./types";
 export type { NotifyAlert, Channel, ChannelType, Matcher, ChannelSettings } from "./types";
 export { processDeliveries, startDeliveryWorker, stopDeliveryWorker } from "./deliver";
 export { silencer } from "./silences";
-export { acknowledge, unacknowledge, acksFor, ackKey, type AckView } from "./acks";
+export { acknowledge, acknowledgeAlert, unacknowledge, unacknowledgeAlert, acksFor, ackKey, type AckView } from "./acks";
 
 export type NotifyResult = {
   /** fingerprint → id of the silence that muted it (not delivered anywhere) */
