@@ -18,8 +18,11 @@ const DEPLOY_DAY = 18;
 export const DRIFT_HOURS = 36;
 const LABEL_SHARE = 0.3;
 
-/** `models`: the models events go to, round-robin (default: bench/read's five). */
-export type LoadPlan = { events: number; end: number; seed: number; models?: ModelSpec[] };
+/**
+ * `models`: the models events go to, round-robin (default: bench/read's five). `fromHour`: load only the hours from
+ * this one on (0–HOURS; default 0), each with the traffic the full plan gives it (bench/alerts' --tail-days).
+ */
+export type LoadPlan = { events: number; end: number; seed: number; models?: ModelSpec[]; fromHour?: number };
 
 /** What a worker hands back for one hour (structured-clone friendly: no class instances). */
 export type HourData = {

@@ -136,7 +136,8 @@ export async function loadEvents(dbUrl: string, plan: LoadPlan, threads: number,
   const ahead = Math.max(2, threads * 2);
   // Hours asked for and not yet written (dropped once taken: an hour at 10M events holds ~10 MB).
   const queued = new Map<number, Promise<HourData>>();
-  for (let h = 0; h < Math.min(ahead, HOURS); h++) queued.set(h, source.get(h));
+  const from = Math.max(0, Math.min(HOURS, plan.fromHour ?? 0));
+  for (let h = from; h < Math.min(from + ahead, HOURS); h++) queued.set(h, source.get(h));
   let pending: Promise<unknown> = Promise.resolve();
   let lastLog = t0;
   // Each hour's COPY (this connection) and rollup upsert (the Prisma pool) run side by side: one backend each.
@@ -146,7 +147,7 @@ export async function loadEvents(dbUrl: string, plan: LoadPlan, threads: number,
     add(performance.now() - c0);
   };
   try {
-    for (let h = 0; h < HOURS; h++) {
+    for (let h = from; h < HOURS; h++) {
       const g0 = performance.now();
       const data = await queued.get(h)!;
       queued.delete(h);
