@@ -16,7 +16,12 @@
  */
 import pg from "pg";
 import { execFileSync } from "node:child_process";
+import { createReadStream, createWriteStream, existsSync, readFileSync, renameSync, statSync } from "node:fs";
+import { once } from "node:events";
+import os from "node:os";
 import path from "node:path";
+import { Readable } from "node:stream";
+import { createInterface } from "node:readline";
 import { FEATURES, makeFeatures, makeOutcome, MODELS, Rng } from "../read/generate";
 
 const args = process.argv.slice(2);
@@ -27,6 +32,8 @@ const opt = (name: string, fallback: string) => {
 const sizes = opt("sizes", "100000,10000000").split(",").map(Number);
 const DB_NAME = opt("db", "driftwatch_bench_reference");
 const keep = args.includes("--keep");
+const noBaseline = args.includes("--no-baseline");
+const bodyDir = opt("body-dir", path.join(os.tmpdir(), "driftwatch-bench-reference"));
 if (!/^[a-z0-9_]+$/.test(DB_NAME)) throw new Error(`--db: ${DB_NAME} is not a plain database name`);
 const server = new URL(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
 const urlFor = (db: string) => Object.assign(new URL(server.toString()), { pathname: `/${db}` }).toString();
@@ -58,6 +65,43 @@ function* ndjson(n: number, seed: number): Generator<Buffer> {
   }
 }
 
+/** The NDJSON body of n rows as a file (written once, then reused): the upload reads it as a client would send it. */
+async function bodyFile(n: number): Promise<string> {
+  const file = path.join(bodyDir, `rows-${n}-seed42.ndjson`);
+  if (existsSync(file)) return file;
+  execFileSync("mkdir", ["-p", bodyDir]);
+  const out = createWriteStream(`${file}.part`);
+  for (const chunk of ndjson(n, 42)) if (!out.write(chunk)) await once(out, "drain");
+  out.end();
+  await once(out, "finish");
+  renameSync(`${file}.part`, file);
+  return file;
+}
+
+/** CPU seconds (user + system) of the database's backends serving `db`, by pid (read from /proc: same machine). */
+async function backendCpu(db: string): Promise<Map<number, number>> {
+  const c = new pg.Client({ connectionString: urlFor("postgres") });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1`, [db]);
+    const out = new Map<number, number>();
+    for (const { pid } of rows) {
+      try {
+        const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+        out.set(pid, (Number(f[11]) + Number(f[12])) / 100); // utime, stime in clock ticks (100 a second)
+      } catch {
+        // the backend ended meanwhile
+      }
+    }
+    return out;
+  } finally {
+    await c.end();
+  }
+}
+
+/** CPU seconds the backends of `db` used between two backendCpu snapshots (a backend new in `after` from zero). */
+const cpuBetween = (before: Map<number, number>, after: Map<number, number>) => [...after].reduce((s, [pid, t]) => s + t - (before.get(pid) ?? 0), 0);
+
 /** Peak RSS and heap of this process while `fn` runs, sampled every 100 ms. */
 async function peakMemory<T>(fn: () => Promise<T>): Promise<{ result: T; rss: number; heap: number }> {
   let rss = 0;
@@ -77,16 +121,9 @@ async function peakMemory<T>(fn: () => Promise<T>): Promise<{ result: T; rss: nu
   }
 }
 
-async function upload(n: number) {
+async function upload(n: number, file: string) {
   const { PUT } = await import("../../app/api/v1/models/[model]/reference/route");
-  const chunks = ndjson(n, 42);
-  const body = new ReadableStream<Uint8Array>({
-    pull(c) {
-      const next = chunks.next();
-      if (next.done) c.close();
-      else c.enqueue(new Uint8Array(next.value));
-    },
-  });
+  const body = Readable.toWeb(createReadStream(file, { highWaterMark: 1 << 20 })) as ReadableStream<Uint8Array>;
   const req = new Request(`http://bench/api/v1/models/${MODEL.id}/reference`, {
     method: "PUT",
     headers: { authorization: `Bearer ${process.env.DRIFTWATCH_ADMIN_TOKEN}`, "content-type": "application/x-ndjson" },
@@ -101,29 +138,52 @@ async function upload(n: number) {
   return ms;
 }
 
-/** The database's own cost: the same rows COPYed into reference_rows of a scratch set, then removed. */
-async function baseline(url: string, n: number): Promise<number> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
+/**
+ * The database's own cost: the same file's rows COPYed into reference_rows of a scratch set in batches of 5,000
+ * (each line parsed and its features written back as JSON, nothing else), from `connections` connections with one
+ * batch in flight on each; then the set is removed.
+ */
+async function baseline(url: string, file: string, connections: number): Promise<number> {
+  const clients = await Promise.all(
+    Array.from({ length: connections }, async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      return c;
+    }),
+  );
   const { copyIn, copyField } = await import("../../lib/db/copy");
   try {
-    const [{ id }] = (await c.query(`INSERT INTO reference_sets (model_id, version, source) VALUES ($1, 'baseline', '{}') RETURNING id`, [MODEL.id])).rows;
+    const [{ id }] = (await clients[0].query(`INSERT INTO reference_sets (model_id, version, source) VALUES ($1, 'baseline', '{}') RETURNING id`, [MODEL.id])).rows;
     const t0 = performance.now();
+    const idle = [...clients];
+    const busy = new Set<Promise<void>>();
+    const send = async (text: string) => {
+      while (idle.length === 0) await Promise.race(busy);
+      const c = idle.pop()!;
+      const p: Promise<void> = copyIn(c, "COPY reference_rows (reference_id, row_no, features, prediction, actual) FROM STDIN", text).then(() => {
+        busy.delete(p);
+        idle.push(c);
+      });
+      busy.add(p);
+    };
     let row = 0;
-    for (const chunk of ndjson(n, 42)) {
-      let text = "";
-      for (const line of chunk.toString().split("\n")) {
-        if (!line) continue;
-        const { features, prediction } = JSON.parse(line);
-        text += `${id}\t${row++}\t${copyField(JSON.stringify(features))}\t${copyField(JSON.stringify(prediction))}\t\\N\n`;
+    let text = "";
+    for await (const line of createInterface({ input: createReadStream(file, { highWaterMark: 1 << 20 }), crlfDelay: Infinity })) {
+      if (!line) continue;
+      const { features, prediction } = JSON.parse(line);
+      text += `${id}\t${row++}\t${copyField(JSON.stringify(features))}\t${copyField(JSON.stringify(prediction))}\t\\N\n`;
+      if (row % 5000 === 0) {
+        await send(text);
+        text = "";
       }
-      await copyIn(c, "COPY reference_rows (reference_id, row_no, features, prediction, actual) FROM STDIN", text);
     }
+    if (text) await send(text);
+    await Promise.all(busy);
     const ms = performance.now() - t0;
-    await c.query(`DELETE FROM reference_sets WHERE id = $1`, [id]);
+    await clients[0].query(`DELETE FROM reference_sets WHERE id = $1`, [id]);
     return ms;
   } finally {
-    await c.end();
+    for (const c of clients) await c.end();
   }
 }
 
@@ -140,17 +200,26 @@ async function main() {
     execFileSync("npx", ["tsx", "scripts/db/migrate.ts"], { cwd: path.resolve(__dirname, "../.."), env: process.env, stdio: "ignore" });
     const { defineModel } = await import("../../lib/models/define");
     await defineModel(MODEL.id, { task: MODEL.task, classes: MODEL.classes, positiveClass: MODEL.positiveClass, features: FEATURES } as never);
-    const bytes = [...ndjson(Math.min(n, 10_000), 42)].reduce((s, b) => s + b.length, 0) / Math.min(n, 10_000);
-    const { result: ms, rss, heap } = await peakMemory(() => upload(n));
-    const base = await baseline(url, n);
+    const file = await bodyFile(n);
+    const bytes = statSync(file).size / n;
+    await import("../../app/api/v1/models/[model]/reference/route"); // loaded before the clock starts
+    const cpu0 = process.cpuUsage();
+    const db0 = await backendCpu(DB_NAME);
+    const { result: ms, rss, heap } = await peakMemory(() => upload(n, file));
+    const db1 = await backendCpu(DB_NAME);
+    const cpu = process.cpuUsage(cpu0);
+    const nodeUs = (cpu.user + cpu.system) / n;
+    const dbUs = (cpuBetween(db0, db1) * 1e6) / n;
+    const base = noBaseline ? NaN : await baseline(url, file, 1);
+    const base2 = noBaseline ? NaN : await baseline(url, file, 2);
     const rate = (n / ms) * 1000;
-    console.log(`upload ${fmt(ms)} ms = ${fmt(rate)} rows/s; peak RSS ${mb(rss)}, heap ${mb(heap)}; baseline COPY ${fmt(base)} ms = ${fmt((n / base) * 1000)} rows/s`);
-    rows.push([fmt(n), `${fmt(bytes)} B`, `${fmt(ms / 1000)} s`, fmt(rate), `${fmt((n / base) * 1000)}`, `${(ms / base).toFixed(2)}×`, mb(rss), mb(heap)]);
+    console.log(`upload ${fmt(ms)} ms = ${fmt(rate)} rows/s; peak RSS ${mb(rss)}, heap ${mb(heap)}; baseline COPY ${fmt(base)} ms = ${fmt((n / base) * 1000)} rows/s, on 2 connections ${fmt(base2)} ms = ${fmt((n / base2) * 1000)} rows/s; CPU a row: this process ${nodeUs.toFixed(1)} µs, database backends ${dbUs.toFixed(1)} µs; load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+    rows.push([fmt(n), `${fmt(bytes)} B`, `${fmt(ms / 1000)} s`, fmt(rate), fmt((n / base) * 1000), fmt((n / base2) * 1000), `${(ms / base).toFixed(2)}×`, `${nodeUs.toFixed(0)} + ${dbUs.toFixed(0)} µs`, mb(rss), mb(heap), os.loadavg()[0].toFixed(1)]);
     const { closeDb } = await import("../../lib/db/client");
     await closeDb();
   }
-  console.log("\n| rows | row size | upload | rows/s | baseline COPY rows/s | upload ÷ baseline | peak RSS | peak heap |");
-  console.log("|---|---|---|---|---|---|---|---|");
+  console.log("\n| rows | row size | upload | rows/s | COPY rows/s, 1 conn. | COPY rows/s, 2 conn. | upload ÷ 1-conn. COPY | CPU a row: upload + database | peak RSS | peak heap | load (1 min) |");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|");
   for (const r of rows) console.log(`| ${r.join(" | ")} |`);
   if (!keep) await admin(`DROP DATABASE IF EXISTS ${DB_NAME}`);
 }

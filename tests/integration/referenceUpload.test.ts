@@ -55,4 +55,36 @@ describe("reference upload", () => {
     const stored = await getDb().referenceRow.count({ where: { referenceId: BigInt(spilled.referenceId) } });
     expect(stored).toBe(30_000);
   });
+
+  it("stores every row under its own number while batches are written on several connections at once", async () => {
+    const model = uniqueModel("refpar");
+    const res = await call(putModel, { method: "PUT", params: { model }, body: { task: "regression", features: [{ name: "x", type: "numerical" }] } });
+    expect(res.status).toBeLessThan(300);
+    const data = rows(23_456); // several 5,000-row batches and a short last one
+    const out = await uploadReferenceRows(model, undefined, data, 1e6);
+    expect(out.rows).toBe(23_456);
+    const stored = await getDb().referenceRow.findMany({ where: { referenceId: BigInt(out.referenceId) }, orderBy: { rowNo: "asc" }, select: { rowNo: true, features: true, prediction: true } });
+    expect(stored.map((r) => r.rowNo)).toEqual(data.map((_, i) => i));
+    // each stored row reads back as the row sent at its index (as JSON: −0 is 0 there)
+    expect(stored.map((r) => [r.features, r.prediction])).toEqual(data.map((d) => {
+      const v = d.value as { features: Record<string, unknown>; prediction: unknown };
+      return JSON.parse(JSON.stringify([v.features, v.prediction]));
+    }));
+  });
+
+  it("leaves the previous reference whole when an upload fails after batches were written", async () => {
+    const model = uniqueModel("reffail");
+    const res = await call(putModel, { method: "PUT", params: { model }, body: { task: "regression", features: [{ name: "x", type: "numerical" }] } });
+    expect(res.status).toBeLessThan(300);
+    const first = await uploadReferenceRows(model, undefined, rows(6_000), 1e6);
+    // 30,000 rows against a limit of 17,000: three batches are written (in parallel) before the 413
+    await expect(uploadReferenceRows(model, undefined, rows(30_000), 17_000)).rejects.toMatchObject({ status: 413 });
+    const sets = await getDb().referenceSet.findMany({ where: { modelId: model }, select: { id: true, status: true, rowCount: true } });
+    expect(sets).toEqual([{ id: BigInt(first.referenceId), status: "ready", rowCount: 6_000 }]);
+    const [{ n }] = await getDb().$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM reference_rows r WHERE NOT EXISTS (SELECT 1 FROM reference_sets s WHERE s.id = r.reference_id)
+         OR r.reference_id IN (SELECT id FROM reference_sets WHERE model_id = ${model} AND status <> 'ready')`;
+    expect(n).toBe(0);
+    expect((await currentReference(model, false))?.profile.rows).toBe(6_000);
+  });
 });
