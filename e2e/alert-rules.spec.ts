@@ -84,12 +84,15 @@ test("a firing alert appears on /alerts with the API's value and can be acknowle
     await expect(page.getByTestId("alert").first()).toBeVisible();
   });
 
-  // "Silence" on the alert opens the silence form with its alertname and model.
+  // "Silence" on the alert opens the silence form with the alert's own labels: alertname, model, then the rest
+  // (here severity), so the silence mutes this alert and no other rule's of the same name.
   await item.getByRole("link", { name: `Silence E2EErrors_${stamp} on ${MODEL}` }).click();
   const silenceForm = page.getByRole("form", { name: "New silence" });
   await expect(silenceForm.getByLabel("Value 1")).toHaveValue(`E2EErrors_${stamp}`);
   await expect(silenceForm.getByLabel("Label 2")).toHaveValue("model_name");
   await expect(silenceForm.getByLabel("Value 2")).toHaveValue(MODEL);
+  await expect(silenceForm.getByLabel("Label 3")).toHaveValue("severity");
+  await expect(silenceForm.getByLabel("Value 3")).toHaveValue("critical");
 
   // The state filter's count agrees with the API.
   await page.goto(`/alerts?model=${MODEL}`);

@@ -92,7 +92,15 @@ test.describe.serial("alerts on the model page and the overview", () => {
       .map((a) => (a.slo ? `${a.alertname} ${a.slo.name} ${a.slo.window}` : a.alertname))
       .sort();
     expect((await strip.getByTestId("alert-item").evaluateAll((els) => els.map((e) => e.getAttribute("data-alert")))).sort()).toEqual(active);
-    await expect(strip.getByRole("link", { name: "All alerts →" })).toHaveAttribute("href", "/alerts");
+    // recent history: the alert that fired and resolved in the range, with a link to its history
+    const resolved = strip.getByTestId("alert-resolved");
+    await expect(resolved).toContainText("1 resolved in this range");
+    await resolved.locator("summary").click();
+    await expect(resolved.locator(`[data-testid="alert-resolved-item"][data-alert="${SLOW}"]`)).toContainText("resolved");
+    await expect(resolved.getByRole("link", { name: "History on the alerts page →" })).toHaveAttribute("href", `/alerts?state=resolved&model=${MODEL}`);
+    // the strip links to this model's alerts on /alerts, filtered in the URL
+    const link = strip.getByRole("link", { name: "This model's alerts →" });
+    await expect(link).toHaveAttribute("href", `/alerts?model=${MODEL}`);
 
     // a band on each time chart, named in the chart's legend; the resolved one too
     const slow = alerts.find((a) => a.alertname === SLOW)!;
@@ -112,6 +120,17 @@ test.describe.serial("alerts on the model page and the overview", () => {
     expect(bw / pw).toBeLessThan(0.5);
     // the band names its rule on hover
     await expect(page.getByTestId("chart-latency").locator(`.alert-band[data-alert="${SLOW}"] title`)).toContainText(`${SLOW} (warning) firing`);
+
+    await link.click();
+    await expect(page).toHaveURL(new RegExp(`/alerts\\?model=${MODEL}$`));
+    await expect(page.getByRole("heading", { name: `Alerts on ${MODEL}` })).toBeVisible();
+    await expect(page.getByLabel("Model")).toHaveValue(MODEL);
+    const listed = await page.getByTestId("alert").evaluateAll((els) => els.map((e) => e.textContent ?? ""));
+    expect(listed.length).toBe(alerts.filter((a) => a.state !== "inactive").length);
+    for (const text of listed) expect(text).toContain(MODEL);
+    await page.getByRole("navigation", { name: "Filter by state" }).getByRole("link", { name: /^Resolved/ }).click();
+    await expect(page).toHaveURL(new RegExp(`/alerts\\?state=resolved&model=${MODEL}$`));
+    await expect(page.getByTestId("alert").filter({ hasText: SLOW })).toHaveAttribute("data-alert-state", "resolved");
 
     // the default week still marks it (a narrow band is drawn at least 3 px wide)
     await page.goto(`/models/${MODEL}`);

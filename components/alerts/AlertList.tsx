@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useState, useTransition } from "react";
-import { ALERT_GROUPS, conditionText, metricValue, silenceHref, spanText, type AlertGroup } from "./format";
+import { ALERT_GROUPS, alertMatchers, conditionText, metricValue, silenceHref, spanText, type AlertGroup } from "./format";
 import { ActionMessage, formatTime, Pill, secondaryButton, type ActionResult } from "./ui";
 
 /** The page's view of one alert: GET /api/v1/alerts's fields, its rule's condition, silence and acknowledgement. */
@@ -148,10 +148,7 @@ function AlertItem({ a, now, canEdit, actions }: { a: AlertRow; now: string; can
             {(a.state === "firing" || a.state === "pending") && !a.silencedBy && (
               <Link
                 className={secondaryButton}
-                href={silenceHref([
-                  { name: "alertname", value: a.alertname },
-                  { name: "model_name", value: a.model },
-                ])}
+                href={silenceHref(alertMatchers(a.labels))}
                 aria-label={`Silence ${a.alertname} on ${a.model}`}
               >
                 Silence

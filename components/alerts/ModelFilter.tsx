@@ -1,5 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
+import { alertsHref } from "./format";
 import { inputClass } from "./ui";
 
 /** Narrows the alerts list to one model (kept in the URL with the state filter). */
@@ -11,12 +12,7 @@ export function ModelFilter({ models, value, state }: { models: string[]; value:
       <select
         className={`${inputClass} w-auto max-w-[14rem]`}
         value={value ?? ""}
-        onChange={(e) => {
-          const q = new URLSearchParams();
-          if (state) q.set("state", state);
-          if (e.target.value) q.set("model", e.target.value);
-          router.push(q.size ? `/alerts?${q}` : "/alerts");
-        }}
+        onChange={(e) => router.push(alertsHref({ state, model: e.target.value || null }))}
       >
         <option value="">All models</option>
         {models.map((m) => (

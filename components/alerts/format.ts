@@ -6,6 +6,7 @@
 /** Metrics whose values are shares (0–1), written as percentages. */
 const SHARES = new Set(["error_rate", "accuracy", "drift_share", "missing_rate", "class_share"]);
 
+/** What each rule metric is called, on the alerts page and the model page alike (components/model/alertFormat.ts). */
 export const METRIC_LABELS: Record<string, string> = {
   error_rate: "error rate",
   latency_p50: "p50 latency",
@@ -15,7 +16,7 @@ export const METRIC_LABELS: Record<string, string> = {
   accuracy: "accuracy",
   mae: "MAE",
   drift_share: "drifted features",
-  missing_rate: "missing values",
+  missing_rate: "missing share",
   class_share: "top class share",
   confidence_p25: "p25 confidence",
 };
@@ -74,6 +75,26 @@ export function spanText(ms: number): string {
 /** The alerts tab's groups (a firing alert an active silence mutes is "silenced"). */
 export const ALERT_GROUPS = ["firing", "pending", "silenced", "resolved"] as const;
 export type AlertGroup = (typeof ALERT_GROUPS)[number] | "inactive";
+
+/**
+ * The matchers that silence exactly one alert: every label it carries (alertname, model_name first, then the rest by
+ * name — severity, an SLO alert's slo and windows, the rule's own labels), so a silence made from it mutes that
+ * alert and not another rule's or SLO row's that shares its alertname.
+ */
+export function alertMatchers(labels: Record<string, string>): { name: string; value: string }[] {
+  const first = ["alertname", "model_name"];
+  const names = [...first.filter((n) => n in labels), ...Object.keys(labels).filter((n) => !first.includes(n)).sort()];
+  return names.map((name) => ({ name, value: labels[name] }));
+}
+
+/** /alerts with its filters: the state group and the model (both kept in the URL). */
+export function alertsHref(filter: { model?: string | null; state?: string | null }): string {
+  const q = new URLSearchParams();
+  if (filter.state) q.set("state", filter.state);
+  if (filter.model) q.set("model", filter.model);
+  const qs = q.toString();
+  return qs ? `/alerts?${qs}` : "/alerts";
+}
 
 /** The link that opens the silence form prefilled with matchers for these labels. */
 export function silenceHref(matchers: { name: string; value: string }[]): string {

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { Time } from "@/components/ui/Time";
 import type { ModelAlert } from "@/lib/alerts/evaluate/timeline";
+import { alertsHref, spanText as lasted } from "@/components/alerts/format";
 import { alertCondition } from "./alertFormat";
 
 const PILL = {
@@ -19,18 +20,55 @@ const FRAME = {
   calm: "border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900",
 } as const;
 
+/** How many recently resolved alerts the strip lists (the rest: on /alerts). */
+const RESOLVED_SHOWN = 5;
+
+/** The alerts that resolved in the page's range, newest first: what fired, when, and for how long. */
+function Resolved({ model, resolved }: { model: string; resolved: ModelAlert[] }) {
+  if (resolved.length === 0) return null;
+  return (
+    <details className="mt-1 text-slate-600 dark:text-slate-400" data-testid="alert-resolved">
+      <summary className="cursor-pointer">
+        {resolved.length} resolved in this range
+      </summary>
+      <ul className="mt-1 space-y-0.5">
+        {resolved.slice(0, RESOLVED_SHOWN).map((a) => (
+          <li key={a.id} data-testid="alert-resolved-item" data-alert={a.label} className="flex flex-wrap items-baseline gap-x-2">
+            <span className="font-medium text-slate-800 dark:text-slate-200">{a.label}</span>
+            <span>({a.severity})</span>
+            {a.firedAt && (
+              <span>
+                fired <Time iso={a.firedAt} />
+              </span>
+            )}
+            {a.resolvedAt && (
+              <span>
+                resolved <Time iso={a.resolvedAt} />
+                {a.firedAt && ` after ${lasted(Date.parse(a.resolvedAt) - Date.parse(a.firedAt))}`}
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+      <Link href={alertsHref({ model, state: "resolved" })} className="text-sky-700 hover:underline dark:text-sky-400">
+        {resolved.length > RESOLVED_SHOWN ? `All ${resolved.length} with their history →` : "History on the alerts page →"}
+      </Link>
+    </details>
+  );
+}
+
 /**
  * The model page's alert strip, under its header: the model's firing and pending alerts (rule, severity, value
- * against the rule's condition, since when), calm when none; links to /alerts. `firedInRange` counts the alerts
- * shaded on the charts.
+ * against the rule's condition, since when), calm when none, and the alerts resolved in the range; links to the
+ * model's alerts on /alerts (?model=). `firedInRange` counts the alerts shaded on the charts.
  */
-export function AlertStrip({ active, firedInRange }: { active: ModelAlert[]; firedInRange: number }) {
+export function AlertStrip({ model, active, resolved = [], firedInRange }: { model: string; active: ModelAlert[]; resolved?: ModelAlert[]; firedInRange: number }) {
   const firing = active.filter((a) => a.state === "firing");
   const pending = active.length - firing.length;
   const tone = firing.some((a) => SEVERE.has(a.severity)) ? "critical" : firing.length ? "warning" : "calm";
   const link = (
-    <Link href="/alerts" className="whitespace-nowrap text-sky-700 hover:underline dark:text-sky-400">
-      All alerts →
+    <Link href={alertsHref({ model })} className="whitespace-nowrap text-sky-700 hover:underline dark:text-sky-400">
+      This model&apos;s alerts →
     </Link>
   );
   if (active.length === 0) {
@@ -47,6 +85,11 @@ export function AlertStrip({ active, firedInRange }: { active: ModelAlert[]; fir
           )}
         </p>
         {link}
+        {resolved.length > 0 && (
+          <div className="basis-full">
+            <Resolved model={model} resolved={resolved} />
+          </div>
+        )}
       </section>
     );
   }
@@ -88,6 +131,7 @@ export function AlertStrip({ active, firedInRange }: { active: ModelAlert[]; fir
           {firedInRange} {firedInRange === 1 ? "alert" : "alerts"} fired in this range, shaded on the charts
         </p>
       )}
+      <Resolved model={model} resolved={resolved} />
     </section>
   );
 }

@@ -1,28 +1,30 @@
+import { METRIC_LABELS } from "@/components/alerts/format";
 import { formatValue, type Unit } from "./format";
 
-/** How each rule metric is named and written on the model page (alert values are in the evaluator's units: latency in seconds). */
-const METRICS: Record<string, { label: string; unit: Unit; scale?: number }> = {
-  error_rate: { label: "error rate", unit: "ratio" },
-  latency_p50: { label: "p50 latency", unit: "ms", scale: 1000 },
-  latency_p95: { label: "p95 latency", unit: "ms", scale: 1000 },
-  latency_p99: { label: "p99 latency", unit: "ms", scale: 1000 },
-  requests: { label: "requests", unit: "count" },
-  accuracy: { label: "accuracy", unit: "ratio" },
-  mae: { label: "MAE", unit: "number" },
-  drift_share: { label: "drifted features", unit: "ratio" },
-  missing_rate: { label: "missing share", unit: "ratio" },
-  class_share: { label: "top class share", unit: "ratio" },
-  confidence_p25: { label: "p25 confidence", unit: "number" },
+/** How each rule metric's value is written on the model page (alert values are in the evaluator's units: latency in seconds). */
+const UNITS: Record<string, { unit: Unit; scale?: number }> = {
+  error_rate: { unit: "ratio" },
+  latency_p50: { unit: "ms", scale: 1000 },
+  latency_p95: { unit: "ms", scale: 1000 },
+  latency_p99: { unit: "ms", scale: 1000 },
+  requests: { unit: "count" },
+  accuracy: { unit: "ratio" },
+  mae: { unit: "number" },
+  drift_share: { unit: "ratio" },
+  missing_rate: { unit: "ratio" },
+  class_share: { unit: "ratio" },
+  confidence_p25: { unit: "number" },
 };
 
-export const metricLabel = (metric: string) => METRICS[metric]?.label ?? metric.replaceAll("_", " ");
+/** A metric's name: the alerts page's (one table for both pages). */
+export const metricLabel = (metric: string) => METRIC_LABELS[metric] ?? metric.replaceAll("_", " ");
 
 const windowLabel = (s: number) => (s % 86400 === 0 ? `${s / 86400} d` : s % 3600 === 0 ? `${s / 3600} h` : s % 60 === 0 ? `${s / 60} min` : `${s} s`);
 
 /** A rule's value in its metric's unit; for the relative comparisons, the change in percent. */
 export function alertValue(metric: string, comparison: string, v: number | null): string {
   if (comparison.endsWith("_pct")) return v === null ? "—" : `${Number(v.toPrecision(3))} %`;
-  const m = METRICS[metric] ?? { unit: "number" as const };
+  const m = UNITS[metric] ?? { unit: "number" as const };
   return formatValue(v === null ? null : v * (m.scale ?? 1), m.unit);
 }
 

@@ -111,10 +111,37 @@ describe("the model page's alert timeline", () => {
     expect(fleet.names).toContain("SLOBurnRate");
   });
 
+  it("lists the alerts resolved in the range (recent history), newest first, not those firing again", async () => {
+    const model = uniqueModel("timeline-resolved");
+    expect((await call(putModel, { method: "PUT", params: { model }, body: { task: "binary_classification", classes: ["a", "b"] } })).status).toBe(201);
+    const t2 = T0 + 4 * 24 * HOUR;
+    // HighErrorRate fires at 0:30 and resolves at 12:30
+    await send(model, t2, 200, true);
+    await evaluate(t2 + s30);
+    for (let m = 6; m <= 12; m++) await send(model, t2 + m * MINUTE, 30, false);
+    await evaluate(t2 + 12 * MINUTE + s30);
+    const now = new Date(t2 + 30 * MINUTE);
+    const t = await modelAlertTimeline(model, { from: new Date(t2 - HOUR), to: now, now });
+    expect(t.active).toEqual([]);
+    expect(t.resolved.map((a) => [a.alertname, a.state, a.firedAt, a.resolvedAt])).toEqual([
+      ["HighErrorRate", "resolved", new Date(t2 + s30).toISOString(), new Date(t2 + 12 * MINUTE + s30).toISOString()],
+    ]);
+    // a range that ends before it resolved lists it among the fired, not the resolved
+    const before = await modelAlertTimeline(model, { from: new Date(t2 - HOUR), to: new Date(t2 + 10 * MINUTE), now });
+    expect(before.resolved).toEqual([]);
+    expect(before.fired.map((a) => a.alertname)).toEqual(["HighErrorRate"]);
+    // firing again: active, no longer among the resolved
+    await send(model, t2 + 20 * MINUTE, 200, true);
+    await evaluate(t2 + 20 * MINUTE + s30);
+    const again = await modelAlertTimeline(model, { from: new Date(t2 - HOUR), to: now, now });
+    expect(again.resolved).toEqual([]);
+    expect(again.active.map((a) => a.alertname)).toEqual(["HighErrorRate"]);
+  });
+
   it("a model without alerts has none, and no overview entry", async () => {
     const model = uniqueModel("timeline-calm");
     expect((await call(putModel, { method: "PUT", params: { model }, body: { task: "regression" } })).status).toBe(201);
-    expect(await modelAlertTimeline(model, { from: new Date(T0), to: new Date(T0 + HOUR), now: new Date(T0 + HOUR) })).toEqual({ active: [], fired: [] });
+    expect(await modelAlertTimeline(model, { from: new Date(T0), to: new Date(T0 + HOUR), now: new Date(T0 + HOUR) })).toEqual({ active: [], fired: [], resolved: [] });
     expect((await firingByModel()).has(model)).toBe(false);
   });
 });

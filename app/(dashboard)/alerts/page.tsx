@@ -23,7 +23,7 @@ import {
 } from "./actions";
 import { currentViewer } from "./gate";
 import { AlertList, type AlertRow } from "@/components/alerts/AlertList";
-import { ALERT_GROUPS } from "@/components/alerts/format";
+import { ALERT_GROUPS, alertsHref } from "@/components/alerts/format";
 import { ModelFilter } from "@/components/alerts/ModelFilter";
 import { listAlerts } from "@/lib/alerts/evaluate";
 import { silencer, type Matcher } from "@/lib/alerts/notify";
@@ -153,19 +153,14 @@ async function AlertsTab({ sp, canEdit }: { sp: Record<string, string | string[]
   const shown = all.filter((a) => a.group !== "inactive" && (!model || a.model === model));
   const visible = shown.filter((a) => !state || a.group === state);
   const count = (g: string) => shown.filter((a) => a.group === g).length;
-  const models = [...new Set(all.map((a) => a.model))].sort();
-  const href = (s: string | null) => {
-    const q = new URLSearchParams();
-    if (s) q.set("state", s);
-    if (model) q.set("model", model);
-    const qs = q.toString();
-    return qs ? `/alerts?${qs}` : "/alerts";
-  };
+  // the model asked for stays selectable even when it has no alerts (a link from its page)
+  const models = [...new Set([...all.map((a) => a.model), ...(model ? [model] : [])])].sort();
+  const href = (s: string | null) => alertsHref({ state: s, model });
   return (
     <Card
-      title="Current and recent alerts"
+      title={model ? `Alerts on ${model}` : "Current and recent alerts"}
       id="alerts"
-      actions={models.length > 1 ? <ModelFilter models={models} value={model} state={state} /> : undefined}
+      actions={models.length > 1 || model ? <ModelFilter models={models} value={model} state={state} /> : undefined}
     >
       <nav aria-label="Filter by state" className="mb-4 flex flex-wrap gap-2">
         {[null, ...ALERT_GROUPS].map((g) => (
@@ -186,17 +181,18 @@ async function AlertsTab({ sp, canEdit }: { sp: Record<string, string | string[]
       {visible.length > 0 ? (
         <AlertList alerts={visible} now={now.toISOString()} canEdit={canEdit} actions={{ acknowledge: acknowledgeAlertAction, unacknowledge: unacknowledgeAlertAction }} />
       ) : (
-        <NoAlerts filtered={state !== null || model !== null} />
+        <NoAlerts filtered={state !== null || model !== null} model={model} />
       )}
     </Card>
   );
 }
 
-function NoAlerts({ filtered }: { filtered: boolean }) {
+function NoAlerts({ filtered, model }: { filtered: boolean; model: string | null }) {
   if (filtered) {
     return (
-      <p className="text-sm text-slate-600 dark:text-slate-400">
-        No alerts match this filter. <Link href="/alerts" className="text-sky-800 underline dark:text-sky-300">Show all alerts</Link>.
+      <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="alerts-none-match">
+        {model ? `No alerts on ${model} match this filter.` : "No alerts match this filter."}{" "}
+        <Link href="/alerts" className="text-sky-800 underline dark:text-sky-300">Show all alerts</Link>.
       </p>
     );
   }

@@ -28,6 +28,9 @@ export type ModelAlert = {
   value: number | null;
   /** firing: when it fired; pending: when the condition started to hold */
   since: string | null;
+  /** when it last fired and last resolved (kept while it is inactive or pending again) */
+  firedAt: string | null;
+  resolvedAt: string | null;
   /** the firing intervals overlapping the asked range, clipped to it (ms) */
   intervals: FiringInterval[];
 };
@@ -37,6 +40,8 @@ export type ModelAlertTimeline = {
   active: ModelAlert[];
   /** every alert that fired within the range (the chart bands), active or not */
   fired: ModelAlert[];
+  /** alerts whose last incident resolved within the range and that have not become active again, newest first */
+  resolved: ModelAlert[];
 };
 
 type AlertRow = {
@@ -54,6 +59,7 @@ type AlertRow = {
   value: number | null;
   active_at: Date | null;
   fired_at: Date | null;
+  resolved_at: Date | null;
 };
 type IntervalRow = { alert_id: string; start_ms: number; end_ms: number; open: boolean };
 
@@ -105,7 +111,7 @@ export async function modelAlertTimeline(model: string, range: { from: Date; to:
     rawQuery<AlertRow>(Prisma.sql`
       SELECT a.id::text AS id, a.rule_id, a.slo, a.burn_window, coalesce(r.name, a.labels ->> 'alertname') AS name,
              coalesce(r.severity, a.labels ->> 'severity') AS severity, a.state, coalesce(r.metric, 'slo_burn_rate') AS metric,
-             coalesce(r.comparison, '>') AS comparison, r.threshold, r.window_seconds, a.value, a.active_at, a.fired_at
+             coalesce(r.comparison, '>') AS comparison, r.threshold, r.window_seconds, a.value, a.active_at, a.fired_at, a.resolved_at
       FROM alerts a LEFT JOIN alert_rules r ON r.id = a.rule_id
       WHERE a.model_id = ${model}`),
     rawQuery<IntervalRow>(intervalsSql(model, range)),
@@ -134,6 +140,8 @@ export async function modelAlertTimeline(model: string, range: { from: Date; to:
       windowSeconds: slo ? (row?.longMs ?? 0) / 1000 : Number(r.window_seconds),
       value: r.value === null ? null : Number(r.value),
       since: r.state === "firing" ? iso(r.fired_at) : r.state === "pending" ? iso(r.active_at) : null,
+      firedAt: iso(r.fired_at),
+      resolvedAt: iso(r.resolved_at),
       intervals: intervals.get(r.id) ?? [],
     };
   });
@@ -142,7 +150,11 @@ export async function modelAlertTimeline(model: string, range: { from: Date; to:
     .filter((a) => a.state === "firing" || a.state === "pending")
     .sort((a, b) => Number(a.state !== "firing") - Number(b.state !== "firing") || (SEVERITY_RANK[a.severity] ?? 9) - (SEVERITY_RANK[b.severity] ?? 9) || sinceOf(a) - sinceOf(b) || a.label.localeCompare(b.label));
   const fired = alerts.filter((a) => a.intervals.length > 0).sort((a, b) => a.intervals[0].start - b.intervals[0].start || a.label.localeCompare(b.label));
-  return { active, fired };
+  const resolvedAt = (a: ModelAlert) => (a.resolvedAt ? Date.parse(a.resolvedAt) : NaN);
+  const resolved = alerts
+    .filter((a) => a.state === "resolved" && resolvedAt(a) >= range.from.getTime() && resolvedAt(a) <= range.to.getTime())
+    .sort((a, b) => resolvedAt(b) - resolvedAt(a) || a.label.localeCompare(b.label));
+  return { active, fired, resolved };
 }
 
 /** A model's firing alerts on the overview: how many, the worst severity, and their names. */
