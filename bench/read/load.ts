@@ -17,7 +17,7 @@ import { invalidateModelContext, modelContexts } from "../../lib/rollups/store/c
 import { writeRollups } from "../../lib/rollups/store/write";
 import { copyIn } from "../../lib/db/copy";
 import { FEATURES, makeFeatures, makeOutcome, MODELS, Rng, type ModelSpec } from "./generate";
-import { generateHour, HOURS, toBatch, type HourData, type LoadPlan } from "./hour";
+import { generateHour, HOURS, SPAN_DAYS, toBatch, type HourData, type LoadPlan } from "./hour";
 
 export { DRIFT_HOURS, type LoadPlan } from "./hour";
 
@@ -124,6 +124,9 @@ export async function loadEvents(dbUrl: string, plan: LoadPlan, threads: number,
   await client.connect();
   // Durability of a scratch load does not matter; the per-hour commits then do not wait for the WAL flush.
   await client.query("SET synchronous_commit = off");
+  // raw events are partitioned by UTC day: every day the load spans needs its partition
+  await client.query(`SELECT dw_ensure_event_partitions(ARRAY(
+    SELECT d::date FROM generate_series(to_timestamp($1 / 1000.0) - interval '${SPAN_DAYS + 1} days', to_timestamp($1 / 1000.0) + interval '1 day', interval '1 day') d))`, [plan.end]);
   const t0 = performance.now();
   let waitGenMs = 0;
   let waitDbMs = 0;

@@ -5,8 +5,9 @@ import { RollupBatch } from "../rollups/batch";
 import { lockModelsSql, writeRollups } from "../rollups/store/write";
 import type { RawItem } from "../http/body";
 import { StaleContextError, withRetry } from "./retry";
-import { labelEvent, rejection, type Rejection } from "./schemas";
+import { labelEvent, outsideRetention, rejection, type Rejection } from "./schemas";
 import { compareKeys } from "./keys";
+import { retentionHorizon } from "../retention/horizon";
 
 export type LabelRow = { model: string; id: string; actual: string | number | boolean; ts: Date };
 
@@ -115,6 +116,7 @@ export async function ingestLabels(items: RawItem[]): Promise<LabelIngestResult>
   const rejected: Rejection[] = [];
   const rows: LabelRow[] = [];
   const receivedAt = new Date();
+  const horizon = await retentionHorizon(receivedAt);
   for (const item of items) {
     if (item.parseError) {
       rejected.push(rejection(item));
@@ -126,6 +128,11 @@ export async function ingestLabels(items: RawItem[]): Promise<LabelIngestResult>
       continue;
     }
     const l = parsed.data;
+    // A label dated before the horizon is for a prediction older still, whose raw row is gone or going.
+    if (horizon !== null && l.timestamp !== undefined && l.timestamp.getTime() < horizon.getTime()) {
+      rejected.push(outsideRetention(item, horizon));
+      continue;
+    }
     rows.push({ model: l.model, id: l.id, actual: l.actual, ts: l.timestamp ?? receivedAt });
   }
   if (rows.length === 0) return { accepted: 0, matched: 0, pending: 0, updated: 0, duplicates: 0, rejected };

@@ -8,10 +8,12 @@ import { lockModelsSql, writeRollups } from "../rollups/store/write";
 import { copyField } from "../db/copy";
 import { upsertLabels, type LabelRow } from "./labels";
 import { registerFromEvents, type RegistrySample, type UnregisteredFeatures } from "./registry";
-import { StaleContextError, withRetry } from "./retry";
+import { PartitionGoneError, StaleContextError, withRetry } from "./retry";
+import { dayOf, ensureEventPartitions, forgetEventPartitions, isMissingPartition } from "../retention/partitions";
+import { retentionHorizon } from "../retention/horizon";
 import { fastPredictionEvent } from "./fastEvent";
 import { compareKeys } from "./keys";
-import { predictionEvent, rejection, type PredictionEventInput, type Rejection } from "./schemas";
+import { outsideRetention, predictionEvent, rejection, type PredictionEventInput, type Rejection } from "./schemas";
 
 export type PredictionIngestResult = {
   accepted: number;
@@ -32,6 +34,8 @@ export type EventRow = RegistrySample & {
   errorType: string | null;
   errorMessage: string | null;
   segments: Record<string, string | number | boolean> | null;
+  /** sent with an id but no timestamp: stamped with the receive time, so a retry is found by id (adoptStoredTimes) */
+  untimed?: true;
 };
 
 /**
@@ -60,7 +64,7 @@ const rawRunner: SqlTx = { query: rawQuery };
 /** The table row of a parsed event; events sent without an id get a time-ordered one from `newId`. */
 export function eventRow(e: PredictionEventInput, receivedAt: Date, newId: (ms: number) => string = timeOrderedId): EventRow {
   const ts = e.timestamp ?? receivedAt;
-  return {
+  const row: EventRow = {
     model: e.model,
     id: e.id ?? newId(ts.getTime()),
     version: e.version ?? "default",
@@ -76,13 +80,16 @@ export function eventRow(e: PredictionEventInput, receivedAt: Date, newId: (ms: 
     segments: e.segments ?? null,
     label: e.label,
   };
+  if (e.timestamp === undefined && e.id !== undefined) row.untimed = true;
+  return row;
 }
 
 /**
  * Validates each item on its own; the valid ones become rows, the rest rejections with path and reason. A fast
- * check takes the common valid event; whatever it is not sure of goes through the zod schema.
+ * check takes the common valid event; whatever it is not sure of goes through the zod schema. Events older than
+ * `horizon` (the retention's cut, when one is set) are rejected with `event_outside_retention`.
  */
-export function validatePredictions(items: RawItem[], receivedAt: Date): { rows: EventRow[]; rejected: Rejection[] } {
+export function validatePredictions(items: RawItem[], receivedAt: Date, horizon: Date | null = null): { rows: EventRow[]; rejected: Rejection[] } {
   const rows: EventRow[] = [];
   const rejected: Rejection[] = [];
   for (const item of items) {
@@ -91,16 +98,18 @@ export function validatePredictions(items: RawItem[], receivedAt: Date): { rows:
       continue;
     }
     const fast = fastPredictionEvent(item.value);
-    if (fast) {
-      rows.push(eventRow(fast, receivedAt));
-      continue;
+    let row: EventRow;
+    if (fast) row = eventRow(fast, receivedAt);
+    else {
+      const parsed = predictionEvent.safeParse(item.value);
+      if (!parsed.success) {
+        rejected.push(rejection(item, parsed.error));
+        continue;
+      }
+      row = eventRow(parsed.data, receivedAt);
     }
-    const parsed = predictionEvent.safeParse(item.value);
-    if (!parsed.success) {
-      rejected.push(rejection(item, parsed.error));
-      continue;
-    }
-    rows.push(eventRow(parsed.data, receivedAt));
+    if (horizon !== null && row.ts.getTime() < horizon.getTime()) rejected.push(outsideRetention(item, horizon));
+    else rows.push(row);
   }
   return { rows, rejected };
 }
@@ -179,7 +188,7 @@ async function insertNewEvents(tx: SqlTx, rows: EventRow[]): Promise<number[]> {
       INSERT INTO prediction_events (${Prisma.raw(EVENT_COLUMNS)})
       SELECT m, i, v, t, f, p, pr, c, l, et, em, s
       FROM input ORDER BY ord
-      ON CONFLICT (model_id, id) DO NOTHING
+      ON CONFLICT (model_id, id, ts) DO NOTHING
       RETURNING model_id, id
     )
     SELECT string_agg((input.ord - 1)::text, ',' ORDER BY input.ord) AS inserted
@@ -242,6 +251,39 @@ async function afterInsert(
   };
 }
 
+const UNTIMED_WINDOW_MS = 24 * 3_600_000;
+const UNTIMED_LOCKS = 64;
+
+/**
+ * Events sent with an id but without a timestamp are stamped with the time they arrive, so a retry of one would
+ * carry a different time and not meet the stored row's (model, id, ts) key. For those only, the partitions of the
+ * last 24 hours are searched for the id (one probe of the key's (model_id, id) prefix per partition), and a stored
+ * event's time is taken over, so the insert finds it a duplicate. Concurrent first sends of one id are serialised
+ * by one of 64 advisory locks per transaction (taken in order, after the models' locks: no deadlock). A retry of
+ * such an event more than 24 hours later is stored again; events with a timestamp need none of this.
+ */
+async function adoptStoredTimes(tx: SqlTx, rows: EventRow[]): Promise<void> {
+  const untimed = rows.filter((r) => r.untimed);
+  if (untimed.length === 0) return;
+  const buckets = new Set<number>();
+  for (const r of untimed) buckets.add(Math.abs(crypto.createHash("sha1").update(`${r.model}\u0000${r.id}`).digest().readInt32BE(0)) % UNTIMED_LOCKS);
+  const since = new Date(Math.min(...untimed.map((r) => r.ts.getTime())) - UNTIMED_WINDOW_MS);
+  const keys = JSON.stringify(untimed.map((r) => [r.model, r.id]));
+  await tx.query(Prisma.sql`
+    SELECT count(pg_advisory_xact_lock(72707416, b))::int AS n FROM (SELECT b FROM unnest(${[...buckets].sort((x, y) => x - y)}::int[]) AS b ORDER BY b) s`);
+  const found = await tx.query<{ m: string; i: string; ts: Date }>(Prisma.sql`
+    SELECT e.model_id AS m, e.id AS i, max(e.ts) AS ts
+    FROM jsonb_array_elements(${keys}::text::jsonb) AS k
+    JOIN prediction_events e ON e.model_id = k ->> 0 AND e.id = k ->> 1 AND e.ts >= ${since}
+    GROUP BY e.model_id, e.id`);
+  if (found.length === 0) return;
+  const times = new Map(found.map((f) => [`${f.m}\u0000${f.i}`, new Date(f.ts)]));
+  for (const r of untimed) {
+    const t = times.get(`${r.model}\u0000${r.id}`);
+    if (t) r.ts = t;
+  }
+}
+
 /**
  * Stores events and everything derived from them in one transaction: the events (duplicates skipped), their
  * rollups, the labels that were waiting for them, and inline labels. Returns how many events were new.
@@ -254,6 +296,7 @@ async function storeEvents(
   models: string[],
   ctxs: Map<string, ModelContext>,
 ): Promise<number> {
+  await adoptStoredTimes(tx, unique);
   const inserted = (await copyEvents(tx, unique)) ? unique.map((_, k) => k) : await insertNewEvents(tx, unique);
   // References of every model in the batch, not only of those with new events: a batch of nothing but retried
   // events must still find its contexts current.
@@ -289,7 +332,7 @@ async function storeEvents(
 /** The write path of POST /api/v1/predictions: validate, register, store, join inline labels; all or nothing per request. */
 export async function ingestPredictions(items: RawItem[]): Promise<PredictionIngestResult> {
   const receivedAt = new Date();
-  const { rows, rejected } = validatePredictions(items, receivedAt);
+  const { rows, rejected } = validatePredictions(items, receivedAt, await retentionHorizon(receivedAt));
   if (rows.length === 0) return { accepted: 0, duplicates: 0, rejected };
   const labels: LabelRow[] = [];
   for (const r of rows) if (r.label !== undefined) labels.push({ model: r.model, id: r.id, actual: r.label, ts: r.ts });
@@ -309,7 +352,18 @@ export async function ingestPredictions(items: RawItem[]): Promise<PredictionIng
     // the transaction (usually from the cache): on PGlite a Prisma query cannot run inside it.
     unregistered = await registerFromEvents(rawRunner, rows);
     const ctxs = await modelContexts(getDb(), models);
-    return rawTransaction((tx) => storeEvents(tx, unique, labels, models, ctxs), lock);
+    // Each day the batch touches needs its partition (usually known to exist: no query).
+    const days = new Set<number>();
+    for (const r of unique) days.add(dayOf(r.ts.getTime()));
+    await ensureEventPartitions(days);
+    try {
+      return await rawTransaction((tx) => storeEvents(tx, unique, labels, models, ctxs), lock);
+    } catch (err) {
+      // A day's partition was dropped since this process last saw it (a retention pass): make it again and retry.
+      if (!isMissingPartition(err)) throw err;
+      forgetEventPartitions();
+      throw new PartitionGoneError();
+    }
   });
   const result: PredictionIngestResult = { accepted, duplicates: rows.length - accepted, rejected };
   if (Object.keys(unregistered).length > 0) result.unregisteredFeatures = unregistered;

@@ -25,6 +25,14 @@ export class StaleContextError extends Error {
   }
 }
 
+/** Thrown when a write found its day's partition gone (dropped by retention): it runs again after re-creating it. */
+export class PartitionGoneError extends Error {
+  constructor() {
+    super("an event partition was dropped during the write");
+    this.name = "PartitionGoneError";
+  }
+}
+
 /**
  * Runs a transaction, and again (up to 3 more times, with jitter) when Postgres reports a deadlock or conflict,
  * a model deleted under it, or the transaction found its model context stale.
@@ -34,7 +42,7 @@ export async function withRetry<T>(fn: () => Promise<T>, attempts = 4): Promise<
     try {
       return await fn();
     } catch (err) {
-      if (i >= attempts || !(err instanceof StaleContextError || sqlState(err))) throw err;
+      if (i >= attempts || !(err instanceof StaleContextError || err instanceof PartitionGoneError || sqlState(err))) throw err;
       await new Promise((r) => setTimeout(r, 20 * i + Math.random() * 30));
     }
   }

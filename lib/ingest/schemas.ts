@@ -4,6 +4,7 @@ import { text } from "../domain/text";
 import { timestamp } from "../domain/time";
 import { boundedRecord, classValue, featureValues } from "../domain/values";
 import { zodIssues } from "../errors";
+import { OUTSIDE_RETENTION } from "../retention/horizon";
 
 /**
  * Ingest schemas, built from shared fragments with a bound on every field. They check structure only; values
@@ -43,7 +44,14 @@ export const labelEvent = z.strictObject({
 export type LabelEventInput = z.infer<typeof labelEvent>;
 
 /** The per-item rejection reported back to the client. */
-export type Rejection = { index: number; line?: number; id?: string; errors: { path: string; message: string }[] };
+export type Rejection = {
+  index: number;
+  line?: number;
+  id?: string;
+  /** set for a rejection that is not a schema error: `event_outside_retention` (dated before the retention horizon) */
+  code?: string;
+  errors: { path: string; message: string }[];
+};
 
 /**
  * The rejection of an item that is not JSON (its parse error) or fails its schema (the zod issues): its index,
@@ -56,5 +64,20 @@ export function rejection(item: { index: number; line?: number; value?: unknown;
     ...(item.line === undefined ? {} : { line: item.line }),
     ...(typeof id === "string" || typeof id === "number" ? { id: String(id) } : {}),
     errors: error ? zodIssues(error) : [{ path: "", message: item.parseError ?? "invalid" }],
+  };
+}
+
+/**
+ * The rejection of an item dated before the retention horizon: its partition may be gone, and a rollup counted
+ * without its raw row would make a recount disagree, so it is refused rather than stored.
+ */
+export function outsideRetention(item: { index: number; line?: number; value?: unknown }, horizon: Date): Rejection {
+  const id = (item.value as { id?: unknown } | null | undefined)?.id;
+  return {
+    index: item.index,
+    ...(item.line === undefined ? {} : { line: item.line }),
+    ...(typeof id === "string" || typeof id === "number" ? { id: String(id) } : {}),
+    code: OUTSIDE_RETENTION,
+    errors: [{ path: "timestamp", message: `older than the raw-event retention: only times from ${horizon.toISOString()} on are taken` }],
   };
 }

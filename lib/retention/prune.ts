@@ -1,64 +1,89 @@
-import { getDb, Prisma } from "../db/client";
+import { getDb, Prisma, rawQuery } from "../db/client";
 import { onShutdown } from "../lifecycle";
 import { lockModels } from "../rollups/store/write";
+import { retentionCutoff } from "./horizon";
+import { dayOf, DAY_MS, ensureEventPartitions, eventPartitions, forgetEventPartitions } from "./partitions";
 import { getRetention } from "./settings";
 
+export { retentionCutoff } from "./horizon";
+
 const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const CHUNK = 10_000;
+/** Days of partitions the maintenance pass keeps made ahead of today. */
+const AHEAD_DAYS = 7;
+/** One pass at a time across replicas (pg_try_advisory_xact_lock; the alert evaluator's way). */
+const PASS_LOCK = 72707417;
 
-/** Where retention cuts at `now`: whole hours, so every hour's raw events are either all kept or all gone. */
-export function retentionCutoff(now: Date, days: number): Date {
-  return new Date(Math.floor((now.getTime() - days * DAY) / HOUR) * HOUR);
-}
-
-export type PruneResult = { cutoff: string | null; events: number; labels: number; models: string[] };
+export type PruneResult = {
+  cutoff: string | null;
+  /** the daily partitions dropped, oldest first */
+  partitions: string[];
+  /** labels deleted with their predictions */
+  labels: number;
+  /** partitions made ahead of today */
+  created: number;
+  /** the models that had raw events before the cut (their `raw_pruned_before` moved to it) */
+  models: string[];
+};
 
 /**
- * Deletes raw prediction events older than the retention (and the labels joined to them); the rollups, which every
- * page and /metrics read, stay. Works per model in chunks, each its own transaction holding the model's shared lock
- * (ingest goes on; a reference being published, which recounts from the raw events, waits). Each chunk first marks
- * the model's `raw_pruned_before`, so a later recount leaves the hours before it alone. Returns what went.
+ * The retention and partition maintenance pass: makes the next days' partitions, then drops every daily
+ * partition of raw prediction events wholly before the retention's cut (a UTC day boundary), with the labels
+ * joined to the events it held. The rollups, which every page and /metrics read, stay. One transaction: it holds
+ * every model's shared lock (ingest goes on; a reference being published, which recounts from the raw events,
+ * waits) and first moves each model's `raw_pruned_before` to the cut, so a later recount leaves the days before
+ * it alone. A replica finding another's pass running skips its own. Returns what went.
  */
 export async function pruneRawEvents(now = new Date(), days?: number | null): Promise<PruneResult> {
   const keep = days === undefined ? (await getRetention()).days : days;
-  if (keep === null) return { cutoff: null, events: 0, labels: 0, models: [] };
+  const today = dayOf(now.getTime());
+  const created = await ensureEventPartitions(Array.from({ length: AHEAD_DAYS + 1 }, (_, k) => today + k));
+  if (keep === null) return { cutoff: null, partitions: [], labels: 0, created, models: [] };
   const cutoff = retentionCutoff(now, keep);
+  const cutDay = cutoff.getTime() / DAY_MS;
+  const old = (await eventPartitions()).filter((p) => p.day < cutDay).map((p) => p.name);
+  const result: PruneResult = { cutoff: cutoff.toISOString(), partitions: [], labels: 0, created, models: [] };
+  if (old.length === 0) return result;
   const db = getDb();
-  const models = await db.$queryRaw<{ model_id: string }[]>(Prisma.sql`
-    SELECT m.id AS model_id FROM models m
-    WHERE EXISTS (SELECT 1 FROM prediction_events e WHERE e.model_id = m.id AND e.ts < ${cutoff}) ORDER BY m.id`);
-  const result: PruneResult = { cutoff: cutoff.toISOString(), events: 0, labels: 0, models: [] };
-  for (const { model_id: model } of models) {
-    for (;;) {
-      const [{ events, labels }] = await db.$transaction(async (tx) => {
-        await lockModels(tx, [model], "shared");
-        await tx.$executeRaw(Prisma.sql`
-          UPDATE models SET raw_pruned_before = greatest(coalesce(raw_pruned_before, ${cutoff}), ${cutoff}) WHERE id = ${model}`);
-        return tx.$queryRaw<{ events: number; labels: number }[]>(Prisma.sql`
-          WITH gone AS (
-            DELETE FROM prediction_events e
-            WHERE e.model_id = ${model} AND e.id IN (
-              SELECT id FROM prediction_events WHERE model_id = ${model} AND ts < ${cutoff} ORDER BY ts LIMIT ${CHUNK})
-            RETURNING e.id),
-          gone_labels AS (
-            DELETE FROM labels l WHERE l.model_id = ${model} AND l.prediction_id IN (SELECT id FROM gone) RETURNING 1)
-          SELECT (SELECT count(*) FROM gone)::int AS events, (SELECT count(*) FROM gone_labels)::int AS labels`);
-      });
-      result.events += events;
-      result.labels += labels;
-      if (events < CHUNK) break;
-    }
-    result.models.push(model);
-  }
-  return result;
+  const models = (await db.model.findMany({ select: { id: true } })).map((m) => m.id);
+  const labels: { gone: number; moved: string[] } | null = await db.$transaction(
+    async (tx) => {
+      const [{ ok }] = await tx.$queryRaw<{ ok: boolean }[]>(Prisma.sql`SELECT pg_try_advisory_xact_lock(${PASS_LOCK}) AS ok`);
+      if (!ok) return null;
+      await lockModels(tx, models, "shared");
+      // The models with raw events before the cut (an index probe per model and old partition).
+      const moved = await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
+        UPDATE models m SET raw_pruned_before = ${cutoff}
+        WHERE (m.raw_pruned_before IS NULL OR m.raw_pruned_before < ${cutoff})
+          AND EXISTS (SELECT 1 FROM prediction_events e WHERE e.model_id = m.id AND e.ts < ${cutoff})
+        RETURNING m.id`);
+      let gone = 0;
+      for (const name of old) {
+        // Labels of the partition's predictions, found by one probe of the partition's key per label.
+        gone += await tx.$executeRaw(Prisma.sql`
+          DELETE FROM labels l WHERE EXISTS (
+            SELECT 1 FROM ${Prisma.raw(`"${name}"`)} e WHERE e.model_id = l.model_id AND e.id = l.prediction_id)`);
+        await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS "${name}"`);
+      }
+      return { gone, moved: moved.map((m) => m.id).sort() };
+    },
+    { timeout: 600_000 },
+  );
+  if (labels === null) return result;
+  forgetEventPartitions();
+  return { ...result, partitions: old, labels: labels.gone, models: labels.moved };
+}
+
+/** Whether raw events older than `cutoff` are still stored (for tests and the bench). */
+export async function rawEventsBefore(cutoff: Date): Promise<number> {
+  const [{ n }] = await rawQuery<{ n: number }>(Prisma.sql`SELECT count(*)::int AS n FROM prediction_events WHERE ts < ${cutoff}`);
+  return n;
 }
 
 type WorkerGlobal = { __driftwatchRetentionWorker?: ReturnType<typeof setInterval>; __driftwatchRetentionRun?: Promise<unknown> };
 
 /**
- * Applies the retention in the background (started by instrumentation.ts): a minute after start, then hourly.
- * Every replica may run it; deletes of the same rows by two replicas are harmless (the second finds none).
+ * Runs the retention and partition maintenance pass in the background (started by instrumentation.ts): a minute
+ * after start, then hourly. Every replica runs it; an advisory lock lets one drop at a time.
  */
 export function startRetentionWorker(intervalMs = HOUR, firstAfterMs = 60_000) {
   const g = globalThis as WorkerGlobal;
@@ -67,7 +92,9 @@ export function startRetentionWorker(intervalMs = HOUR, firstAfterMs = 60_000) {
     if (g.__driftwatchRetentionRun) return;
     g.__driftwatchRetentionRun = pruneRawEvents()
       .then((r) => {
-        if (r.events > 0) console.log(`[driftwatch] retention: deleted ${r.events} raw events before ${r.cutoff} (${r.models.length} models); rollups kept`);
+        if (r.partitions.length > 0) {
+          console.log(`[driftwatch] retention: dropped ${r.partitions.length} daily partitions of raw events before ${r.cutoff} (${r.labels} labels); rollups kept`);
+        }
       })
       .catch((err) => console.error("[driftwatch] retention pass failed:", err))
       .finally(() => {

@@ -3,17 +3,21 @@ import { getDb, Prisma } from "../db/client";
 
 const KEY = "rawEventRetentionDays";
 
-/** Days of raw prediction events to keep, install-wide; null keeps them forever (the default). */
+/** Days of raw prediction events to keep, install-wide; null keeps them forever. */
 export const retentionDays = z.int().min(1).max(3650).nullable();
+
+/** The retention of an install that never set one (issue #15). Upgraded installs holding events keep "forever". */
+export const DEFAULT_RETENTION_DAYS = 30;
 
 export type RetentionSetting = { days: number | null; updatedAt: string | null; updatedBy: string | null };
 
 /** The install's raw-event retention. */
 export async function getRetention(): Promise<RetentionSetting> {
   const row = await getDb().installSetting.findUnique({ where: { key: KEY } });
-  const parsed = retentionDays.safeParse(row?.value ?? null);
+  const parsed = row ? retentionDays.safeParse(row.value) : undefined;
+  cached = undefined;
   return {
-    days: parsed.success ? parsed.data : null,
+    days: parsed === undefined ? DEFAULT_RETENTION_DAYS : parsed.success ? parsed.data : null,
     updatedAt: row ? row.updatedAt.toISOString() : null,
     updatedBy: row?.updatedBy ?? null,
   };
@@ -29,4 +33,18 @@ export async function setRetention(days: number | null, actor: string): Promise<
     update: { value: json, updatedBy: actor },
   });
   return getRetention();
+}
+
+const CACHE_MS = 30_000;
+let cached: { days: number | null; at: number } | undefined;
+
+/**
+ * The retention days for the write path, read at most every 30 s per process (a change made on another replica
+ * reaches this one within that; the retention pass itself always reads the setting afresh).
+ */
+export async function retentionDaysCached(now = Date.now()): Promise<number | null> {
+  if (cached && now - cached.at < CACHE_MS) return cached.days;
+  const { days } = await getRetention();
+  cached = { days, at: now };
+  return days;
 }

@@ -337,7 +337,10 @@ describe("fuzzing every route handler", () => {
     let idless = 0; // stored under a generated id each
     const totalRows = async () => (await getDb().$queryRaw<{ n: number }[]>(Prisma.sql`SELECT count(*)::int AS n FROM prediction_events`))[0].n;
     const before = await totalRows();
+    // Events are keyed by (model, id, timestamp): "id|ms" of each event sent with a timestamp, and the ids of those
+    // sent without one (stored at their receive time unless the id is stored from the last 24 hours).
     const mustBeStored = new Set<string>();
+    const untimedIds = new Set<string>();
     const check = async ([items, form]: [Json[], string]) => {
       const texts = items.map(toJsonText);
       const text = form === "ndjson" ? texts.join("\n") : form === "events" ? `{"events":[${texts.join(",")}]}` : `[${texts.join(",")}]`;
@@ -351,10 +354,14 @@ describe("fuzzing every route handler", () => {
       // Every item not rejected is stored now (accepted, or a duplicate of a stored one); only valid ids pass.
       texts.forEach((t, i) => {
         if (rejected.has(i)) return;
-        const parsed = JSON.parse(t) as { id: unknown; model: unknown };
+        const parsed = JSON.parse(t) as { id: unknown; model: unknown; timestamp?: string | number };
         if (parsed.model !== model) return;
         if (parsed.id === undefined) idless++;
-        else mustBeStored.add(String(parsed.id));
+        else if (parsed.timestamp === undefined) untimedIds.add(String(parsed.id));
+        else {
+          const ms = new Date(typeof parsed.timestamp === "number" ? parsed.timestamp : Date.parse(parsed.timestamp)).getTime();
+          mustBeStored.add(`${String(parsed.id)}|${ms}`);
+        }
       });
     };
     // Batches sent PARALLEL at a time share ids, so the same event races itself: still stored once, counted once.
@@ -364,14 +371,22 @@ describe("fuzzing every route handler", () => {
       }),
       { seed: SEED + 2, numRuns: Math.round(1000 / PARALLEL * SCALE) },
     );
-    const rows = await getDb().$queryRaw<{ id: string }[]>(Prisma.sql`SELECT id FROM prediction_events WHERE model_id = ${model}`);
-    const stored = new Set(rows.map((r) => r.id));
+    const rows = await getDb().$queryRaw<{ id: string; ts: Date }[]>(Prisma.sql`SELECT id, ts FROM prediction_events WHERE model_id = ${model}`);
+    const stored = new Set(rows.map((r) => `${r.id}|${r.ts.getTime()}`));
     // Events acknowledged as accepted are the rows added (a few went to other models a mutation named).
     expect(acknowledged).toBeGreaterThan(10);
     expect((await totalRows()) - before).toBe(acknowledged);
-    // The model holds exactly the events not rejected: each id once, and one row per event sent without an id.
-    expect([...mustBeStored].filter((id) => !stored.has(id))).toEqual([]);
-    expect(rows.length).toBe(mustBeStored.size + idless);
+    // The model holds exactly the events not rejected: each (id, timestamp) once, one row per event sent without
+    // an id, and at most one more row per id sent without a timestamp (its first sending, stamped on receipt; a
+    // later one finds it by id).
+    expect([...mustBeStored].filter((key) => !stored.has(key))).toEqual([]);
+    const extra = new Map<string, number>();
+    for (const r of rows) if (!mustBeStored.has(`${r.id}|${r.ts.getTime()}`)) extra.set(r.id, (extra.get(r.id) ?? 0) + 1);
+    const generated = [...extra.keys()].filter((id) => !untimedIds.has(id));
+    expect(generated.length).toBe(idless); // ids the server generated, one row each
+    for (const id of generated) expect(extra.get(id)).toBe(1);
+    for (const id of untimedIds) expect(extra.get(id) ?? 0).toBeLessThanOrEqual(1);
+    expect(rows.length).toBe(mustBeStored.size + idless + [...untimedIds].filter((id) => extra.has(id)).length);
     // The rollups the read API answers from count the same events.
     const metrics = await call(entries.find((x) => x.method === "GET" && x.template === "/api/v1/models/{model}/metrics")!.handler, {
       path: `/api/v1/models/${model}/metrics?window=single&from=1990-01-01T00:00:00Z&to=${new Date(Date.now() + HOUR).toISOString()}`,

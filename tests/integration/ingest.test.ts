@@ -19,6 +19,26 @@ async function storedLabel(model: string, id: string) {
 }
 
 describe("POST /api/v1/predictions", () => {
+  it("deduplicates by (model, id, timestamp) across daily partitions, and finds a retry sent without a timestamp by its id", async () => {
+    const model = uniqueModel("keys");
+    const t1 = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    const t2 = new Date(Date.now() - 20 * 3_600_000).toISOString();
+    const ev = (id: string, timestamp?: string) => ({ model, id, ...(timestamp ? { timestamp } : {}), features: { a: 1 }, prediction: "a" });
+    expect((await predictions([ev("a", t1), ev("b", t2), ev("c")])).body).toMatchObject({ accepted: 3, duplicates: 0 });
+    // the same requests again (COPY fails on a stored key; the insert skips them)
+    expect((await predictions([ev("a", t1), ev("b", t2), ev("c")])).body).toMatchObject({ accepted: 0, duplicates: 3 });
+    // a retry without its timestamp takes the stored event's time (searched in the last 24 h): "b" (20 h ago) and "c"
+    expect((await predictions([ev("b"), ev("c")])).body).toMatchObject({ accepted: 0, duplicates: 2 });
+    // the same id with another timestamp is another event
+    expect((await predictions([ev("a", t2)])).body).toMatchObject({ accepted: 1, duplicates: 0 });
+    expect(await countEvents(model)).toBe(4);
+    // concurrent first sendings of one id without a timestamp store it once
+    const sent = await Promise.all([predictions([ev("d")]), predictions([ev("d")]), predictions([ev("d"), ev("e")])]);
+    expect(sent.reduce((n, r) => n + r.body.accepted, 0)).toBe(2);
+    expect(await countEvents(model)).toBe(6);
+    expect((await rollupDifferences(model)).differences).toEqual([]);
+  });
+
   it("stores 999 of a 1,000-event batch with one malformed event and names the bad one; a resend stores nothing", async () => {
     const model = uniqueModel("batch");
     const events: unknown[] = makeEvents(model, 1000);

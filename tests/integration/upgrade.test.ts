@@ -10,6 +10,7 @@ import { GET as getMetricsRoute } from "@/app/api/v1/models/[model]/metrics/rout
 import { closeDb, rawQuery } from "@/lib/db/client";
 import { migrate, readMigrations } from "@/lib/db/migrate";
 import { rebinLegacyReferences } from "@/lib/models/references/rebin";
+import { getRetention } from "@/lib/retention/settings";
 import { rollupDifferences } from "@/lib/rollups/store/recount";
 import { call, countEvents, makeEvents, uniqueModel } from "../helpers";
 
@@ -87,7 +88,15 @@ describe("upgrades", () => {
     await rawQuery(`INSERT INTO models (id, name, task, classes, auto_registered) VALUES ('${model}', '${model}', 'binary_classification', '["fraud","legit"]', true)`);
     // today's write path also writes daily feature rows: their table exists while filling, then goes
     await rawQuery(`CREATE TABLE feature_rollups_daily (LIKE feature_rollups INCLUDING ALL)`);
+    // and reads the retention setting, makes daily partitions and keys events by (model, id, ts): stand-ins while
+    // filling (the previous release's table, keyed by (model, id), gets the key's index for ON CONFLICT)
+    await rawQuery(`CREATE TABLE install_settings (key text PRIMARY KEY, value jsonb NOT NULL, updated_at timestamptz(3) NOT NULL DEFAULT now(), updated_by text)`);
+    await rawQuery(`CREATE FUNCTION dw_ensure_event_partitions(days date[]) RETURNS integer LANGUAGE sql AS 'SELECT 0'`);
+    await rawQuery(`CREATE UNIQUE INDEX upgrade_stand_in_key ON prediction_events (model_id, id, ts)`);
     await fill(model, 600, "old");
+    await rawQuery(`DROP INDEX upgrade_stand_in_key`);
+    await rawQuery(`DROP FUNCTION dw_ensure_event_partitions(date[])`);
+    await rawQuery(`DROP TABLE install_settings`);
     // The previous release's write path kept minute and hour rollups only: no all-time totals per version
     // (level 't'), no record of what corrections took back (level 'r') and no daily feature rows (the migration
     // sums them from the hour rows). Its databases hold no such rows.
@@ -101,6 +110,13 @@ describe("upgrades", () => {
     await rebinLegacyReferences(() => {});
     // models from before alert rules got the default rules in the migration
     expect(await rawQuery(`SELECT name FROM alert_rules WHERE model_id = '${model}' ORDER BY name`)).toHaveLength(7);
+    // the events moved into daily partitions, and an install holding events keeps them (retention "forever")
+    const [{ parts, moved }] = await rawQuery<{ parts: number; moved: number }>(`
+      SELECT (SELECT count(*)::int FROM pg_inherits WHERE inhparent = 'prediction_events'::regclass) AS parts,
+             (SELECT count(*)::int FROM prediction_events WHERE model_id = '${model}') AS moved`);
+    expect(parts).toBeGreaterThan(0);
+    expect(moved).toBe(600);
+    expect((await getRetention()).days).toBeNull();
     // the upgraded database is exactly what the current write path would have built, and serves
     expect((await rollupDifferences(model)).differences).toEqual([]);
     expect(await totals(model)).toEqual({ requests: 600, labelled: 200 });
