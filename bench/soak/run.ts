@@ -34,7 +34,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { FEATURES, makeFeatures, makeOutcome, MODELS, Rng } from "../read/generate";
-import { request, type Sample, type WriterMessage, type WriterTally } from "./wire";
+import { request, type Sample, STALE_SOCKET, type WriterMessage, type WriterTally } from "./wire";
 import type { StartMessage, WriterConfig } from "./writer";
 
 const args = process.argv.slice(2);
@@ -126,7 +126,9 @@ async function waitForOtherBenches() {
 }
 
 function startServer(): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+  // BENCH_NODE_ARGS passes flags to the server's node (e.g. "--heapsnapshot-signal=SIGUSR2"), as in bench/ingest.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  return spawn(process.execPath, [...nodeArgs, "--import", "tsx", "scripts/start.ts"], {
     cwd: appDir,
     env: {
       ...process.env,
@@ -216,7 +218,7 @@ async function call(method: string, pathname: string, body: unknown): Promise<un
   return JSON.parse(r.body);
 }
 
-/** The three models with their 20 features, and a reference of `referenceRows` rows each (no drift). */
+/** The three models with their 20 features, a reference of `referenceRows` rows each (no drift), and SLOs. */
 async function defineModels() {
   const r = new Rng(4242);
   for (const m of SOAK_MODELS) {
@@ -231,6 +233,15 @@ async function defineModels() {
       return { features, prediction: makeOutcome(r, m, features, false).prediction };
     });
     await call("PUT", `/api/v1/models/${m.id}/reference`, { rows });
+    // SLOs as a monitored model has them (bench/pages' set), so their burn-rate alerts are evaluated throughout;
+    // the model's default alert rules came with its definition
+    await call("PUT", `/api/v1/models/${m.id}/slos`, {
+      slos: [
+        { name: "availability", kind: "availability", target: 0.999, windowDays: 30 },
+        { name: "latency-250ms", kind: "latency", target: 0.99, windowDays: 30, thresholdMs: 250 },
+        ...(m.task === "regression" ? [] : [{ name: "accuracy", kind: "accuracy", target: 0.95, windowDays: 30 }]),
+      ],
+    });
   }
 }
 
@@ -278,17 +289,23 @@ function startWriter(cfg: WriterConfig, onSamples: (s: Sample[]) => void): { chi
 }
 
 /** The reader: every `readEvery` s the overview, a model page, its drift page and the read API; /metrics every `scrapeEvery` s. */
-async function readLoop(until: number, cookie: string, readToken: string, record: (s: Sample) => void) {
+type Memory = { at: number; heapUsed: number; heapTotal: number; external: number };
+
+async function readLoop(until: number, cookie: string, readToken: string, record: (s: Sample) => void, memory: Memory[]) {
   const page = async (kind: string, url: string) => {
     const r = await request(base + url, { headers: { cookie }, timeoutMs: 60_000 });
     // An error in a streamed Suspense section arrives after the 200 header: its digest marks it in the HTML.
     const failed = r.status === 200 && r.body.includes("data-dgst=") ? "error digest in the streamed page" : undefined;
-    record({ kind, at: r.at, ms: r.ms, status: r.status, ...(failed ? { failed } : {}), ...(r.status !== 200 ? { detail: r.body.slice(0, 200) } : {}) });
+    record({ kind, at: r.at, ms: r.ms, status: r.status, ...(failed ? { failed } : {}), ...(r.status !== 200 ? { detail: r.detail ?? r.body.slice(0, 200) } : {}) });
   };
   const api = async (kind: string, url: string) => {
     const r = await request(base + url, { headers: { authorization: `Bearer ${readToken}` }, timeoutMs: 60_000 });
-    record({ kind, at: r.at, ms: r.ms, status: r.status, ...(r.status !== 200 ? { detail: r.body.slice(0, 200) } : {}) });
+    record({ kind, at: r.at, ms: r.ms, status: r.status, ...(r.status !== 200 ? { detail: r.detail ?? r.body.slice(0, 200) } : {}) });
     return r;
+  };
+  const gauge = (text: string, name: string) => {
+    const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(text);
+    return m ? Number(m[1]) : NaN;
   };
   const reads = (async () => {
     for (let cycle = 0; Date.now() < until; cycle++) {
@@ -306,7 +323,9 @@ async function readLoop(until: number, cookie: string, readToken: string, record
   const scrapes = (async () => {
     while (Date.now() < until) {
       const t = Date.now();
-      await api("/metrics scrape", "/metrics");
+      const r = await api("/metrics scrape", "/metrics");
+      // the answering process's own view of its memory: what of the RSS is V8's heap (live objects after the last GC or not)
+      if (r.status === 200) memory.push({ at: r.at, heapUsed: gauge(r.body, "nodejs_heap_size_used_bytes"), heapTotal: gauge(r.body, "nodejs_heap_size_total_bytes"), external: gauge(r.body, "nodejs_external_memory_bytes") });
       await sleep(Math.min(t + scrapeEvery * 1000, until) - Date.now());
     }
   })();
@@ -323,7 +342,10 @@ const quantile = (sorted: number[], p: number) => {
   return sorted[lo] + (h - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? sorted[lo]) - sorted[lo]);
 };
 const isError = (s: Sample) => s.status !== 200 || s.failed !== undefined;
-const statusName = (s: Sample) => (s.status === -1 ? "timeout" : s.status === -2 ? "connection error" : s.failed ? `${s.status} (${s.failed})` : String(s.status));
+const statusName = (s: Sample) =>
+  s.status === -1 ? "timeout" : s.status === -2 ? `connection error (${s.detail})` : s.failed ? `${s.status} (${s.failed})` : String(s.status);
+/** A request sent on a keep-alive socket the server had just closed as idle: the client's race, not the server's answer. */
+const isStaleSocket = (s: Sample) => s.status === -2 && (s.detail ?? "").endsWith(STALE_SOCKET);
 const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
 
 function table(headers: string[], rows: string[][]): string {
@@ -362,7 +384,7 @@ async function main() {
     const writerTokens = await Promise.all(Array.from({ length: writers }, (_, w) => apiKey(`soak-writer-${w}`, "ingest")));
     const readToken = await apiKey("soak-reader", "read");
     const cookie = await signIn();
-    log(`  ${SOAK_MODELS.length} models with ${FEATURES.length} features and a ${fmt(referenceRows)}-row reference each; ${writers} ingest keys, a read key, a session`);
+    log(`  ${SOAK_MODELS.length} models with ${FEATURES.length} features, a ${fmt(referenceRows)}-row reference, their default alert rules and 2–3 SLOs each; ${writers} ingest keys, a read key, a session`);
 
     const samples: Sample[] = [];
     const record = (s: Sample) => samples.push(s);
@@ -399,7 +421,8 @@ async function main() {
       log(`  ${((t - startAt) / 60_000).toFixed(1)} min: ${fmt(events / 60)} events/s over the last minute, RSS ${mb(last.rss)}, errors so far ${samples.filter(isError).length}, load ${os.loadavg()[0].toFixed(2)}`);
     }, 60_000);
     await sleep(startAt - Date.now());
-    await readLoop(endAt, cookie, readToken, record);
+    const memory: Memory[] = [];
+    await readLoop(endAt, cookie, readToken, record, memory);
     const tallies = await Promise.all(ws.map((w) => w.done));
     const drainedAt = Date.now();
     clearInterval(progress);
@@ -457,7 +480,7 @@ async function main() {
     const byStatus = new Map<string, Sample[]>();
     for (const s of errors) byStatus.set(`${s.kind} → ${statusName(s)}`, [...(byStatus.get(`${s.kind} → ${statusName(s)}`) ?? []), s]);
     log(`\nerror responses: ${errors.length === 0 ? "none" : ""}`);
-    for (const [k, list] of byStatus) log(`  ${k}: ${list.length} (first at ${((list[0].at - startAt) / 1000).toFixed(0)} s: ${(list[0].detail ?? "").replace(/\s+/g, " ").slice(0, 160)})`);
+    for (const [k, list] of byStatus) log(`  ${k}: ${list.length} (first at ${((list[0].at - startAt) / 1000).toFixed(0)} s${list[0].status > 0 ? `: ${(list[0].detail ?? "").replace(/\s+/g, " ").slice(0, 160)}` : ""})`);
 
     // per minute: RSS (mean of its samples), server CPU, events/s acknowledged, ingest p99, page p99, load, other benches
     const minuteOf = (at: number) => Math.floor((at - startAt) / 60_000);
@@ -481,12 +504,15 @@ async function main() {
         fmt(ing.reduce((a, s) => a + (s.events ?? 0), 0) / 60),
         quantile(ing.map((s) => s.ms).sort((a, b) => a - b), 0.99).toFixed(0),
         quantile(pages, 0.99).toFixed(0),
+        mb(memory.filter((x) => minuteOf(x.at) === m).at(-1)?.heapUsed ?? NaN),
+        mb(memory.filter((x) => minuteOf(x.at) === m).at(-1)?.heapTotal ?? NaN),
+        mb(memory.filter((x) => minuteOf(x.at) === m).at(-1)?.external ?? NaN),
         (inMin.at(-1)?.load ?? NaN).toFixed(2),
         String(others.find((o) => minuteOf(o.at) === m)?.n ?? others.find((o) => minuteOf(o.at) === m + 1)?.n ?? "–"),
       ]);
     }
     log(`\nper minute (RSS summed over the server's process group — ${rss[rss.length - 1].names.join(", ")} — sampled every ${RSS_EVERY_MS / 1000} s):`);
-    log(table(["minute", "RSS mean", "RSS max", "server cores", "events/s", "ingest p99 ms", "pages p99 ms", "load 1m", "other benches"], minuteRows));
+    log(table(["minute", "RSS mean", "RSS max", "server cores", "events/s", "ingest p99 ms", "pages p99 ms", "V8 heap used", "heap total", "external", "load 1m", "other benches"], minuteRows));
     const warmRss = rssMean(warmup, warmup + 1);
     const endRss = rssMean(minutes - 1, minutes);
     const peakAfter = Math.max(...rss.filter((r) => r.at >= startAt + warmup * 60_000 && r.at <= endAt).map((r) => r.rss));
@@ -534,7 +560,8 @@ async function main() {
 
     const checks: [string, boolean][] = [
       ["RSS growth after warm-up under 10 %", growth < 0.1],
-      ["no error responses", errors.length === 0],
+      ["no error responses (any status but 200, an error in a streamed page, a timeout)", errors.filter((s) => s.status !== -2).length === 0],
+      ["no dropped connections (besides the stale keep-alive race, shown above when it happened)", errors.filter((s) => s.status === -2 && !isStaleSocket(s)).length === 0],
       ["rollups = recount", recountOk],
       ["stored events = acknowledged events", eventsOk && modelsOk(apiEvents) && modelsOk(metricEvents)],
       ["labels stored = labels sent, all joined", labelsOk],

@@ -10,9 +10,15 @@ export type Sample = { kind: string; at: number; ms: number; status: number; eve
 /** Status of a request that got no response: timed out, or the connection failed. */
 export const NO_RESPONSE = { timeout: -1, network: -2 } as const;
 
-export type Reply = { status: number; body: string; headers: http.IncomingHttpHeaders; ms: number; at: number };
+/** `detail`: without a response, the error's code (and whether the request went out on a reused keep-alive socket) */
+export type Reply = { status: number; body: string; headers: http.IncomingHttpHeaders; ms: number; at: number; detail?: string };
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+/** Connection errors on a reused keep-alive socket: the server closed it as idle just as the client sent on it. */
+export const STALE_SOCKET = "on a reused keep-alive socket";
+
+// `timeout` makes the agent apply the server's `Keep-Alive: timeout=5` hint (less a second) to idle sockets, so it
+// drops them before the server does; without it Node keeps idle sockets forever and races the server's close.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 32, timeout: 60_000 });
 
 /**
  * One HTTP request, read to its last byte. A timeout or a connection error resolves with a negative status
@@ -23,10 +29,10 @@ export function request(url: string, opts: { method?: string; headers?: Record<s
   const t0 = performance.now();
   return new Promise((resolve) => {
     let settled = false;
-    const done = (status: number, body = "", headers: http.IncomingHttpHeaders = {}) => {
+    const done = (status: number, body = "", headers: http.IncomingHttpHeaders = {}, detail?: string) => {
       if (settled) return;
       settled = true;
-      resolve({ status, body, headers, ms: performance.now() - t0, at });
+      resolve({ status, body, headers, ms: performance.now() - t0, at, ...(detail ? { detail } : {}) });
     };
     const headers: Record<string, string | number> = { ...opts.headers };
     if (opts.body) headers["content-length"] = opts.body.length;
@@ -34,13 +40,13 @@ export function request(url: string, opts: { method?: string; headers?: Record<s
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => done(res.statusCode ?? 0, Buffer.concat(chunks).toString("utf8"), res.headers));
-      res.on("error", () => done(NO_RESPONSE.network));
+      res.on("error", (err: NodeJS.ErrnoException) => done(NO_RESPONSE.network, "", {}, `${err.code ?? err.message} in the response`));
     });
     req.setTimeout(opts.timeoutMs ?? 60_000, () => {
       req.destroy();
-      done(NO_RESPONSE.timeout);
+      done(NO_RESPONSE.timeout, "", {}, `no response in ${opts.timeoutMs ?? 60_000} ms`);
     });
-    req.on("error", () => done(NO_RESPONSE.network));
+    req.on("error", (err: NodeJS.ErrnoException) => done(NO_RESPONSE.network, "", {}, `${err.code ?? err.message}${req.reusedSocket ? ` ${STALE_SOCKET}` : ""}`));
     req.end(opts.body);
   });
 }

@@ -19,7 +19,7 @@
  * the end. Configuration comes in SOAK_WRITER (JSON).
  */
 import { eventId, makeEnvelope, makeFeatures, makeOutcome, type ModelSpec, Rng } from "../read/generate";
-import { request, type Sample, type WriterMessage, type WriterTally } from "./wire";
+import { request, type Sample, STALE_SOCKET, type WriterMessage, type WriterTally } from "./wire";
 
 export type WriterConfig = {
   writer: number;
@@ -100,8 +100,10 @@ async function post(path: string, kind: string, body: Buffer): Promise<{ json: R
       tally.lastAckAt = Date.now();
       return { json, uncertain };
     }
-    samples.push({ kind, at: r.at, ms: r.ms, status: r.status, events: 0, detail: r.body.slice(0, 200) });
+    samples.push({ kind, at: r.at, ms: r.ms, status: r.status, events: 0, detail: r.detail ?? r.body.slice(0, 200) });
     if (r.status < 0 || r.status >= 500) uncertain = true;
+    // a stale keep-alive socket is retried at once (Node's documented client pattern); anything else after Retry-After or 1 s
+    if (r.detail?.endsWith(STALE_SOCKET)) continue;
     const retryAfter = Number(r.headers["retry-after"]);
     await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 1000);
   }
