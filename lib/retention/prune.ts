@@ -56,14 +56,12 @@ export async function pruneRawEvents(now = new Date(), days?: number | null): Pr
         WHERE (m.raw_pruned_before IS NULL OR m.raw_pruned_before < ${cutoff})
           AND EXISTS (SELECT 1 FROM prediction_events e WHERE e.model_id = m.id AND e.ts < ${cutoff})
         RETURNING m.id`);
-      let gone = 0;
-      for (const name of old) {
-        // Labels of the partition's predictions, found by one probe of the partition's key per label.
-        gone += await tx.$executeRaw(Prisma.sql`
-          DELETE FROM labels l WHERE EXISTS (
-            SELECT 1 FROM ${Prisma.raw(`"${name}"`)} e WHERE e.model_id = l.model_id AND e.id = l.prediction_id)`);
-        await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS "${name}"`);
-      }
+      // Labels of the dropped predictions (one probe of the old partitions' key per stored label), then the
+      // partitions themselves in one statement.
+      const gone = await tx.$executeRaw(Prisma.sql`
+        DELETE FROM labels l WHERE EXISTS (
+          SELECT 1 FROM prediction_events e WHERE e.ts < ${cutoff} AND e.model_id = l.model_id AND e.id = l.prediction_id)`);
+      await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS ${old.map((name) => `"${name}"`).join(", ")}`);
       return { gone, moved: moved.map((m) => m.id).sort() };
     },
     { timeout: 600_000 },
