@@ -539,7 +539,7 @@ async function main() {
       ["load average at the end", os.loadavg().map((x) => x.toFixed(2)).join(" ")],
       [
         "throughput (events acknowledged as new)",
-        `${fmt(throughput)} events/s of ${fmt(asked)} asked (${((throughput / asked) * 100).toFixed(1)} %) over ${writeSeconds.toFixed(0)} s; writers' largest lag behind schedule ${Math.max(...tallies.map((t) => t.maxLagMs))} ms, at the end ${Math.max(...tallies.map((t) => t.finalLagMs))} ms`,
+        `${fmt(throughput)} events/s of ${fmt(asked)} asked (${((throughput / asked) * 100).toFixed(1)} %) over ${writeSeconds.toFixed(0)} s; writers' largest lag behind schedule ${Math.round(Math.max(...tallies.map((t) => t.maxLagMs)))} ms, at the end ${Math.round(Math.max(...tallies.map((t) => t.finalLagMs)))} ms${sum((t) => t.skippedEvents) ? `; ${fmt(sum((t) => t.skippedEvents))} scheduled events never sent and ${sum((t) => t.lateBatches)} batches sent after the end (behind schedule)` : ""}`,
       ],
       ["events acknowledged / stored", `${fmt(acked)} / ${fmt(storedTotal)} (per model ${SOAK_MODELS.map((m) => m.id).join(" / ")}: ${perModel(storedEvents)})`],
       [

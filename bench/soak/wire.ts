@@ -84,6 +84,9 @@ export type WriterTally = {
   lastAckAt: number;
   /** labels sent in the final drain (due after the end of the run) */
   drainedLabels: number;
+  /** behind schedule at the end: events of the schedule never made, and batches made ahead but sent after the end */
+  skippedEvents: number;
+  lateBatches: number;
 };
 
 export type WriterMessage = { type: "ready" } | { type: "samples"; samples: Sample[] } | { type: "done"; tally: WriterTally } | { type: "failed"; error: string };

@@ -74,6 +74,8 @@ const tally: WriterTally = {
   firstSendAt: 0,
   lastAckAt: 0,
   drainedLabels: 0,
+  skippedEvents: 0,
+  lateBatches: 0,
 };
 for (const m of cfg.models) {
   tally.acceptedByModel[m.id] = 0;
@@ -280,11 +282,17 @@ async function run(start: StartMessage) {
   const inFlight = new Set<Promise<void>>();
   const ahead: Batch[] = [];
   let generated = 0;
+  const aheadMax = Math.ceil(LOOKAHEAD_MS / interval) + 1;
   for (let k = 0; ; k++) {
     const due = start.startAt + k * interval;
-    if (due >= start.endAt) break;
-    // generate up to LOOKAHEAD_MS ahead, so early labels go out before their prediction
-    while (start.startAt + generated * interval < Math.min(Date.now() + LOOKAHEAD_MS, start.endAt) || generated <= k) {
+    // The run ends on time: a writer behind its schedule does not send its backlog after the end.
+    if (due >= start.endAt || Date.now() >= start.endAt) break;
+    // generate up to LOOKAHEAD_MS ahead (so early labels go out before their prediction), and no more than that
+    // many batches when behind
+    while (
+      (start.startAt + generated * interval < Math.min(Date.now() + LOOKAHEAD_MS, start.endAt) && generated < k + aheadMax) ||
+      generated <= k
+    ) {
       ahead.push(makeBatch(generated, start.startAt + generated * interval, start.deployAt));
       generated++;
     }
@@ -305,8 +313,15 @@ async function run(start: StartMessage) {
       inFlight.add(q);
     }
   }
-  // Batches are generated only with a due time before the end, and every one of those was sent.
-  if (ahead.length) violation(`${ahead.length} generated batches were not sent`);
+  // Batches generated ahead but not sent by the end (the writer was behind): their early labels may be out, so
+  // they are sent after the end (outside the throughput window); the schedule's batches never made are counted.
+  tally.skippedEvents = Math.max(0, Math.ceil((start.endAt - start.startAt) / interval) - generated) * cfg.batch;
+  tally.lateBatches = ahead.length;
+  for (const b of ahead.splice(0)) {
+    const p = sendBatch(b).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+    while (inFlight.size >= cfg.maxInFlight) await Promise.race(inFlight);
+  }
   await Promise.all(inFlight);
   await flusher;
   // The drain: resends still due, and every label not yet sent (due after the end), until nothing is left.
