@@ -109,8 +109,11 @@ function otherBenches(): string[] {
       break;
     }
   }
-  // one line per bench run (its npx, sh and node processes carry the same arguments)
-  const runs = lines.filter((l) => l.trim() && !mine.has(Number(l.split(" ")[0])) && !l.includes("pgrep")).map((l) => l.slice(l.indexOf("bench/")));
+  // Node processes only (a bench waiting for the lock is a flock process with no node under it yet), one per run
+  // (its tsx wrapper and the node it starts carry the same arguments).
+  const runs = lines
+    .filter((l) => l.trim() && !mine.has(Number(l.split(" ")[0])) && /^\d+ (\S*\/)?node /.test(l))
+    .map((l) => l.slice(l.indexOf("bench/")));
   return [...new Set(runs)];
 }
 
