@@ -15,7 +15,8 @@ import { cachedFeatureRows, cachedMetricRows } from "./rowCache";
 import { burnWindowOf, removedSloAnnotations, SLO_ALERTNAME, sloAlertLabels, sloAlertValue, sloAnnotations } from "./sloAlerts";
 import { advance, INACTIVE, step, type AlertState, type AlertStatus, type RuleCondition } from "./state";
 import { measure, ruleValue, type Measured } from "./values";
-import { featureSpan, featureWindowDoc, metricWindowDoc, windowEnd, type FeatureRow, type MetricRow } from "./windows";
+import type { Doc } from "../../rollups/documents";
+import { featureSpan, featureWindowDoc, metricWindowDoc, windowEnd, type FeatureRow, type HourFold, type MetricRow } from "./windows";
 
 /** Metrics read from the feature rollups (hourly). */
 export const FEATURE_METRICS = new Set(["drift_share", "missing_rate"]);
@@ -108,18 +109,37 @@ export function describeRule(rule: { metric: string; comparison: string; thresho
   return `${rule.metric} over ${formatDuration(rule.windowSeconds)} ${cmp} ${rule.threshold}${unit}`;
 }
 
+/** Hour rows' folds kept between cycles (the cached reads only), dropped when a cycle no longer uses them. */
+const gf = globalThis as typeof globalThis & { __driftwatchAlertHourFolds?: Map<string, { parts: Doc[]; doc: Doc }> };
+const hourFolds: Map<string, { parts: Doc[]; doc: Doc }> = (gf.__driftwatchAlertHourFolds ??= new Map());
+
 /** Window documents per model and window start, built once per cycle (several rules share a window). */
 class WindowCache {
   private metrics = new Map<string, ReturnType<typeof metricWindowDoc>>();
   private features = new Map<string, ReturnType<typeof featureWindowDoc>>();
+  private folds = new Set<string>();
   constructor(
     private metricRows: Map<string, MetricRow[]>,
     private featureRows: Map<string, FeatureRow[]>,
+    private keepFolds = false,
   ) {}
+  private memo: HourFold = (key, rows, fold) => {
+    this.folds.add(key);
+    const hit = hourFolds.get(key);
+    if (hit && hit.parts.length === rows.length && hit.parts.every((p, i) => p === rows[i].data)) return hit.doc;
+    const doc = fold();
+    hourFolds.set(key, { parts: rows.map((r) => r.data), doc });
+    return doc;
+  };
+  /** Drops the kept folds this cycle did not use (after the cycle's values are computed). */
+  prune() {
+    if (!this.keepFolds) return;
+    for (const k of hourFolds.keys()) if (!this.folds.has(k)) hourFolds.delete(k);
+  }
   docs(model: string, start: number, end: number, withFeatures: boolean) {
     const k = `${model}\u0000${start}\u0000${end}`;
     let m = this.metrics.get(k);
-    if (!m) this.metrics.set(k, (m = metricWindowDoc(this.metricRows.get(model) ?? [], start, end)));
+    if (!m) this.metrics.set(k, (m = metricWindowDoc(this.metricRows.get(model) ?? [], start, end, this.keepFolds ? { model, memo: this.memo } : undefined)));
     let f = null;
     if (withFeatures) {
       f = this.features.get(k);
@@ -214,7 +234,7 @@ async function readCycle(now: Date, rules: RuleRow[], slos: Map<string, Slo[]>, 
       cachedFeatureRows(featureList, featureSince, end),
       profilesOf,
     ]);
-    return { end, windows: new WindowCache(rows.rules, featureRows), profiles, sloStatus: burnRatesFromRows(slos, now, rows.slo) };
+    return { end, windows: new WindowCache(rows.rules, featureRows, true), profiles, sloStatus: burnRatesFromRows(slos, now, rows.slo) };
   }
   // SLOs: by the SLO API's own read and arithmetic (one statement of window sums extracted in SQL), beside the rules' reads
   const [metricRows, featureRows, profiles, sloStatus] = await Promise.all([
@@ -248,6 +268,7 @@ export async function evaluationValues(now: Date, { cached }: { cached: boolean 
   const read = await readCycle(now, rules, slos, models, scope, cached);
   const values: Record<string, { value: number | null; samples: number; firing?: boolean }> = {};
   for (const rule of rules) for (const model of scope(rule)) values[`${rule.id} ${model.id}`] = ruleMeasurement(rule, model, read);
+  read.windows.prune();
   for (const m of read.sloStatus) {
     for (const slo of m.slos) for (const burn of slo.burnRates) values[`${m.model} ${slo.slo.name} ${burnWindowOf(burn)}`] = { ...sloAlertValue(burn), firing: burn.firing };
   }
@@ -334,6 +355,8 @@ async function runCycle(now: Date, started: number): Promise<CycleResult> {
       );
     }
   }
+
+  read.windows.prune();
 
   // SLO burn-rate rows: firing exactly when the SLO API says the row fires (no `for`, no hysteresis)
   const seen = new Set<string>();

@@ -24,7 +24,7 @@ import type { FeatureRow, MetricRow } from "./windows";
 /** The numbers an SLO reads from one row: latency `lg[i]` counts requests at most bound i (buckets 0 … i added). */
 type SloNumbers = { n: number; err: number; lc: number; ln: number; ok: number; lg: number[] };
 
-type MetricEntry = { stamp: string; level: "m" | "h"; bucket: number; data: Doc | null; slo: SloNumbers };
+type MetricEntry = { stamp: string; level: "m" | "h"; bucket: number; data: Doc | null; slo: SloNumbers; row?: { idx: string; row: SloRow } };
 type FeatureEntry = { stamp: string; bucket: number; data: Doc };
 
 const g = globalThis as typeof globalThis & { __driftwatchAlertRows?: { metrics: Map<string, MetricEntry>; features: Map<string, FeatureEntry> } };
@@ -60,10 +60,11 @@ function sloNumbers(n: number, doc: Doc): SloNumbers {
   return { n, err: doc.err ?? 0, lc: doc.lc ?? 0, ln: doc.ln ?? 0, ok, lg };
 }
 
-/** A cached row as the SLO arithmetic takes it (latencyGood for the thresholds asked, by histogram index). */
-function toSloRow(e: MetricEntry, latencyIdx: readonly number[]): SloRow {
+/** A cached row as the SLO arithmetic takes it (latencyGood for the thresholds asked, by histogram index); built once per row. */
+function toSloRow(e: MetricEntry, latencyIdx: readonly number[], idx: string): SloRow {
+  if (e.row?.idx === idx) return e.row.row;
   const s = e.slo;
-  return {
+  const row: SloRow = {
     level: e.level,
     bucket: e.bucket,
     n: s.n,
@@ -73,6 +74,8 @@ function toSloRow(e: MetricEntry, latencyIdx: readonly number[]): SloRow {
     labelled: s.ln,
     correct: s.ok,
   };
+  e.row = { idx, row };
+  return row;
 }
 
 export type RowRanges = { hours: Interval | null; minutes: Interval[] };
@@ -140,11 +143,12 @@ export async function cachedMetricRows(
     }
   }
   // in the listing's (key) order; a row deleted between the two statements is left out
+  const idx = slo.latencyIdx.join(",");
   for (const p of plan) {
     const e = entries.get(p.k);
     if (!e) continue;
     if (p.forRules && e.data) out.rules.get(p.r.model_id)!.push({ level: e.level, bucket: e.bucket, data: e.data });
-    if (p.forSlo) out.slo.get(p.r.model_id)!.push(toSloRow(e, slo.latencyIdx));
+    if (p.forSlo) out.slo.get(p.r.model_id)!.push(toSloRow(e, slo.latencyIdx, idx));
   }
   for (const k of cache.metrics.keys()) if (!entries.has(k)) cache.metrics.delete(k);
   return out;

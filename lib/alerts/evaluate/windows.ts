@@ -18,14 +18,32 @@ export const windowEnd = (now: number) => ceilMs(now + 1, MINUTE);
 
 const within = (t: number, [a, b]: [number, number]) => t >= a && t < b;
 
-/** The merged metrics document of [start, end) from rows that cover it (a fresh object: rows are not changed). */
-export function metricWindowDoc(rows: readonly MetricRow[], start: number, end: number): Doc {
+/**
+ * Remembers a fold of hour rows under `key` (the model and the hours): `fold()` the first time, then the same
+ * document while `rows` are the same row objects (the evaluator's row cache hands out a new object for a row that
+ * changed). The caller copies what it gets before adding to it.
+ */
+export type HourFold = (key: string, rows: readonly MetricRow[], fold: () => Doc) => Doc;
+
+/**
+ * The merged metrics document of [start, end) from rows that cover it (a fresh object: rows are not changed). Rows
+ * come hour rows first (key order), so the document is the hour rows' fold continued with the minute rows; with
+ * `hourFold` that first part is remembered between cycles (a day's window re-adds 23 hour documents otherwise).
+ */
+export function metricWindowDoc(rows: readonly MetricRow[], start: number, end: number, hourFold?: { model: string; memo: HourFold }): Doc {
   const w = splitWindow(start, end);
-  const doc: Doc = {};
-  for (const r of rows) {
-    const inside = r.level === "h" ? w.hours !== null && within(r.bucket, w.hours) : w.minutes.some((m) => within(r.bucket, m));
-    if (inside) mergeInto(doc, r.data);
+  let doc: Doc = {};
+  if (w.hours) {
+    const span = w.hours;
+    const hours = rows.filter((r) => r.level === "h" && within(r.bucket, span));
+    const fold = () => {
+      const d: Doc = {};
+      for (const r of hours) mergeInto(d, r.data);
+      return d;
+    };
+    doc = hourFold && hours.length > 0 ? { ...hourFold.memo(`${hourFold.model}\u0000${span[0]}\u0000${span[1]}`, hours, fold) } : fold();
   }
+  for (const r of rows) if (r.level === "m" && w.minutes.some((m) => within(r.bucket, m))) mergeInto(doc, r.data);
   return doc;
 }
 
