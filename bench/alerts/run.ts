@@ -63,6 +63,8 @@ const tailDays = Number(opt("tail-days", "0"));
  * cache fetches them again as it does on a server taking traffic. The rewrite is not timed.
  */
 const live = args.includes("--live");
+/** `--plain`: the cycles read every rollup row again (no row cache; the evaluator before it), for a before/after. */
+const plain = args.includes("--plain");
 const HOUR = 3_600_000;
 const TARGET_MS = 2000;
 
@@ -266,7 +268,7 @@ async function runSize(events: number, DB_NAME: string) {
     }
     const t = performance.now();
     const cpu0 = process.cpuUsage();
-    const r = await evaluateOnce(new Date(at0 + i * 15_000));
+    const r = await evaluateOnce(new Date(at0 + i * 15_000), { cached: !plain });
     const cpu = process.cpuUsage(cpu0);
     timings.push({ cycleMs: performance.now() - t, cpuMs: (cpu.user + cpu.system) / 1000, dbMs: counter.ms, statements: counter.statements, fetched: counter.fetched, firing: r.firing, evaluated: r.evaluated, burnRows: r.burnRows, ran: r.ran });
     if (!r.ran) throw new Error(`cycle ${i} did not run (${r.skipped})`);

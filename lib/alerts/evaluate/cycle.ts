@@ -170,9 +170,10 @@ const ms = (d: Date | null) => (d === null ? null : new Date(d).getTime());
  * state machine, changes and transitions stored in one transaction, then the firing and just-resolved alerts
  * handed to notify() (which groups, silences and decides what to send). Exactly one process evaluates a given
  * cycle: the lease row is claimed first; a process that loses answers `ran: false`. `wait` retries while another
- * process holds the lease (up to that many ms), for an on-demand cycle.
+ * process holds the lease (up to that many ms), for an on-demand cycle. `cached: false` reads every row again
+ * instead of through the row cache (bench/alerts --plain: the same cycle without it).
  */
-export async function evaluateOnce(now = new Date(), { wait = 0 }: { wait?: number } = {}): Promise<CycleResult> {
+export async function evaluateOnce(now = new Date(), { wait = 0, cached = true }: { wait?: number; cached?: boolean } = {}): Promise<CycleResult> {
   const started = performance.now();
   const at = now.toISOString();
   const skipped = (why: "busy" | "done"): CycleResult => ({ ran: false, skipped: why, at, evaluated: 0, burnRows: 0, firing: 0, transitions: [], notified: null, ms: performance.now() - started });
@@ -183,7 +184,7 @@ export async function evaluateOnce(now = new Date(), { wait = 0 }: { wait?: numb
     await new Promise((r) => setTimeout(r, 200));
   }
   try {
-    return await runCycle(now, started);
+    return await runCycle(now, started, cached);
   } finally {
     await release();
   }
@@ -275,10 +276,10 @@ export async function evaluationValues(now: Date, { cached }: { cached: boolean 
   return values;
 }
 
-async function runCycle(now: Date, started: number): Promise<CycleResult> {
+async function runCycle(now: Date, started: number, cached: boolean): Promise<CycleResult> {
   const t = now.getTime();
   const { rules, slos, models, scope } = await loadCycleSubjects();
-  const read = await readCycle(now, rules, slos, models, scope, true);
+  const read = await readCycle(now, rules, slos, models, scope, cached);
   const { sloStatus } = read;
 
   const existing = await rawQuery<AlertRow>(Prisma.sql`
