@@ -258,14 +258,14 @@ async function runSize(events: number, DB_NAME: string) {
   const at0 = end - (midHour ? 30 * 60_000 : 0) - 30_000;
   const timings: Timing[] = [];
   for (let i = 0; i <= RUNS; i++) {
-    counter.ms = 0;
-    counter.statements = 0;
-    counter.fetched = 0;
     if (live && i > 0) {
       const at = at0 + i * 15_000;
       await rawQuery(`UPDATE rollups SET data = data WHERE level = 'm' AND bucket = to_timestamp(${Math.floor(at / 60_000) * 60})`);
       await rawQuery(`UPDATE feature_rollups SET data = data WHERE bucket = to_timestamp(${Math.floor(at / HOUR) * 3600})`);
     }
+    counter.ms = 0;
+    counter.statements = 0;
+    counter.fetched = 0;
     const t = performance.now();
     const cpu0 = process.cpuUsage();
     const r = await evaluateOnce(new Date(at0 + i * 15_000), { cached: !plain });
