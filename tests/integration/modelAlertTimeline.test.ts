@@ -8,8 +8,8 @@ import { firingByModel, modelAlertTimeline } from "@/lib/alerts/evaluate/timelin
 import { HOUR, MINUTE } from "@/lib/domain/time";
 import { call, uniqueModel } from "../helpers";
 
-/** Far enough in the past that no other file's cycles are later for these models. */
-const T0 = Math.floor(Date.now() / HOUR) * HOUR - 60 * 24 * HOUR;
+/** In the past (its own models: no later cycle has evaluated them), inside the default 30-day raw-event retention. */
+const T0 = Math.floor(Date.now() / HOUR) * HOUR - 25 * 24 * HOUR;
 const s30 = 30_000;
 
 let seq = 0;
