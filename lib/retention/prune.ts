@@ -50,17 +50,18 @@ export async function pruneRawEvents(now = new Date(), days?: number | null): Pr
       const [{ ok }] = await tx.$queryRaw<{ ok: boolean }[]>(Prisma.sql`SELECT pg_try_advisory_xact_lock(${PASS_LOCK}) AS ok`);
       if (!ok) return null;
       await lockModels(tx, models, "shared");
-      // The models with raw events before the cut (an index probe per model and old partition).
+      // The models with raw events before the cut. The subqueries are correlated with LIMIT 1 on purpose: as
+      // EXISTS the planner hashes every row of the old partitions (seconds at a million events, with no label
+      // at all); this way each model, and each stored label, costs one index probe per old partition.
       const moved = await tx.$queryRaw<{ id: string }[]>(Prisma.sql`
         UPDATE models m SET raw_pruned_before = ${cutoff}
         WHERE (m.raw_pruned_before IS NULL OR m.raw_pruned_before < ${cutoff})
-          AND EXISTS (SELECT 1 FROM prediction_events e WHERE e.model_id = m.id AND e.ts < ${cutoff})
+          AND (SELECT 1 FROM prediction_events e WHERE e.model_id = m.id AND e.ts < ${cutoff} LIMIT 1) IS NOT NULL
         RETURNING m.id`);
-      // Labels of the dropped predictions (one probe of the old partitions' key per stored label), then the
-      // partitions themselves in one statement.
+      // Labels of the dropped predictions, then the partitions themselves in one statement.
       const gone = await tx.$executeRaw(Prisma.sql`
-        DELETE FROM labels l WHERE EXISTS (
-          SELECT 1 FROM prediction_events e WHERE e.ts < ${cutoff} AND e.model_id = l.model_id AND e.id = l.prediction_id)`);
+        DELETE FROM labels l WHERE (
+          SELECT 1 FROM prediction_events e WHERE e.ts < ${cutoff} AND e.model_id = l.model_id AND e.id = l.prediction_id LIMIT 1) IS NOT NULL`);
       await tx.$executeRawUnsafe(`DROP TABLE IF EXISTS ${old.map((name) => `"${name}"`).join(", ")}`);
       return { gone, moved: moved.map((m) => m.id).sort() };
     },
