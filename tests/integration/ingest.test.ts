@@ -124,11 +124,13 @@ describe("POST /api/v1/predictions", () => {
   it("stores the same rows whether a batch is all new or mixes in stored events, awkward strings included", async () => {
     // An all-new batch goes in with COPY on PostgreSQL; one holding a stored key takes the ON CONFLICT path.
     const model = uniqueModel("paths");
+    // 15 days back (within the default 30-day retention, whatever today is), on a whole second plus 123 ms
+    const at = Math.floor(Date.now() / 1000) * 1000 - 15 * 86_400_000;
     const awkward = (tag: string) => ({
       model,
       id: `${tag}\tid\\with\nbreaks\r`,
       version: `v\\${tag}`,
-      timestamp: "2026-11-20T10:15:00.123Z",
+      timestamp: new Date(at + 123).toISOString(),
       features: { text: `a\tb\\c\nd\r"e"`, amount: 1.0000000000000002, tiny: 5e-324, none: null, flag: true, ü: "ß" },
       prediction: `cls\t${tag}`,
       probabilities: { [`cls\t${tag}`]: 0.25, other: 0.75 },
@@ -140,7 +142,7 @@ describe("POST /api/v1/predictions", () => {
       id: `${tag}-failed`,
       features: {},
       error: { type: "time\tout", message: "line one\nline two\\ end" },
-      timestamp: "2026-11-20T10:16:00Z",
+      timestamp: new Date(at + 60_000).toISOString().replace(".000Z", "Z"),
     });
     const first = await predictions([awkward("a"), failed("a")]);
     expect(first.body).toMatchObject({ accepted: 2, duplicates: 0 });
