@@ -182,8 +182,13 @@ test.describe.serial("drift page", () => {
   test("the heatmap works from the keyboard: focus, arrows, Enter opens, Esc closes", async ({ page }) => {
     await page.goto(`/models/${model}/drift?sort=name`);
     const heatmap = page.getByTestId("heatmap");
+    // The view settles first (it opens on the worst window and writes it to the URL): a key pressed while it
+    // re-renders can land on the page instead (a CI run saw Home and Enter lost, ArrowDown scroll the page).
+    await page.waitForLoadState("networkidle");
+    await expect(page.getByTestId("heatmap-canvas")).toHaveAttribute("data-draws", /\d+/);
     await heatmap.focus();
     await expect(page.locator("#heatmap-active")).not.toBeEmpty();
+    await expect(heatmap).toBeFocused();
     await page.keyboard.press("Home");
     await page.keyboard.press("ArrowDown"); // from the prediction row (or the first feature) down one
     await page.keyboard.press("Enter");
