@@ -22,7 +22,8 @@ import { call, countEvents, uniqueModel } from "../helpers";
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-async function seed(model: string, now: number) {
+/** A binary model with one numerical and one categorical feature, and a 400-row reference. */
+async function defineWithReference(model: string) {
   await call(putModel, {
     method: "PUT",
     params: { model },
@@ -30,6 +31,10 @@ async function seed(model: string, now: number) {
   });
   const ref = Array.from({ length: 400 }, (_, i) => ({ features: { x: (i % 40) / 4, c: ["a", "b"][i % 2] }, prediction: i % 3 ? "no" : "yes" }));
   expect((await call(putReference, { method: "PUT", params: { model }, body: { rows: ref } })).status).toBe(200);
+}
+
+async function seed(model: string, now: number) {
+  await defineWithReference(model);
   const oldHour = Math.floor((now - 10 * DAY) / HOUR) * HOUR;
   const newHour = Math.floor((now - 2 * HOUR) / HOUR) * HOUR;
   const events = (prefix: string, hour: number) =>
@@ -136,13 +141,7 @@ describe("raw-event retention", () => {
     const model = uniqueModel("ret60");
     const now = Date.now();
     const today = dayOf(now);
-    await call(putModel, {
-      method: "PUT",
-      params: { model },
-      body: { task: "binary_classification", classes: ["no", "yes"], features: [{ name: "x", type: "numerical" }, { name: "c", type: "categorical" }] },
-    });
-    const ref = Array.from({ length: 400 }, (_, i) => ({ features: { x: (i % 40) / 4, c: ["a", "b"][i % 2] }, prediction: i % 3 ? "no" : "yes" }));
-    expect((await call(putReference, { method: "PUT", params: { model }, body: { rows: ref } })).status).toBe(200);
+    await defineWithReference(model);
     // 8 events a day over the 60 days before today, labelled in part
     const events = Array.from({ length: 60 * 8 }, (_, i) => ({
       id: `e-${i}`,
