@@ -4,7 +4,7 @@
  */
 
 /** Metrics whose values are shares (0–1), written as percentages. */
-const SHARES = new Set(["error_rate", "accuracy", "drift_share", "missing_rate", "class_share"]);
+const SHARES = new Set(["error_rate", "accuracy", "drift_share", "missing_rate", "class_share", "class_share_shift"]);
 
 /** What each rule metric is called, on the alerts page and the model page alike (components/model/alertFormat.ts). */
 export const METRIC_LABELS: Record<string, string> = {
@@ -18,6 +18,7 @@ export const METRIC_LABELS: Record<string, string> = {
   drift_share: "drifted features",
   missing_rate: "missing share",
   class_share: "top class share",
+  class_share_shift: "class share above reference",
   confidence_p25: "p25 confidence",
 };
 

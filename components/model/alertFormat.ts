@@ -13,6 +13,7 @@ const UNITS: Record<string, { unit: Unit; scale?: number }> = {
   drift_share: { unit: "ratio" },
   missing_rate: { unit: "ratio" },
   class_share: { unit: "ratio" },
+  class_share_shift: { unit: "ratio" },
   confidence_p25: { unit: "number" },
 };
 

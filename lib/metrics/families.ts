@@ -56,6 +56,10 @@ export const F = {
   predictionDriftThreshold: def("ml_prediction_drift_threshold", "Threshold beside ml_prediction_drift_score or ml_prediction_drift_p_value, same method label."),
   predictionDriftPValue: def("ml_prediction_drift_p_value", "p-value of the test behind the output's drift verdict."),
   predictionDriftDetected: def("ml_prediction_drift_detected", "1 when the model's output drifted in the drift window, 0 when not; absent with too little data."),
+  referenceClassShare: def(
+    "ml_reference_class_share",
+    "Share of the model's current reference predictions that are of this class (classifiers whose reference has predictions): what the PredictionSkew rule compares ml_prediction_class_total's shares with.",
+  ),
   driftShare: def("ml_dataset_drift_share", "Share of the tested features that drifted in the drift window; absent when no feature had enough data."),
   datasetDrift: def("ml_dataset_drift_detected", "1 when the default verdict's dataset alarm (Bonferroni across features) is raised in the drift window, 0 when not; absent with too little data."),
 

@@ -1,6 +1,7 @@
 import { type DriftSettings, type FeatureDrift, RAW_METHODS, statisticValue } from "../drift/computeDrift";
 import { windowDrift } from "../drift/windowDrift";
 import { HOUR } from "../domain/time";
+import { referenceClassShares } from "../models/references/classShares";
 import type { ReferenceProfile } from "../models/references/profile";
 import { type Doc, key } from "../rollups/documents";
 import { summariseMetrics } from "../rollups/summarise";
@@ -125,6 +126,11 @@ export function modelGauges(m: GaugeModel, docs: WindowDocs, end: number): Model
     // the share counts final verdicts, which for a raw-value method only the drift API has
     if (drift.tested > 0 && !anyRaw) push(out, F.driftShare.name, { labels: model, value: drift.driftedShare });
     if (drift.datasetDrift !== "insufficient_data") push(out, F.datasetDrift.name, { labels: model, value: drift.datasetDrift ? 1 : 0 });
+    // every declared class (0 when the reference never predicted it) and every class the reference predicted
+    const shares = referenceClassShares(m.profile);
+    if (shares) {
+      for (const c of new Set([...m.classes, ...shares.keys()])) push(out, F.referenceClassShare.name, { labels: { ...model, predicted_class: c }, value: shares.get(c) ?? 0 });
+    }
   }
   return out;
 }
@@ -134,7 +140,7 @@ export function gaugeFamilies(models: readonly ModelGauges[]): MetricFamily[] {
   const order = [
     F.modelInfo, F.windowEnd, F.windowLength, F.accuracy, F.f1, F.precision, F.recall, F.mae, F.rmse, F.labelled, F.coverage,
     F.datasetDrift, F.driftShare, F.predictionDriftDetected, F.predictionDriftScore, F.predictionDriftThreshold, F.predictionDriftPValue,
-    F.driftDetected, F.driftScore, F.driftThreshold, F.driftPValue, F.missing,
+    F.driftDetected, F.driftScore, F.driftThreshold, F.driftPValue, F.missing, F.referenceClassShare,
   ];
   return order.map((f) => ({ ...f, type: "gauge" as const, samples: models.flatMap((g) => g.get(f.name) ?? []) }));
 }

@@ -11,6 +11,8 @@ export const ACCURACY_TARGET = 0.8;
 export const ERROR_BUDGET = 0.01;
 /** Fewest labelled predictions in the performance window for the accuracy rule to judge. */
 export const MIN_LABELLED = 100;
+/** PredictionSkew: the rise of a class's share of predictions over its share in the reference (the default rule's). */
+export const SKEW_RISE = 0.2;
 
 export type AlertRule = {
   alert: string;
@@ -56,11 +58,11 @@ export function alertRules(baseUrl: string): AlertRule[] {
     }),
     rule({
       alert: "MLModelPredictionSkew",
-      expr: `sum by (model_name, predicted_class) (rate(${F.classes.name}_total[15m])) / ignoring (predicted_class) group_left sum by (model_name) (rate(${F.classes.name}_total[15m])) > 0.95`,
+      expr: `sum by (model_name, predicted_class) (rate(${F.classes.name}_total[15m])) / ignoring (predicted_class) group_left sum by (model_name) (rate(${F.classes.name}_total[15m])) - on (model_name, predicted_class) ${F.referenceClassShare.name} > ${SKEW_RISE}`,
       for: "10m",
       labels: { severity: "warning" },
-      summary: "{{ $labels.model_name }}: one class is more than 95 % of predictions",
-      description: "{{ $labels.model_name }} predicted {{ $labels.predicted_class }} for {{ $value | humanizePercentage }} of its predictions over the last 15 minutes (threshold 95 %): a stuck model or a skewed input.",
+      summary: "{{ $labels.model_name }}: {{ $labels.predicted_class }} predicted far more often than in the reference",
+      description: `{{ $labels.predicted_class }}'s share of {{ $labels.model_name }}'s predictions over the last 15 minutes is {{ $value | humanizePercentage }} above its share in the reference (threshold ${SKEW_RISE * 100} points): a stuck model or a skewed input.`,
     }),
     rule({
       alert: "MLModelLowConfidence",

@@ -179,19 +179,42 @@ describe("each default rule goes pending → firing → resolved, driven by even
     expect((await alertOf(model, "FeatureDrift"))!.value).toBe(0);
   });
 
-  it("PredictionSkew: one class over 95 % of the last hour's predictions", async () => {
-    const model = await defineModel();
+  it("PredictionSkew: a class's share of the last hour's predictions 20 points above its share in the reference", async () => {
+    const model = await defineModel(true); // the reference predicts fraud and legit half and half
     await setFor(model, "PredictionSkew", "1m");
     const t0 = baseTime();
     await send(model, t0, 200, () => ({ prediction: "legit", probabilities: { fraud: 0.1, legit: 0.9 } }));
     await evaluate(t0 + s30);
     expect(await stateOf(model, "PredictionSkew")).toBe("pending");
+    expect((await alertOf(model, "PredictionSkew"))!.value).toBeCloseTo(0.5, 10);
     await evaluate(t0 + MINUTE + s30);
     expect(await stateOf(model, "PredictionSkew")).toBe("firing");
     await send(model, t0 + 2 * MINUTE, 400);
     await evaluate(t0 + 2 * MINUTE + s30);
     expect(await historyOf(model, "PredictionSkew", t0 + s30)).toEqual(["inactive→pending @0", "pending→firing @1", "firing→resolved @2"]);
-    expect((await alertOf(model, "PredictionSkew"))!.value).toBeCloseTo(400 / 600, 10);
+    // legit: 400 of 600 predictions against half of the reference's
+    expect((await alertOf(model, "PredictionSkew"))!.value).toBeCloseTo(400 / 600 - 0.5, 10);
+  });
+
+  it("PredictionSkew: silent on a model whose top class is 97 % by nature, as in its reference; fires when it collapses", async () => {
+    const model = await defineModel();
+    const lopsided = (i: number) => (i % 100 < 97 ? "legit" : "fraud");
+    const ref = await call(putReference, { method: "PUT", params: { model }, body: { rows: Array.from({ length: 2000 }, (_, i) => ({ features: features(i), prediction: lopsided(i) })) } });
+    expect(ref.status, JSON.stringify(ref.body)).toBe(200);
+    const t0 = baseTime();
+    await send(model, t0, 1000, (i) => ({ prediction: lopsided(i) }));
+    await evaluate(t0 + s30);
+    expect(await stateOf(model, "PredictionSkew")).toBe("inactive");
+    // the model predicts fraud for half its traffic: over the hour fraud is about a third of the predictions, 3 % in the reference
+    await send(model, t0 + MINUTE, 2000, (i) => ({ prediction: i % 2 ? "fraud" : lopsided(i) }));
+    await evaluate(t0 + MINUTE + s30);
+    expect(await stateOf(model, "PredictionSkew")).toBe("firing");
+    expect((await alertOf(model, "PredictionSkew"))!.value).toBeGreaterThan(0.2);
+    // without a reference there is nothing to compare with: no value, never fires
+    const bare = await defineModel();
+    await send(bare, t0, 200, () => ({ prediction: "legit", probabilities: { fraud: 0.1, legit: 0.9 } }));
+    await evaluate(t0 + 2 * MINUTE + s30);
+    expect(await stateOf(bare, "PredictionSkew")).toBe("inactive");
   });
 
   it("LowConfidence: p25 confidence under 0.6 over the last hour", async () => {

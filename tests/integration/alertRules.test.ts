@@ -27,7 +27,7 @@ describe("alert rules API", () => {
     );
     expect(byName.HighLatencyP99).toMatchObject({ metric: "latency_p99", comparison: ">", threshold: 0.5, window: "5m", for: "5m", isDefault: true });
     expect(byName.HighErrorRate).toMatchObject({ metric: "error_rate", comparison: ">", threshold: 0.01 });
-    expect(byName.PredictionSkew).toMatchObject({ metric: "class_share", comparison: ">", threshold: 0.95 });
+    expect(byName.PredictionSkew).toMatchObject({ metric: "class_share_shift", comparison: ">", threshold: 0.2 });
     expect(byName.LowConfidence).toMatchObject({ metric: "confidence_p25", comparison: "<", threshold: 0.6 });
     expect(byName.NoRequests).toMatchObject({ metric: "requests", comparison: "<", threshold: 1, window: "5m" });
     expect(byName.LowAccuracy).toMatchObject({ metric: "accuracy", comparison: "<" });

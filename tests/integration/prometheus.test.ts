@@ -270,6 +270,10 @@ describe("GET /metrics", () => {
     expect(valueOf(samples, "ml_dataset_drift_share", m)).toBeUndefined();
     expect(valueOf(samples, "ml_prediction_drift_detected", m)).toBe(w.prediction.drifted ? 1 : 0);
     expect(valueOf(samples, "ml_prediction_drift_score", { ...m, method: w.prediction.scoreMethod })).toBe(w.prediction.score);
+    // the reference's share of each predicted class (what the PredictionSkew rule compares with)
+    const yes = rows.filter((r) => r.prediction === "yes").length / rows.length;
+    expect(valueOf(samples, "ml_reference_class_share", { ...m, predicted_class: "yes" })).toBeCloseTo(yes, 12);
+    expect(valueOf(samples, "ml_reference_class_share", { ...m, predicted_class: "no" })).toBeCloseTo(1 - yes, 12);
   });
 
   it("regression models get MAE and RMSE, and labels without an outcome", async () => {

@@ -20,6 +20,8 @@ import { featureSpan, featureWindowDoc, metricWindowDoc, windowEnd, type Feature
 
 /** Metrics read from the feature rollups (hourly). */
 export const FEATURE_METRICS = new Set(["drift_share", "missing_rate"]);
+/** Metrics measured against the model's reference profile. */
+export const PROFILE_METRICS = new Set(["drift_share", "class_share_shift"]);
 /** How long a claimed cycle may run before another process may take over (a crashed evaluator's lease expires). */
 const LEASE_SECONDS = 60;
 
@@ -216,9 +218,13 @@ async function readCycle(now: Date, rules: RuleRow[], slos: Map<string, Slo[]>, 
   const lengthOf = (r: RuleRow) => r.windowSeconds * 1000 * (r.comparison.endsWith("_pct") ? 2 : 1);
   const metricModels = new Set<string>();
   const featureModels = new Set<string>();
+  const profileModels = new Set<string>();
   let featureFrom = end;
   for (const r of rules) {
-    for (const m of scope(r)) (FEATURE_METRICS.has(r.metric) ? featureModels : metricModels).add(m.id);
+    for (const m of scope(r)) {
+      (FEATURE_METRICS.has(r.metric) ? featureModels : metricModels).add(m.id);
+      if (PROFILE_METRICS.has(r.metric)) profileModels.add(m.id);
+    }
     if (FEATURE_METRICS.has(r.metric)) featureFrom = Math.min(featureFrom, featureSpan(end - lengthOf(r), end)[0]);
   }
   // drift needs the window's metric document too (a classifier's predicted classes)
@@ -226,7 +232,8 @@ async function readCycle(now: Date, rules: RuleRow[], slos: Map<string, Slo[]>, 
   const ranges = rowsToFetch(end, [...new Set(rules.map(lengthOf))]);
   const featureList = models.filter((m) => featureModels.has(m.id));
   const featureSince = Math.min(featureFrom, end - HOUR);
-  const profilesOf = rules.some((r) => r.metric === "drift_share") ? loadProfiles(featureList) : Promise.resolve(new Map<string, ReferenceProfile>());
+  const profileList = models.filter((m) => profileModels.has(m.id));
+  const profilesOf = profileList.length > 0 ? loadProfiles(profileList) : Promise.resolve(new Map<string, ReferenceProfile>());
   if (cached) {
     // SLOs: every model's burn-rate rows from the same cached rows (their few numbers), with the SLO API's arithmetic
     const plan = burnRatePlan(slos, now);

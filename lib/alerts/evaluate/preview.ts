@@ -8,7 +8,7 @@ import { DAY, floorMs, HOUR, MINUTE } from "../../domain/time";
 import { notFound } from "../../errors";
 import { type Doc, MINMAX, mergeInto } from "../../rollups/documents";
 import type { CreateRule } from "../rules/validation";
-import { FEATURE_METRICS } from "./cycle";
+import { FEATURE_METRICS, PROFILE_METRICS } from "./cycle";
 import { fetchFeatureRows, fetchMetricRows, loadModels, loadProfiles } from "./fetch";
 import { replay, type Firing } from "./state";
 import { measure, ruleValue } from "./values";
@@ -71,7 +71,7 @@ export async function previewRule(rule: CreateRule, days: number, now = new Date
 
   const metricRows = await fetchMetricRows(ids, null, [[dataFrom, last]]);
   const featureRows = features ? await fetchFeatureRows(models, floorMs(first - lookback, HOUR), last) : new Map();
-  const profiles = rule.metric === "drift_share" ? await loadProfiles(models) : new Map();
+  const profiles = PROFILE_METRICS.has(rule.metric) ? await loadProfiles(models) : new Map();
 
   const out: PreviewResult = {
     from: new Date(first - step).toISOString(),

@@ -5,6 +5,7 @@
  */
 import { PREDICTION_KEY } from "../../domain/model";
 import { windowDrift } from "../../drift/windowDrift";
+import { classShareShift, referenceClassShares } from "../../models/references/classShares";
 import type { ReferenceProfile } from "../../models/references/profile";
 import { type Doc, SEP } from "../../rollups/documents";
 import { summariseMetrics, type SummaryModel } from "../../rollups/summarise";
@@ -33,7 +34,7 @@ function missingShare(doc: Doc): Measured {
 
 /**
  * The metric of `metric` in one window; value null when there is nothing to compute it from. `profile` is the
- * model's reference (drift_share: null without one).
+ * model's reference (drift_share and class_share_shift: null without one).
  */
 export function measure(metric: string, docs: WindowDocs, model: SummaryModel, profile: ReferenceProfile | null): Measured {
   const doc = docs.metrics;
@@ -66,6 +67,12 @@ export function measure(metric: string, docs: WindowDocs, model: SummaryModel, p
       const counts = Object.values(s.predictions.counts);
       const total = counts.reduce((a, b) => a + b, 0);
       return total > 0 ? { value: Math.max(...counts) / total, samples: total } : NONE;
+    }
+    case "class_share_shift": {
+      if (s.predictions.kind !== "classes") return NONE;
+      const counts = s.predictions.counts;
+      const value = classShareShift(counts, referenceClassShares(profile));
+      return value === null ? NONE : { value, samples: Object.values(counts).reduce((a, b) => a + b, 0) };
     }
     case "accuracy": {
       if (s.performance?.kind !== "classification") return NONE;

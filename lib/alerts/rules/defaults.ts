@@ -8,7 +8,8 @@ type DefaultRule = Omit<CreateRule, "model" | "labels" | "enabled">;
 
 /**
  * The seeds' rule set (DESIGN.md §Alerts) for a new model of `task`: p99 latency > 500 ms for 5 m, error rate > 1 %,
- * one class > 95 % of predictions, p25 confidence < 0.6, no requests for 5 m, accuracy below target (0.9; MAE has no
+ * a class's share of the predictions 20 points above its share in the reference (a model whose top class is 97 % by
+ * nature is not skewed; one that collapses onto a class is; no reference, no verdict), p25 confidence < 0.6, no requests for 5 m, accuracy below target (0.9; MAE has no
  * universal target, so regressions get none), drift (over 30 % of features drifted in the last hour).
  */
 export function defaultRules(task: string): DefaultRule[] {
@@ -21,7 +22,7 @@ export function defaultRules(task: string): DefaultRule[] {
   ];
   if (classifier) {
     rules.push(
-      { name: "PredictionSkew", metric: "class_share", comparison: ">", threshold: 0.95, window: 3600, for: 0, minSamples: 100, severity: "warning" },
+      { name: "PredictionSkew", metric: "class_share_shift", comparison: ">", threshold: 0.2, window: 3600, for: 0, minSamples: 100, severity: "warning" },
       { name: "LowConfidence", metric: "confidence_p25", comparison: "<", threshold: 0.6, window: 3600, for: 0, minSamples: 100, severity: "warning" },
       { name: "LowAccuracy", metric: "accuracy", comparison: "<", threshold: 0.9, window: 86400, for: 0, minSamples: 100, severity: "warning" },
     );

@@ -12,6 +12,7 @@ export const RULE_METRICS = [
   "drift_share",
   "missing_rate",
   "class_share",
+  "class_share_shift",
   "confidence_p25",
 ] as const;
 export type RuleMetric = (typeof RULE_METRICS)[number];
@@ -86,7 +87,7 @@ function checkBounds(r: Partial<Draft>, ctx: z.RefinementCtx) {
     }
     return;
   }
-  const share = ["error_rate", "accuracy", "drift_share", "missing_rate", "class_share", "confidence_p25"].includes(r.metric);
+  const share = ["error_rate", "accuracy", "drift_share", "missing_rate", "class_share", "class_share_shift", "confidence_p25"].includes(r.metric);
   if (share && !(r.threshold >= 0 && r.threshold <= 1)) {
     ctx.addIssue({ code: "custom", path: ["threshold"], message: `${r.metric} is a share: the threshold must be between 0 and 1` });
   } else if (!share && r.threshold < 0) {
