@@ -23,6 +23,8 @@ export const MAX_TRACKED_CATEGORIES = 100_000;
  * rows by the database (store.ts `finishProfile`), exactly as from the values in memory.
  */
 export const VALUE_BUDGET = 16_000_000;
+/** Values a spilled numerical feature gathers before handing them to the builder's `spill` sink. */
+const SPILL_CHUNK = 8_192;
 /** Name of the prediction's profile. */
 export const PREDICTION_NAME = "prediction";
 
@@ -67,6 +69,10 @@ type NumState = {
   type: "numerical";
   /** every value, for the quantile bins; null once the builder spilled (see VALUE_BUDGET) */
   values: Float64Array | null;
+  /** spilled with a `spill` sink: the values not yet handed to it (the first `pn`), and where they go */
+  pending: Float64Array | null;
+  pn: number;
+  toSink: ((values: Float64Array) => void) | null;
   n: number;
   distinct: Map<number, number> | null;
   sample: Reservoir<number>;
@@ -80,10 +86,17 @@ type NumState = {
 type CatState = { type: "categorical"; counts: Map<string, number>; untracked: number; n: number; sample: Reservoir<string> };
 type State = NumState | CatState;
 
-function newState(type: FeatureType, seed: number, spilled = false): State {
+/**
+ * Where a spilled builder hands its numerical values (all of them, each once, in chunks), when it is given one:
+ * `write` must be done with `values` when it returns (the builder reuses the array).
+ */
+export type SpillSink = { write(name: string, values: Float64Array): void };
+
+function newState(type: FeatureType, seed: number, spilled = false, toSink: ((values: Float64Array) => void) | null = null): State {
   if (type === "numerical") {
     const values = spilled ? null : new Float64Array(1024);
-    return { type, values, n: 0, distinct: new Map(), sample: createReservoir<number>(SAMPLE_MAX, seed), mean: 0, m2: 0, min: Infinity, max: -Infinity, sum: 0 };
+    const pending = spilled && toSink ? new Float64Array(SPILL_CHUNK) : null;
+    return { type, values, pending, pn: 0, toSink: pending ? toSink : null, n: 0, distinct: new Map(), sample: createReservoir<number>(SAMPLE_MAX, seed), mean: 0, m2: 0, min: Infinity, max: -Infinity, sum: 0 };
   }
   return { type, counts: new Map(), untracked: 0, n: 0, sample: createReservoir<string>(SAMPLE_MAX, seed) };
 }
@@ -99,6 +112,12 @@ function addValue(s: State, v: unknown): void {
         s.values = grown;
       }
       s.values[s.n] = v;
+    } else if (s.pending) {
+      s.pending[s.pn++] = v;
+      if (s.pn === s.pending.length) {
+        s.toSink!(s.pending);
+        s.pn = 0;
+      }
     }
     s.n++;
     const d = v - s.mean;
@@ -124,7 +143,10 @@ function addValue(s: State, v: unknown): void {
   s.sample.offer(k);
 }
 
-/** A numerical feature whose values the builder no longer holds: `count` values, read back from the stored rows. */
+/**
+ * A numerical feature whose values the builder no longer holds: `count` values, handed to the `spill` sink under
+ * `name` when the builder has one, else read back from the stored rows.
+ */
 export type SpilledFeature = { name: string; prediction: boolean; count: number };
 /** Quantile bins of a spilled numerical feature, computed by the caller from the stored rows. */
 export type SpilledBins = { edges: number[]; counts: number[] };
@@ -199,18 +221,30 @@ export function createProfileBuilder(opts: {
   binQuantiles?: readonly number[];
   /** numerical values held in memory at most, all features together (default VALUE_BUDGET) */
   valueBudget?: number;
+  /**
+   * Where the values go once the builder spills (each feature's under its name, the prediction's under
+   * PREDICTION_KEY), so that its quantile bins can be computed without the stored rows (store.ts finishProfile).
+   */
+  spill?: SpillSink;
 }): {
   add(row: { features: Record<string, unknown>; prediction?: unknown }): void;
-  /** Numerical features (and the regression prediction) whose quantile bins must come from the stored rows. */
+  /**
+   * Numerical features (and the regression prediction) whose quantile bins must come from elsewhere: the `spill`
+   * sink, which has all their values once this returns, or else the stored rows.
+   */
   spilled(): SpilledFeature[];
   /** `binned`: the bins of every `spilled()` feature, by its name (the prediction's under PREDICTION_KEY). */
   finish(binned?: ReadonlyMap<string, SpilledBins>): ReferenceProfile;
 } {
   const seed = opts.seed ?? 1;
   const budget = opts.valueBudget ?? VALUE_BUDGET;
+  const sink = opts.spill;
+  const toSink = (name: string) => (sink ? (values: Float64Array) => sink.write(name, values) : null);
   const states = new Map<string, State | null>(); // null: seen, type still unknown; insertion order = output order
   for (const [name, type] of Object.entries(opts.featureTypes)) states.set(name, newState(type, featureSeed(seed, name)));
   const prediction = newState(opts.task === "regression" ? "numerical" : "categorical", featureSeed(seed, "\u0000" + PREDICTION_NAME));
+  /** every state with its sink name (a feature's name, the prediction's PREDICTION_KEY) */
+  const named = (): [string, State | null][] => [...states, [PREDICTION_KEY, prediction]];
   let rows = 0;
   let finished = false;
   let spilled = false;
@@ -220,7 +254,16 @@ export function createProfileBuilder(opts: {
     for (const st of [...states.values(), prediction]) if (st?.type === "numerical" && st.values) held += st.values.length;
     if (held <= budget) return;
     spilled = true;
-    for (const st of [...states.values(), prediction]) if (st?.type === "numerical") st.values = null;
+    for (const [name, st] of named()) {
+      if (st?.type !== "numerical") continue;
+      if (sink && st.values) {
+        // the values held so far go to the sink at once, the later ones in chunks
+        sink.write(name, st.values.subarray(0, st.n));
+        st.pending = new Float64Array(SPILL_CHUNK);
+        st.toSink = toSink(name);
+      }
+      st.values = null;
+    }
   };
   return {
     add(row) {
@@ -231,7 +274,7 @@ export function createProfileBuilder(opts: {
         let s = states.get(name);
         if (!s) {
           const type = inferFeatureType(v);
-          s = type === null ? null : newState(type, featureSeed(seed, name), spilled);
+          s = type === null ? null : newState(type, featureSeed(seed, name), spilled, toSink(name));
           states.set(name, s);
         }
         if (s) addValue(s, v);
@@ -242,8 +285,14 @@ export function createProfileBuilder(opts: {
     },
     spilled() {
       const out: SpilledFeature[] = [];
-      for (const [name, st] of states) if (st?.type === "numerical" && !st.values && !st.distinct && st.n > 0) out.push({ name, prediction: false, count: st.n });
-      if (prediction.type === "numerical" && !prediction.values && !prediction.distinct && prediction.n > 0) out.push({ name: PREDICTION_KEY, prediction: true, count: prediction.n });
+      for (const [name, st] of named()) {
+        if (st?.type !== "numerical") continue;
+        if (st.pending && st.pn > 0) {
+          st.toSink!(st.pending.subarray(0, st.pn));
+          st.pn = 0;
+        }
+        if (!st.values && !st.distinct && st.n > 0) out.push({ name, prediction: st === prediction, count: st.n });
+      }
       return out;
     },
     finish(binned) {

@@ -1,17 +1,23 @@
-import { getDb, Prisma, rawTransaction } from "../../db/client";
+import { getDb, Prisma, rawQuery, rawTransaction } from "../../db/client";
 import { invalidateModelContext } from "../../rollups/store/contexts";
 import { type FeatureType, PREDICTION_KEY, type Task } from "../../domain/model";
-import { quantileEdges, quantileRanks } from "../../stats";
+import { countIntoBins, quantileEdges, quantileRanks } from "../../stats";
 import type { FeatureProfile, ReferenceProfile, SpilledBins, SpilledFeature } from "./profile";
-import { createProfileBuilder } from "./profile";
+import { createProfileBuilder, VALUE_BUDGET } from "./profile";
+import type { createSpillFiles } from "./spill";
 import { own } from "../../domain/records";
 
 
-/** A profile builder typed by the model's own features and task (`valueBudget`: tests of the spilled path). */
-export async function profileBuilderFor(modelId: string, valueBudget?: number) {
+type SpillFiles = ReturnType<typeof createSpillFiles>;
+
+/**
+ * A profile builder typed by the model's own features and task (`valueBudget`: tests of the spilled path; `spill`:
+ * where its values go if it spills, see `finishProfile`).
+ */
+export async function profileBuilderFor(modelId: string, valueBudget?: number, spill?: SpillFiles) {
   const model = await getDb().model.findUniqueOrThrow({ where: { id: modelId }, select: { task: true, features: { select: { name: true, type: true } } } });
   const featureTypes: Record<string, FeatureType> = Object.fromEntries(model.features.map((f) => [f.name, f.type as FeatureType]));
-  return createProfileBuilder({ featureTypes, task: model.task as Task, ...(valueBudget === undefined ? {} : { valueBudget }) });
+  return createProfileBuilder({ featureTypes, task: model.task as Task, ...(valueBudget === undefined ? {} : { valueBudget }), ...(spill ? { spill } : {}) });
 }
 
 /**
@@ -76,19 +82,74 @@ async function binSpilled(id: bigint, spilled: SpilledFeature[], quantiles?: rea
 }
 
 /**
- * Finishes the profile of reference `id` from its builder, whose rows are all stored: a builder that let go of
- * its numerical values (a reference too large to hold, see profile.ts VALUE_BUDGET) gets those features' quantile
- * bins from the database.
+ * A spilled feature's quantile bins from its values in the spill files, one feature in memory at a time: the same
+ * sort, lib/stats edges and counting as the in-memory path (profile.ts finishNumerical) on the same doubles.
  */
-export async function finishProfile(builder: ReturnType<typeof createProfileBuilder>, id: bigint, quantiles?: readonly number[]): Promise<ReferenceProfile> {
-  return builder.finish(await binSpilled(id, builder.spilled(), quantiles));
+function binFromFiles(f: SpilledFeature, spill: SpillFiles, quantiles?: readonly number[]): SpilledBins {
+  const sorted = spill.read(f.name, f.count).sort();
+  const edges = quantileEdges(sorted, quantiles);
+  const { counts } = countIntoBins({ kind: "numeric", edges }, sorted);
+  return { edges, counts };
+}
+
+/**
+ * Finishes the profile of reference `id` from its builder. A builder that let go of its numerical values (a
+ * reference too large to hold, see profile.ts VALUE_BUDGET) gets those features' quantile bins from its spill files
+ * when it had them (read back one feature at a time, at most VALUE_BUDGET values: 128 MB), else from the stored
+ * rows, which must all be written then (the window reference, the re-binning of old profiles).
+ */
+export async function finishProfile(
+  builder: ReturnType<typeof createProfileBuilder>,
+  id: bigint,
+  quantiles?: readonly number[],
+  spill?: SpillFiles,
+  /** settles once every row is stored (default: they are) */
+  rowsStored?: Promise<unknown>,
+): Promise<ReferenceProfile> {
+  const binned = new Map<string, SpilledBins>();
+  const fromRows: SpilledFeature[] = [];
+  for (const f of builder.spilled()) {
+    if (spill?.has(f.name) && f.count <= VALUE_BUDGET) binned.set(f.name, binFromFiles(f, spill, quantiles));
+    else fromRows.push(f);
+  }
+  if (fromRows.length > 0) {
+    await rowsStored;
+    for (const [name, bins] of await binSpilled(id, fromRows, quantiles)) binned.set(name, bins);
+  }
+  return builder.finish(binned);
+}
+
+/** Each feature's sample (and the prediction's, under PREDICTION_KEY) as the rows of reference_samples. */
+function samplesOf(profile: ReferenceProfile) {
+  return [
+    ...Object.entries(profile.features).map(([name, f]) => ({ name, values: f.sample })),
+    ...(profile.prediction ? [{ name: PREDICTION_KEY, values: profile.prediction.sample }] : []),
+  ];
+}
+
+/**
+ * Writes the samples of a reference's profile before it is published (`saveProfile(…, { samples: false })`), up to
+ * `parallel` at once, each in its own statement on the pool: the jsonb conversion of up to 100,000 values a
+ * sample (~20 samples) runs on more than one core, beside this process turning the next sample into JSON. The set
+ * is still loading, so nobody reads them yet; discarding it removes them (ON DELETE CASCADE).
+ */
+export async function saveSamples(referenceId: bigint, profile: ReferenceProfile, parallel: number) {
+  const queue = samplesOf(profile);
+  const next = async (): Promise<void> => {
+    const s = queue.shift();
+    if (!s) return;
+    await rawQuery(Prisma.sql`INSERT INTO reference_samples (reference_id, name, values) VALUES (${referenceId}, ${s.name}, ${JSON.stringify(s.values)}::json)`);
+    return next();
+  };
+  await Promise.all(Array.from({ length: Math.max(1, parallel) }, next));
 }
 
 /**
  * Stores a reference's profile: bins, counts and moments on the set (small, read by the write path), each
- * feature's sample in reference_samples (large, read only by raw-value tests).
+ * feature's sample in reference_samples (large, read only by raw-value tests) unless `samples: false` (they were
+ * written by `saveSamples`).
  */
-export async function saveProfile(tx: Prisma.TransactionClient, referenceId: bigint, profile: ReferenceProfile) {
+export async function saveProfile(tx: Prisma.TransactionClient, referenceId: bigint, profile: ReferenceProfile, opts: { samples?: boolean } = {}) {
   const strip = (f: FeatureProfile): FeatureProfile => ({ ...f, sample: [] });
   const slim: ReferenceProfile = {
     rows: profile.rows,
@@ -97,14 +158,12 @@ export async function saveProfile(tx: Prisma.TransactionClient, referenceId: big
     ...(profile.binScheme ? { binScheme: profile.binScheme } : {}),
   };
   await tx.referenceSet.update({ where: { id: referenceId }, data: { profile: slim as unknown as Prisma.InputJsonValue } });
-  const samples = [
-    ...Object.entries(profile.features).map(([name, f]) => ({ name, values: f.sample })),
-    ...(profile.prediction ? [{ name: PREDICTION_KEY, values: profile.prediction.sample }] : []),
-  ];
+  if (opts.samples === false) return;
+  const samples = samplesOf(profile);
   // One plain INSERT per sample with its JSON as a text parameter: Prisma's createMany of the same values took
   // ~20 s for 20 samples of 100,000 numbers (its JSON handling), this takes well under a second.
   for (const s of samples) {
-    await tx.$executeRaw(Prisma.sql`INSERT INTO reference_samples (reference_id, name, values) VALUES (${referenceId}, ${s.name}, ${JSON.stringify(s.values)}::jsonb)`);
+    await tx.$executeRaw(Prisma.sql`INSERT INTO reference_samples (reference_id, name, values) VALUES (${referenceId}, ${s.name}, ${JSON.stringify(s.values)}::json)`);
   }
 }
 

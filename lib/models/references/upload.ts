@@ -7,7 +7,8 @@ import { versionName } from "../../domain/ids";
 import { timestamp } from "../../domain/time";
 import { classValue, featureValues } from "../../domain/values";
 import type { ReferenceProfile } from "./profile";
-import { finishProfile, profileBuilderFor, referenceChanged, saveProfile } from "./store";
+import { finishProfile, profileBuilderFor, referenceChanged, saveProfile, saveSamples } from "./store";
+import { createSpillFiles } from "./spill";
 import { fastReferenceRow } from "./fastRow";
 import { rebinFeatureRollups } from "../../rollups/store/recount";
 import { lockModels } from "../../rollups/store/write";
@@ -51,13 +52,13 @@ async function startSet(modelId: string, version: string, source: Prisma.InputJs
 }
 
 /** Makes a fully loaded set, with its profile, the model's reference for its version and drops the one it replaces. */
-async function publishSet(id: bigint, modelId: string, version: string, rowCount: number, profile: ReferenceProfile) {
+async function publishSet(id: bigint, modelId: string, version: string, rowCount: number, profile: ReferenceProfile, samplesSaved = false) {
   // Under the model's exclusive lock: writers in flight finish first, and the feature rollups are re-binned on
   // the new reference from the raw events before anyone writes again.
   await getDb().$transaction(
     async (tx) => {
       await lockModels(tx, [modelId], "exclusive");
-      await saveProfile(tx, id, profile);
+      await saveProfile(tx, id, profile, { samples: !samplesSaved });
       await tx.referenceSet.update({ where: { id }, data: { status: "ready", rowCount } });
       await tx.referenceSet.deleteMany({ where: { modelId, version, id: { not: id } } });
       referenceChanged(modelId);
@@ -118,7 +119,10 @@ export async function uploadReferenceRows(
   valueBudget?: number,
 ): Promise<ReferenceResult> {
   const id = await startSet(modelId, version ?? "", { kind: "upload" });
-  const profile = await profileBuilderFor(modelId, valueBudget);
+  // where the numerical values go if the profile cannot hold them (a large reference): its finish then needs
+  // neither the stored rows nor their JSON
+  const spill = createSpillFiles();
+  const profile = await profileBuilderFor(modelId, valueBudget, spill);
   let stored = 0;
   let rejectedCount = 0;
   const rejected: ReferenceResult["rejected"] = [];
@@ -166,15 +170,26 @@ export async function uploadReferenceRows(
       if (batch.length >= BATCH) await flush();
     }
     if (batch.length > 0) await flush();
-    await allWritten();
+    const written = allWritten();
+    written.catch(() => {}); // awaited below
     if (stored === 0) {
       throw unprocessable("The upload holds no valid reference rows.", rejected);
     }
-    await publishSet(id, modelId, version ?? "", stored, await finishProfile(profile, id));
+    // The profile is finished and its samples written while the last batches are still being stored: those are
+    // fixed costs of every upload (~20 samples of up to 100,000 values). The stored rows are read only by
+    // a spilled profile without spill files (a feature of more than VALUE_BUDGET values), once they are all written.
+    const fin = await finishProfile(profile, id, undefined, spill, written);
+    const samples = saveSamples(id, fin, writers);
+    const [rowsDone, samplesDone] = await Promise.allSettled([written, samples]);
+    if (rowsDone.status === "rejected") throw rowsDone.reason;
+    if (samplesDone.status === "rejected") throw samplesDone.reason;
+    await publishSet(id, modelId, version ?? "", stored, fin, true);
   } catch (err) {
     await Promise.allSettled(writing); // let the writes in flight end before their set is deleted
     await discardSet(id);
     throw err;
+  } finally {
+    spill.close();
   }
   return { referenceId: String(id), version: version ?? null, rows: stored, rejectedCount, rejected };
 }
