@@ -9,6 +9,8 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { readMigrations } from "../lib/db/migrations";
+import { templateFile } from "../lib/db/template";
 
 const root = path.resolve(__dirname, "..");
 /** What a build is made of: a change to any of these makes the build stale. */
@@ -51,12 +53,20 @@ export function buildIfStale(opts: { force?: boolean; log?: (line: string) => vo
   if (!opts.force && buildIsFresh()) return false;
   opts.log?.("driftwatch: building the app (sources changed since the last build)…");
   run("npx", ["next", "build"]);
+  ensureTemplate();
   return true;
+}
+
+/** Makes the embedded database's template (scripts/db/template.ts) when this PGlite version and these migrations have none. */
+export function ensureTemplate() {
+  const file = templateFile(readMigrations(path.join(root, "prisma", "migrations")), root);
+  if (file && !fs.existsSync(file)) run("npx", ["tsx", "scripts/db/template.ts"]);
 }
 
 if (require.main === module) {
   if (process.env.npm_lifecycle_event === "postinstall" && process.env.DRIFTWATCH_SKIP_BUILD === "1") process.exit(0);
   const started = Date.now();
   const built = buildIfStale({ force: process.argv.includes("--force"), log: console.log });
+  if (!built) ensureTemplate();
   console.log(built ? `driftwatch: built in ${((Date.now() - started) / 1000).toFixed(1)} s` : "driftwatch: the build is up to date");
 }

@@ -27,15 +27,19 @@ type DbGlobal = {
 const g = globalThis as typeof globalThis & { __driftwatchDb?: DbGlobal };
 const state: DbGlobal = (g.__driftwatchDb ??= {});
 
-/** The process's embedded database, opened (and locked) on first use. */
-export function embeddedDatabase(): { db: PGlite; ready: Promise<void> } {
+/**
+ * The process's embedded database, opened (and locked) on first use. `template` gives a tarball to create a new data
+ * directory from (the migrations' first open passes lib/db/template.ts's; the app's own module graph never creates one).
+ */
+export function embeddedDatabase(opts: { template?: (dir: string) => Blob | undefined } = {}): { db: PGlite; ready: Promise<void> } {
   const dir = path.join(config().dataDir, "pglite");
   if (state.pglite) {
     if (state.pglite.dir !== dir) throw new Error(`embedded database already open at ${state.pglite.dir}`);
     return state.pglite;
   }
   const release = lockDataDir(config().dataDir);
-  const db = new PGlite(dir);
+  const template = opts.template?.(dir);
+  const db = template ? new PGlite(dir, { loadDataDir: template }) : new PGlite(dir);
   state.pglite = { dir, db, ready: db.waitReady, release };
   return state.pglite;
 }

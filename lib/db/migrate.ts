@@ -1,9 +1,10 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
+import type { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { config } from "../config";
 import { embeddedDatabase } from "./client";
+import { readMigrations, type MigrationFile } from "./migrations";
+import { templateFor } from "./template";
 
 /**
  * Applies the committed migrations in prisma/migrations, in name order, recording each in Prisma's own
@@ -30,23 +31,7 @@ const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "applied_steps_count" INTEGER NOT NULL DEFAULT 0
 )`;
 
-export type MigrationFile = { name: string; sql: string; checksum: string };
-
-export function migrationsDir(): string {
-  return process.env.DRIFTWATCH_MIGRATIONS_DIR || path.join(process.cwd(), "prisma", "migrations");
-}
-
-export function readMigrations(dir = migrationsDir()): MigrationFile[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && fs.existsSync(path.join(dir, d.name, "migration.sql")))
-    .map((d) => d.name)
-    .sort()
-    .map((name) => {
-      const sql = fs.readFileSync(path.join(dir, name, "migration.sql"), "utf8");
-      return { name, sql, checksum: crypto.createHash("sha256").update(sql).digest("hex") };
-    });
-}
+export { migrationsDir, readMigrations, type MigrationFile } from "./migrations";
 
 async function applyAll(run: SqlRunner, migrations: MigrationFile[]): Promise<string[]> {
   await run.exec(MIGRATIONS_TABLE);
@@ -79,25 +64,30 @@ async function applyAll(run: SqlRunner, migrations: MigrationFile[]): Promise<st
   return applied;
 }
 
+/** Applies pending migrations to an open embedded database (the app's, or the install-time template's). */
+export function migrateEmbedded(db: PGlite, migrations = readMigrations()): Promise<string[]> {
+  const runner: SqlRunner = {
+    query: async <T>(sql: string, params?: unknown[]) => (await db.query<T>(sql, params)).rows,
+    exec: async (sql) => void (await db.exec(sql)),
+    transaction: (fn) =>
+      db.transaction(async (tx) => {
+        await fn({
+          query: async <T>(sql: string, params?: unknown[]) => (await tx.query<T>(sql, params)).rows,
+          exec: async (sql) => void (await tx.exec(sql)),
+          transaction: () => Promise.reject(new Error("nested transaction")),
+        });
+      }),
+  };
+  return applyAll(runner, migrations);
+}
+
 /** Applies pending migrations to the configured database; returns the names applied. */
 export async function migrate(migrations = readMigrations()): Promise<string[]> {
   const url = config().databaseUrl;
   if (!url) {
-    const { db, ready } = embeddedDatabase();
+    const { db, ready } = embeddedDatabase({ template: templateFor });
     await ready;
-    const runner: SqlRunner = {
-      query: async <T>(sql: string, params?: unknown[]) => (await db.query<T>(sql, params)).rows,
-      exec: async (sql) => void (await db.exec(sql)),
-      transaction: (fn) =>
-        db.transaction(async (tx) => {
-          await fn({
-            query: async <T>(sql: string, params?: unknown[]) => (await tx.query<T>(sql, params)).rows,
-            exec: async (sql) => void (await tx.exec(sql)),
-            transaction: () => Promise.reject(new Error("nested transaction")),
-          });
-        }),
-    };
-    return applyAll(runner, migrations);
+    return migrateEmbedded(db, migrations);
   }
   const client = new pg.Client({ connectionString: url });
   await client.connect();
