@@ -11,6 +11,7 @@ import { type Doc, mergeInto } from "../rollups/documents";
 import { eventFilters, rollupFilters } from "./fetchRollups";
 import type { ReadQuery } from "./params";
 import { own } from "../domain/records";
+import { featureRowDocs } from "./featureRowDocs";
 
 
 /** The model's context with its features (and a regression prediction) binned on `profile` instead of the rollups' reference. */
@@ -101,13 +102,11 @@ export async function singleWindowFeatureDoc(model: string, q: ReadQuery, refere
     const hours = dFrom < dTo
       ? Prisma.sql`((bucket >= ${d(hFrom)} AND bucket < ${d(dFrom)}) OR (bucket >= ${d(dTo)} AND bucket < ${d(hTo)}))`
       : Prisma.sql`bucket >= ${d(hFrom)} AND bucket < ${d(hTo)}`;
-    const days = dFrom < dTo
-      ? Prisma.sql`UNION ALL SELECT bucket, data FROM feature_rollups_daily WHERE ${where} AND bucket >= ${d(dFrom)} AND bucket < ${d(dTo)}`
-      : Prisma.empty;
-    // through the raw executor: large documents, and Prisma's result mapping costs a third more than pg's parse
-    const rows = await rawQuery<{ bucket: Date; data: Doc }>(Prisma.sql`
-      SELECT bucket, data FROM feature_rollups WHERE ${where} AND ${hours}
-      ${days}`);
+    // documents of unchanged rows come from the process's cache (featureRowDocs: one statement, row versions)
+    const rows = await featureRowDocs(model, [
+      { table: "feature_rollups", where: Prisma.sql`${where} AND ${hours}` },
+      ...(dFrom < dTo ? [{ table: "feature_rollups_daily" as const, where: Prisma.sql`${where} AND bucket >= ${d(dFrom)} AND bucket < ${d(dTo)}` }] : []),
+    ]);
     for (const r of rows) {
       onPart?.(r.bucket.getTime(), r.data);
       mergeInto(doc, r.data);

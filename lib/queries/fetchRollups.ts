@@ -5,6 +5,7 @@ import { ALL_SEGMENTS, ALL_VERSIONS, RollupBatch, rollupEvent, type StoredEvent 
 import type { Doc } from "../rollups/documents";
 import { ceilMs, DAY, floorMs, HOUR, MINUTE } from "../domain/time";
 import type { ReadQuery } from "./params";
+import { type FeatureRow, featureRowDocs } from "./featureRowDocs";
 
 
 export type RollupRow = { bucket: Date; version: string; data: Doc };
@@ -107,14 +108,15 @@ async function rawMetricRows(model: string, q: ReadQuery, from: number, to: numb
  * Feature rollup rows for [from, to) binned on `referenceId`: daily rows when the series' buckets are whole days
  * (one row per day instead of 24; the same sums), hourly rows otherwise.
  */
-export async function fetchFeatureRollups(model: string, referenceId: bigint, q: ReadQuery): Promise<RollupRow[]> {
+export async function fetchFeatureRollups(model: string, referenceId: bigint, q: ReadQuery): Promise<FeatureRow[]> {
   const unit = q.stepMs !== null && q.stepMs % DAY === 0 ? DAY : HOUR;
-  // through the raw executor, as the metrics rows: large documents, and Prisma's result mapping is a noticeable cost
-  return rawQuery<RollupRow>(Prisma.sql`
-    SELECT bucket, version, data FROM ${Prisma.raw(unit === DAY ? "feature_rollups_daily" : "feature_rollups")}
-    WHERE model_id = ${model} AND reference_id = ${referenceId.toString()}::int8
+  // documents of unchanged rows come from the process's cache (featureRowDocs: one statement, row versions)
+  return featureRowDocs(model, [{
+    table: unit === DAY ? "feature_rollups_daily" : "feature_rollups",
+    where: Prisma.sql`model_id = ${model} AND reference_id = ${referenceId.toString()}::int8
       AND bucket >= ${new Date(floorMs(q.from.getTime(), unit))} AND bucket < ${new Date(ceilMs(q.to.getTime(), unit))}
-      ${rollupFilters(q)}`);
+      ${rollupFilters(q)}`,
+  }]);
 }
 
 /**

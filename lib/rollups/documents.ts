@@ -65,7 +65,7 @@ const isMin = (k: string) => k.endsWith(MIN_END);
 const isMax = (k: string) => k.endsWith(MAX_END);
 
 /** Adds `delta` into `doc` in place, with the min/max rule. */
-export function mergeInto(doc: Doc, delta: Doc): Doc {
+export function mergeInto(doc: Doc, delta: Readonly<Doc>): Doc {
   for (const k in delta) {
     const v = delta[k];
     const cur = doc[k];
@@ -79,15 +79,17 @@ export function mergeInto(doc: Doc, delta: Doc): Doc {
 
 /**
  * Merges rows' documents per key (e.g. per time bucket). A key's first document is used as it is and later ones
- * merge into it, so the rows must be the caller's own objects (freshly read from the database).
+ * merge into it, so the rows must be the caller's own objects (freshly read from the database) — or frozen, shared
+ * ones (featureRowDocs' cache), which are copied first.
  */
-export function mergeByKey<R extends { data: Doc }, K>(rows: Iterable<R>, keyOf: (row: R) => K): Map<K, Doc> {
+export function mergeByKey<R extends { data: Readonly<Doc> }, K>(rows: Iterable<R>, keyOf: (row: R) => K): Map<K, Doc> {
   const out = new Map<K, Doc>();
   for (const row of rows) {
     const k = keyOf(row);
     const doc = out.get(k);
     if (doc) mergeInto(doc, row.data);
-    else out.set(k, row.data);
+    // a frozen document is shared (a cache's): the sum starts from a copy of it
+    else out.set(k, Object.isFrozen(row.data) ? { ...row.data } : (row.data as Doc));
   }
   return out;
 }

@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import { POST as postPredictions } from "@/app/api/v1/predictions/route";
 import { PUT as putModel } from "@/app/api/v1/models/[model]/route";
 import { GET as getQualityRoute } from "@/app/api/v1/models/[model]/quality/route";
+import { PUT as putReference } from "@/app/api/v1/models/[model]/reference/route";
+import { GET as getDriftRoute } from "@/app/api/v1/models/[model]/drift/route";
+import { clearFeatureRowDocs, featureRowDocsStats } from "@/lib/queries/featureRowDocs";
 import { call, uniqueModel } from "../helpers";
 
 describe("GET /api/v1/models/{model}/quality", () => {
@@ -115,5 +118,79 @@ describe("GET /api/v1/models/{model}/quality", () => {
     expect(user.summary.distinct).toBe(1000);
     expect(user.summary.overflow).toBe(200);
     expect(user.summary.top.some((t: { value: string }) => t.value.startsWith("\u001f"))).toBe(false);
+  });
+  it("reads unchanged feature rollup rows from memory, yet sees every late event and new version (featureRowDocs' row versions)", async () => {
+    const model = uniqueModel("qcache");
+    const HOUR = 3_600_000;
+    const DAY = 24 * HOUR;
+    await call(putModel, {
+      method: "PUT",
+      params: { model },
+      body: { task: "binary_classification", features: [{ name: "amount", type: "numerical" }, { name: "country", type: "categorical" }] },
+    });
+    const ref = await call(putReference, {
+      method: "PUT",
+      params: { model },
+      body: { rows: Array.from({ length: 200 }, (_, i) => ({ features: { amount: i, country: i % 3 ? "DE" : "FR" } })) },
+    });
+    expect(ref.status).toBeLessThan(300);
+    const day0 = Math.floor(Date.now() / DAY) * DAY - 3 * DAY;
+    const to = Math.floor(Date.now() / HOUR) * HOUR;
+    const ev = (i: number, at: number, version = "v1", amount: number | null = i % 7 === 0 ? null : (i * 37) % 200) => ({
+      id: `c-${i}`,
+      model,
+      version,
+      timestamp: new Date(at).toISOString(),
+      features: { amount, country: i % 5 ? "DE" : "US" },
+      prediction: "a",
+    });
+    const n = Math.floor((to - day0) / (40 * 60_000));
+    await call(postPredictions, { method: "POST", body: Array.from({ length: n }, (_, i) => ev(i, day0 + i * 40 * 60_000 + 1000)) });
+
+    const quality = async () => {
+      const res = await call(getQualityRoute, { path: `/api/v1/models/${model}/quality?from=${new Date(day0).toISOString()}&to=${new Date(to).toISOString()}&step=1d`, params: { model } });
+      expect(res.status).toBe(200);
+      return res.body;
+    };
+    const drift = async (step: string) => {
+      const res = await call(getDriftRoute, { path: `/api/v1/models/${model}/drift?from=${new Date(day0).toISOString()}&to=${new Date(day0 + 3 * DAY).toISOString()}&step=${step}`, params: { model } });
+      expect(res.status).toBe(200);
+      return res.body;
+    };
+    // each read: a second one reads no document, and both equal a read with nothing cached
+    const checked = async <T,>(read: () => Promise<T>): Promise<T> => {
+      const first = await read();
+      const again = await read();
+      expect(featureRowDocsStats.lastFetched).toBe(0);
+      expect(featureRowDocsStats.lastCached).toBeGreaterThan(0);
+      expect(again).toEqual(first);
+      clearFeatureRowDocs();
+      expect(await read()).toEqual(first);
+      return first;
+    };
+    const amountOf = (q: { features: { name: string; count: number; missing: number }[] }) => q.features.find((f) => f.name === "amount")!;
+
+    const q1 = await checked(quality);
+    expect(amountOf(q1).count).toBe(n);
+    const dDaily1 = await checked(() => drift("1d"));
+    const dHourly1 = await checked(() => drift("1h"));
+
+    expect(await quality()).toEqual(q1); // its rows cached again (the drift reads cleared them)
+    // a late event (value missing) in the first day, a new version's event in the second
+    await call(postPredictions, { method: "POST", body: [ev(n + 1, day0 + 5 * HOUR + 7_000, "v1", null), ev(n + 2, day0 + DAY + 9 * HOUR + 7_000, "v2", 150)] });
+    const q2 = await quality();
+    // only the changed and new rows' documents were read again
+    expect(featureRowDocsStats.lastFetched).toBeGreaterThan(0);
+    expect(featureRowDocsStats.lastCached).toBeGreaterThan(0);
+    expect(amountOf(q2).count).toBe(n + 2);
+    expect(amountOf(q2).missing).toBe(amountOf(q1).missing + 1);
+    expect(await checked(quality)).toEqual(q2);
+    const dDaily2 = await checked(() => drift("1d"));
+    const dHourly2 = await checked(() => drift("1h"));
+    expect(dDaily2).not.toEqual(dDaily1);
+    expect(dHourly2).not.toEqual(dHourly1);
+    // and the version filter sees the new version's row alone
+    const v2 = await call(getQualityRoute, { path: `/api/v1/models/${model}/quality?from=${new Date(day0).toISOString()}&to=${new Date(to).toISOString()}&version=v2`, params: { model } });
+    expect(amountOf(v2.body).count).toBe(1);
   });
 });

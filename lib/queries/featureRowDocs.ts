@@ -1,0 +1,75 @@
+import "server-only";
+import { Prisma, rawQuery } from "../db/client";
+import type { Doc } from "../rollups/documents";
+
+/**
+ * Feature rollup rows (hourly `feature_rollups` and daily `feature_rollups_daily`) with their documents kept in
+ * memory between requests. A feature document is ~11 kB of JSON at 20 features: the 30-day model page's quality
+ * table read ~140 daily documents (1.6 MB) on every view, and the time went to PostgreSQL turning them into text
+ * and Node parsing them, not to finding the rows, though only the newest day's rows change.
+ *
+ * Each row is known by its physical row version — table, `ctid` and `xmin` — which PostgreSQL replaces on every
+ * update (a late event, a late label folding into an hour, a new version's rows), so a cached document is the
+ * document of exactly that row version. The read is ONE statement: it returns every matching row's bucket, version
+ * and version key, and its document only when the key is not among the ones this process holds for the model —
+ * one snapshot, so a row updated meanwhile can never be missed or read twice. Same rows, same order, same numbers
+ * as reading every document (seriesMetricDocs does the same for metrics series with a stamp per bucket).
+ * Entries are evicted oldest-used first beyond MAX_ENTRIES (a row version that was updated is never asked for
+ * again and ages out).
+ */
+const MAX_ENTRIES = 3_000;
+type Entry = { model: string; data: Readonly<Doc> };
+const g = globalThis as unknown as { __driftwatchFeatureRowDocs?: Map<string, Entry> };
+
+export type FeatureRow = { bucket: Date; version: string; data: Readonly<Doc> };
+
+/** The process's cached row versions (tests: how many were read from the database by the last call). */
+export const featureRowDocsStats = { lastFetched: 0, lastCached: 0 };
+
+/** Forgets every cached document (tests: a read with nothing cached, to compare with). */
+export function clearFeatureRowDocs() {
+  g.__driftwatchFeatureRowDocs?.clear();
+}
+
+/**
+ * `SELECT bucket, version, data FROM <table> WHERE <where>` for feature rollup tables, each part of the union a
+ * table and its condition (rows in the order PostgreSQL returns them), with documents served from the cache.
+ * The documents are frozen and shared: callers must not change them.
+ */
+export async function featureRowDocs(model: string, parts: { table: "feature_rollups" | "feature_rollups_daily"; where: Prisma.Sql }[]): Promise<FeatureRow[]> {
+  if (parts.length === 0) return [];
+  const cache = (g.__driftwatchFeatureRowDocs ??= new Map());
+  // held here, not looked up after the await: a concurrent request may evict entries meanwhile
+  const known = new Map<string, Entry>();
+  for (const [k, e] of cache) if (e.model === model) known.set(k, e);
+  const keys = [...known.keys()];
+  const rowKey = Prisma.raw(`tableoid::int8::text || ':' || ctid::text || ':' || xmin::text`);
+  const selects = parts.map(
+    (p) => Prisma.sql`
+      SELECT bucket, version, ${rowKey} AS k, CASE WHEN ${rowKey} = ANY(${keys}::text[]) THEN NULL ELSE data END AS data
+      FROM ${Prisma.raw(p.table)} WHERE ${p.where}`,
+  );
+  const rows = await rawQuery<{ bucket: Date; version: string; k: string; data: Doc | null }>(Prisma.join(selects, " UNION ALL "));
+  const out: FeatureRow[] = [];
+  let fetched = 0;
+  for (const r of rows) {
+    let entry = known.get(r.k);
+    if (r.data !== null) {
+      fetched++;
+      entry = { model, data: Object.freeze(r.data) };
+      cache.delete(r.k);
+      cache.set(r.k, entry);
+    } else if (entry) {
+      cache.delete(r.k); // most recently used last
+      cache.set(r.k, entry);
+    } else throw new Error(`feature rollup row ${r.k} came back without its document and is not cached`);
+    out.push({ bucket: r.bucket, version: r.version, data: entry.data });
+  }
+  featureRowDocsStats.lastFetched = fetched;
+  featureRowDocsStats.lastCached = rows.length - fetched;
+  for (const k of cache.keys()) {
+    if (cache.size <= MAX_ENTRIES) break;
+    cache.delete(k);
+  }
+  return out;
+}
