@@ -11,7 +11,7 @@ import { type Doc, mergeInto } from "../rollups/documents";
 import { eventFilters, rollupFilters } from "./fetchRollups";
 import type { ReadQuery } from "./params";
 import { own } from "../domain/records";
-import { featureRowDocs } from "./featureRowDocs";
+import { featureRowDocs, sumOfRows } from "./featureRowDocs";
 
 
 /** The model's context with its features (and a regression prediction) binned on `profile` instead of the rollups' reference. */
@@ -107,10 +107,9 @@ export async function singleWindowFeatureDoc(model: string, q: ReadQuery, refere
       { table: "feature_rollups", where: Prisma.sql`${where} AND ${hours}` },
       ...(dFrom < dTo ? [{ table: "feature_rollups_daily" as const, where: Prisma.sql`${where} AND bucket >= ${d(dFrom)} AND bucket < ${d(dTo)}` }] : []),
     ]);
-    for (const r of rows) {
-      onPart?.(r.bucket.getTime(), r.data);
-      mergeInto(doc, r.data);
-    }
+    if (onPart) for (const r of rows) onPart(r.bucket.getTime(), r.data);
+    // the stored rows' sum comes first, as when they were added one by one: same order, same sums
+    Object.assign(doc, sumOfRows(model, rows));
     await rawFeatureDoc(model, q, from, hFrom, doc, onPart);
     await rawFeatureDoc(model, q, hTo, to, doc, onPart);
   } else {
