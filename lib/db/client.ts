@@ -90,11 +90,16 @@ function pool(url: string): pg.Pool {
   return state.pool;
 }
 
-/** Runs one statement outside any transaction. */
-export async function rawQuery<T = Record<string, unknown>>(sql: Prisma.Sql | string): Promise<T[]> {
+/**
+ * Runs one statement outside any transaction. `name` prepares it on each pooled connection once and reuses its
+ * plan (PostgreSQL only): for statements whose text never changes and whose planning costs more than running
+ * them (a subquery over every daily partition of prediction_events plans ~35 partitions, ~55 ms under load). A
+ * name must always come with the same text.
+ */
+export async function rawQuery<T = Record<string, unknown>>(sql: Prisma.Sql | string, { name }: { name?: string } = {}): Promise<T[]> {
   const [text, values] = sqlText(sql);
   const url = config().databaseUrl;
-  if (url) return (await pool(url).query(text, values)).rows as T[];
+  if (url) return (await pool(url).query(name ? { name, text, values } : { text, values })).rows as T[];
   const { db, ready } = embeddedDatabase();
   await ready;
   return (await db.query<T>(text, values)).rows;

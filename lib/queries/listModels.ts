@@ -1,5 +1,5 @@
 import "server-only";
-import { getDb, Prisma } from "../db/client";
+import { Prisma, rawQuery } from "../db/client";
 import { positiveClassOf } from "../rollups/context";
 import { ALL_SEGMENTS, ALL_VERSIONS } from "../rollups/batch";
 import { type Doc, mergeByKey } from "../rollups/documents";
@@ -39,19 +39,23 @@ export type ModelSummary = {
 
 /** Every model with its headline numbers, from rollups: the cost follows the number of hours, not of events. */
 export async function listModels(now = new Date()): Promise<ModelSummary[]> {
-  const db = getDb();
   const since = new Date(Math.floor((now.getTime() - 24 * 3600_000) / 3600_000) * 3600_000 + 3600_000);
-  const models = await db.$queryRaw<
-    { id: string; name: string; task: string; classes: string[]; positive_class: string | null; auto_registered: boolean; created_at: Date; events: number; last: Date | null }[]
-  >(Prisma.sql`
+  // A prepared statement (its text never changes; PostgreSQL keeps a generic plan after five runs): planning the last-event subquery over every daily partition
+  // cost ~55 ms a request under load, against ~1 ms to run it; the models read and the hour rows side by side.
+  const [models, recent] = await Promise.all([
+    rawQuery<{ id: string; name: string; task: string; classes: string[]; positive_class: string | null; auto_registered: boolean; created_at: Date; events: number; last: Date | null }>(
+      Prisma.sql`
     SELECT m.id, m.name, m.task, m.classes, m.positive_class, m.auto_registered, m.created_at,
            ${storedEventsSql(Prisma.raw("m.id"))} AS events,
            (SELECT max(e.ts) FROM prediction_events e WHERE e.model_id = m.id) AS last
-    FROM models m ORDER BY m.id`);
-  const recent = await db.$queryRaw<{ model_id: string; data: Doc }[]>(Prisma.sql`
+    FROM models m ORDER BY m.id`,
+      { name: "listModels.models" },
+    ),
+    rawQuery<{ model_id: string; data: Doc }>(Prisma.sql`
     SELECT model_id, data FROM rollups
     WHERE model_id = ANY(ARRAY(SELECT id FROM models)) AND level = 'h' AND bucket >= ${since} AND bucket <= ${now}
-      AND version = ${ALL_VERSIONS} AND segment = ${ALL_SEGMENTS}`);
+      AND version = ${ALL_VERSIONS} AND segment = ${ALL_SEGMENTS}`),
+  ]);
   const docs = mergeByKey(recent, (r) => r.model_id);
   return models.map((m) => {
     const classes = m.classes ?? [];
