@@ -29,10 +29,24 @@ const stepLabel = (ms: number) =>
 
 /** Per-bucket traffic, errors, latency, predictions, confidence and labelled performance of a model; null if unknown. */
 export async function getMetrics(modelId: string, q: ReadQuery): Promise<MetricsResponse | null> {
+  if (q.stepMs === null && wholeHours(q)) {
+    // a single window of whole hours reads exactly the hour rows of its hourly series: their cached documents, summed
+    const [model, docs] = await Promise.all([metricsModel(modelId), seriesMetricDocs(modelId, { ...q, stepMs: HOUR })]);
+    return model && respond(model, q, new Map([[q.from.getTime(), sumInOrder(docs)]]));
+  }
   const model = await metricsModel(modelId);
   if (!model) return null;
   const docs = q.stepMs === null ? mergeByKey(await fetchMetricRollups(modelId, q), (row) => bucketOf(q, row.bucket.getTime())) : await seriesMetricDocs(modelId, { ...q, stepMs: q.stepMs });
   return respond(model, q, docs);
+}
+
+const wholeHours = (q: ReadQuery) => q.from.getTime() % HOUR === 0 && q.to.getTime() % HOUR === 0 && q.from < q.to;
+
+/** The buckets' documents added up oldest first (one order for every caller, so the same sums to the last bit). */
+function sumInOrder(docs: ReadonlyMap<number, Readonly<Doc>>): Doc {
+  const all: Doc = {};
+  for (const b of [...docs.keys()].sort((x, y) => x - y)) mergeInto(all, docs.get(b)!);
+  return all;
 }
 
 /**
@@ -44,17 +58,14 @@ export async function getMetrics(modelId: string, q: ReadQuery): Promise<Metrics
  */
 export async function getMetricsWithWhole(modelId: string, q: ReadQuery & { stepMs: number }): Promise<{ series: MetricsResponse; whole: MetricsResponse } | null> {
   const single: ReadQuery = { ...q, stepMs: null };
-  const aligned = q.stepMs % HOUR === 0 && q.from.getTime() % HOUR === 0 && q.to.getTime() % HOUR === 0;
-  if (!aligned) {
+  if (q.stepMs % HOUR !== 0 || !wholeHours(q)) {
     const [series, whole] = await Promise.all([getMetrics(modelId, q), getMetrics(modelId, single)]);
     return series && whole ? { series, whole } : null;
   }
   const [model, docs] = await Promise.all([metricsModel(modelId), seriesMetricDocs(modelId, q)]);
   if (!model) return null;
   // summed before summarising: the summaries read the documents, not change them
-  const all: Doc = {};
-  for (const doc of docs.values()) mergeInto(all, doc);
-  return { series: respond(model, q, docs), whole: respond(model, single, new Map([[q.from.getTime(), all]])) };
+  return { series: respond(model, q, docs), whole: respond(model, single, new Map([[q.from.getTime(), sumInOrder(docs)]])) };
 }
 
 type MetricsModel = { id: string; task: string; classes: string[] | null; positiveClass: string | null; versions: { version: string; firstSeen: Date }[] };

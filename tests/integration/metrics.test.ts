@@ -229,7 +229,7 @@ describe("GET /api/v1/models/{model}/metrics", () => {
     expect(await labelled(hourly)).toEqual([1, 0, 0, 0, 0]);
     expect(sum(await requests(minutes))).toBe(62);
     expect(sum(await requests({ ...hourly, version: "v2" }))).toBe(1);
-    // and the same totals as the single window, which reads its rows every time
+    // and the same totals as the single window of those whole hours (its hourly buckets from the same cache, summed)
     const fresh = await getMetrics(model, { ...hourly, stepMs: null });
     expect(fresh!.buckets[0].requests).toBe(62);
     expect(fresh!.buckets[0].labels.labelled).toBe(1);
