@@ -4,6 +4,7 @@
  * them side by side as the page runs them.
  *
  *   node --conditions=react-server --import tsx bench/pages/profile.ts [--db driftwatch_bench_read] [--range 30d] [--runs 5]
+ *   node --conditions=react-server --import tsx bench/pages/profile.ts --page overview [--db …] [--runs 5]
  *
  * `--conditions=react-server` lets lib/queries (marked "server-only") load outside Next.js.
  */
@@ -18,6 +19,7 @@ const arg = (name: string, fallback: string) => {
 const dbName = arg("db", "driftwatch_bench_read");
 const range = arg("range", "30d") as RangeName;
 const runs = Number(arg("runs", "5"));
+const pageName = arg("page", "model");
 const url = new URL(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
 url.pathname = `/${dbName}`;
 process.env.DATABASE_URL = url.toString();
@@ -40,7 +42,27 @@ async function time(name: string, fn: () => Promise<unknown>) {
   console.log(`  ${name.padEnd(34)} ${median(ms).toFixed(1).padStart(8)} ms  (${Math.min(...ms).toFixed(0)}–${Math.max(...ms).toFixed(0)})  ${(bytes / 1024).toFixed(0)} kB JSON`);
 }
 
+/** The overview's reads: the models list (its API), the fleet's SLOs and firing alerts, each model's trends. */
+async function overview() {
+  const { closeDb } = await import("../../lib/db/client");
+  const { listModels } = await import("../../lib/queries/listModels");
+  const { getModelTrend } = await import("../../lib/queries/getModelTrend");
+  const { getFleetSlos } = await import("../../lib/queries/getSlos");
+  const { firingByModel } = await import("../../lib/alerts/evaluate/timeline");
+  const now = new Date();
+  const models = (await listModels(now)).map((m) => m.id);
+  console.log(`overview of ${models.length} models; median of ${runs}`);
+  await time("listModels (the API's read)", () => listModels(now));
+  await time("getFleetSlos", () => getFleetSlos({ now }));
+  await time("firingByModel", () => firingByModel());
+  await time(`getModelTrend ${models[0]}`, () => getModelTrend(models[0], now));
+  await time("every model's trends", () => Promise.all(models.map((m) => getModelTrend(m, now))));
+  await time("all side by side (as the page)", () => Promise.all([listModels(now), getFleetSlos({ now }), firingByModel(), ...models.map((m) => getModelTrend(m, now))]));
+  await closeDb();
+}
+
 async function main() {
+  if (pageName === "overview") return overview();
   const { getDb, closeDb } = await import("../../lib/db/client");
   const { getModel } = await import("../../lib/queries/getModel");
   const metricsModule: Record<string, unknown> = await import("../../lib/queries/getMetrics");
