@@ -125,3 +125,33 @@ test("SIGTERM with a request that outlives the time limit: cut off at the bound,
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test("Ctrl-C in a terminal (SIGINT to the whole process group): finishes the request in flight and exits 0 at once (embedded database)", async () => {
+  test.setTimeout(5 * 60_000);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "driftwatch-ctrlc-"));
+  const server = new AppServer({ port: await freePort(), dataDir });
+  try {
+    await server.start();
+    await defineModels(server.url);
+    const slow = trickle(server, lines(MODELS[0], "ctrlc", 20), 100);
+    await sleep(500);
+    const t0 = Date.now();
+    await server.signalGroup("SIGINT");
+    const result = await slow;
+    const exit = await exitOf(server, 30_000);
+    const exitedAfter = Date.now() - t0;
+    console.log("ctrl-c:", JSON.stringify({ exitedAfter, exit }));
+    expect(result.status).toBe(200);
+    expect(JSON.parse(result.body)).toMatchObject({ accepted: 20, duplicates: 0 });
+    expect(exit).toEqual({ code: 0, signal: null });
+    // well under the 25 s time limit: the shutdown did not wait for it
+    expect(exitedAfter).toBeLessThan(10_000);
+    expect(server.log).toMatch(/driftwatch: stopped \(/);
+    expect(server.log).not.toMatch(/still running after|shutdown failed|no longer running/);
+    const stored = inspect({ dataDir }, MODELS);
+    expect(stored.events[MODELS[0]].sort()).toEqual(Array.from({ length: 20 }, (_, i) => `ctrlc-${i}`).sort());
+  } finally {
+    await server.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});

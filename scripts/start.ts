@@ -70,7 +70,11 @@ async function main() {
 
 /** Serves the app on PORT from this process (the only one, or one of the workers). */
 async function serve() {
-  const { databaseKind } = await import("../lib/db/client");
+  // Everything the shutdown runs is loaded now, not when the signal comes: a Ctrl-C in a terminal (or a SIGTERM to
+  // the process group) also stops tsx's esbuild service, and an import after that fails ("The service is no longer
+  // running"), which left the server waiting for its shutdown time limit instead of exiting.
+  const { closeDb, databaseKind } = await import("../lib/db/client");
+  const { stopBackgroundWork } = await import("../lib/lifecycle");
   const next = (await import("next")).default;
   const app = next({ dev, dir: root, hostname, port });
   await app.prepare();
@@ -106,16 +110,20 @@ async function serve() {
       process.exit(1);
     }, config().shutdownTimeoutSeconds * 1000).unref();
     const idle = setInterval(() => server.closeIdleConnections(), 100);
-    server.close(async () => {
+    server.close(() => {
       clearInterval(idle);
       console.log(`${who}: requests finished in ${Date.now() - started} ms`);
-      const { stopBackgroundWork } = await import("../lib/lifecycle");
-      const { stopped, failed } = await stopBackgroundWork();
-      for (const f of failed) console.error(`${who}: stopping background work failed: ${f}`);
-      const { closeDb } = await import("../lib/db/client");
-      await closeDb().catch((err) => console.error(`${who}: closing the database failed:`, err));
-      console.log(`${who}: stopped (${stopped.length ? `background work: ${stopped.join(", ")}; ` : ""}${Date.now() - started} ms)`);
-      process.exit(failed.length ? 1 : 0);
+      void (async () => {
+        const { stopped, failed } = await stopBackgroundWork();
+        for (const f of failed) console.error(`${who}: stopping background work failed: ${f}`);
+        await closeDb().catch((err) => console.error(`${who}: closing the database failed:`, err));
+        console.log(`${who}: stopped (${stopped.length ? `background work: ${stopped.join(", ")}; ` : ""}${Date.now() - started} ms)`);
+        process.exit(failed.length ? 1 : 0);
+      })().catch((err: unknown) => {
+        // never wait for the time limit on a failure of the shutdown itself
+        console.error(`${who}: shutdown failed:`, err);
+        process.exit(1);
+      });
     });
     server.closeIdleConnections();
   };

@@ -125,6 +125,11 @@ export class AppServer {
     process.kill(this.child!.pid!, sig);
   }
 
+  /** A signal to the whole process group, as a terminal's Ctrl-C sends it (tsx's esbuild service gets it too). */
+  async signalGroup(sig: NodeJS.Signals) {
+    process.kill(-this.child!.pid!, sig);
+  }
+
   async stop(): Promise<void> {
     if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
     await this.killGroup();
