@@ -161,8 +161,7 @@ async function waitHealthy(server: ChildProcess) {
 async function stopServer(server: ChildProcess) {
   if (server.exitCode !== null || !server.pid) return;
   const exited = new Promise<void>((r) => server.once("exit", () => r()));
-  // The server process alone: signalled as a group, tsx's esbuild service would die with it, and the server's
-  // shutdown (which imports modules as it stops) would then wait out its timeout.
+  // The server process alone, as a service manager stops it (e2e/shutdown.spec.ts covers a signal to the whole group).
   process.kill(server.pid, "SIGTERM");
   await Promise.race([exited, sleep(30_000)]);
   try {
