@@ -14,7 +14,7 @@ import pg from "pg";
 import { copyIn } from "../../lib/db/copy";
 import { closeDb } from "../../lib/db/client";
 import { migrate } from "../../lib/db/migrate";
-import { EVENT_COLUMNS, eventRow, eventsCopyText, timeOrderedId } from "../../lib/ingest/predictions";
+import { assignLayouts, EVENT_COLUMNS, eventRow, eventsCopyText, timeOrderedId } from "../../lib/ingest/predictions";
 import { pruneRawEvents } from "../../lib/retention/prune";
 import { getRetention } from "../../lib/retention/settings";
 import { ingestLabels } from "../../lib/ingest/labels";
@@ -107,6 +107,7 @@ async function main() {
     for (let b = from; b < Math.min(total, from + 10_000); b += 1000) {
       const rows = [];
       for (let i = b; i < Math.min(total, b + 1000); i++) rows.push(eventRow(event(i, Math.floor(start + i * step)), received));
+      await assignLayouts(rows, async (sql) => (await client.query(sql.text, sql.values)).rows);
       await copyIn(client, `COPY prediction_events (${EVENT_COLUMNS}) FROM STDIN`, eventsCopyText(rows));
     }
     await client.query("COMMIT");
@@ -129,7 +130,7 @@ async function main() {
   const [cols] = (
     await client.query(`
       SELECT avg(pg_column_size(e.*))::float8 AS row, avg(pg_column_size(model_id))::float8 AS model_id, avg(pg_column_size(id))::float8 AS id,
-             avg(pg_column_size(version))::float8 AS version, avg(pg_column_size(features))::float8 AS features,
+             avg(pg_column_size(version))::float8 AS version, avg(pg_column_size(feature_values))::float8 AS features,
              avg(pg_column_size(prediction))::float8 AS prediction, avg(pg_column_size(probabilities))::float8 AS probabilities
       FROM prediction_events e TABLESAMPLE SYSTEM (1)`)
   ).rows;
@@ -138,7 +139,7 @@ async function main() {
   console.log(`bytes per stored event: heap ${per(sizes.heap)}, TOAST ${per(sizes.toast)}, primary key ${per(sizes.pkey)}, (model_id, ts) index ${per(sizes.ts_index)}; total ${per(sizes.total)} (with free-space and visibility maps)`);
   console.log(`WAL written by the load: ${per(Number(wal1.bytes))} B/event`);
   console.log(`average column sizes (1 % sample): row ${Math.round(cols.row)} (tuple data, without the 24-byte header and 4-byte line pointer), ` +
-    `features ${Math.round(cols.features)}, id ${Math.round(cols.id)}, model_id ${Math.round(cols.model_id)}, version ${Math.round(cols.version)}, prediction ${Math.round(cols.prediction)}, probabilities ${Math.round(cols.probabilities)}`);
+    `feature_values ${Math.round(cols.features)}, id ${Math.round(cols.id)}, model_id ${Math.round(cols.model_id)}, version ${Math.round(cols.version)}, prediction ${Math.round(cols.prediction)}, probabilities ${Math.round(cols.probabilities)}`);
 
   const [{ n: before }] = (await client.query(`SELECT count(*)::int AS n FROM prediction_events`)).rows;
   await client.query(`INSERT INTO install_settings (key, value, updated_by) VALUES ('rawEventRetentionDays', $1::jsonb, 'bench') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [JSON.stringify(keep)]);

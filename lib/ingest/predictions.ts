@@ -6,9 +6,10 @@ import { invalidateModelContext, modelContexts } from "../rollups/store/contexts
 import { RollupBatch } from "../rollups/batch";
 import { lockModelsSql, writeRollups } from "../rollups/store/write";
 import { copyField } from "../db/copy";
+import { layoutIds, layoutSignature, layoutValues } from "../db/featureLayouts";
 import { upsertLabels, type LabelRow } from "./labels";
 import { registerFromEvents, type RegistrySample, type UnregisteredFeatures } from "./registry";
-import { PartitionGoneError, StaleContextError, withRetry } from "./retry";
+import { LayoutGoneError, PartitionGoneError, StaleContextError, withRetry } from "./retry";
 import { dayOf, ensureEventPartitions, forgetEventPartitions, isMissingPartition } from "../retention/partitions";
 import { retentionHorizon } from "../retention/horizon";
 import { fastPredictionEvent } from "./fastEvent";
@@ -36,6 +37,8 @@ export type EventRow = RegistrySample & {
   segments: Record<string, string | number | boolean> | null;
   /** sent with an id but no timestamp: stamped with the receive time, so a retry is found by id (adoptStoredTimes) */
   untimed?: true;
+  /** the id of the features' key list in feature_layouts (assignLayouts), needed to store the row */
+  layoutId?: number;
 };
 
 /**
@@ -114,12 +117,12 @@ export function validatePredictions(items: RawItem[], receivedAt: Date, horizon:
   return { rows, rejected };
 }
 
-/** A row as sent to jsonb_to_recordset (short keys; undefined fields are left out, i.e. NULL). */
+/** A row as sent to jsonb_to_recordset (short keys; undefined fields are left out, i.e. NULL; `f` the values' JSON text). */
 type JsonRow = {
-  m: string; i: string; v: string; t: string; f: unknown; p?: unknown; pr?: unknown; c?: number; l?: number; et?: string; em?: string; s?: unknown;
+  m: string; i: string; v: string; t: string; lo: number; f: string; p?: unknown; pr?: unknown; c?: number; l?: number; et?: string; em?: string; s?: unknown;
 };
 
-export const EVENT_COLUMNS = "model_id, id, version, ts, features, prediction, probabilities, confidence, latency_ms, error_type, error_message, segments";
+export const EVENT_COLUMNS = "model_id, id, version, ts, layout_id, feature_values, prediction, probabilities, confidence, latency_ms, error_type, error_message, segments";
 const COPY_EVENTS = `COPY prediction_events (${EVENT_COLUMNS}) FROM STDIN`;
 
 /** A JSON value as a COPY field, null (or absent) as NULL. JSON text holds no raw tab or line break, only `\\`. */
@@ -130,11 +133,36 @@ const jsonField = (v: unknown) => {
 };
 const numberField = (v: number | null) => (v === null ? "\\N" : String(v));
 
-/** The rows as COPY text for EVENT_COLUMNS, one line each, in order. */
+/** The layout id assignLayouts gave a row. */
+function layoutOf(r: EventRow): number {
+  if (r.layoutId === undefined) throw new Error("an event row without its feature layout (assignLayouts first)");
+  return r.layoutId;
+}
+
+/** Layout ids by signature, as this process found or made them (checked again by each write: afterInsert). */
+const knownLayouts = new Map<string, number>();
+
+/**
+ * Gives each row the id of its features' layout (feature_layouts), making new layouts in one statement outside
+ * any transaction. Layouts this process has seen are cached; each write checks the ones it used (afterInsert), and
+ * a stale cache (a database restored or replaced under the process) is dropped and the write retried.
+ */
+export async function assignLayouts(rows: EventRow[], query: (sql: Prisma.Sql) => Promise<{ id: number; keys: string }[]> = rawQuery): Promise<void> {
+  const signatures = new Array<string>(rows.length);
+  const missing = new Set<string>();
+  for (let k = 0; k < rows.length; k++) {
+    const s = (signatures[k] = layoutSignature(rows[k].features));
+    if (!knownLayouts.has(s)) missing.add(s);
+  }
+  if (missing.size > 0) for (const [s, id] of await layoutIds(query, [...missing])) knownLayouts.set(s, id);
+  for (let k = 0; k < rows.length; k++) rows[k].layoutId = knownLayouts.get(signatures[k])!;
+}
+
+/** The rows as COPY text for EVENT_COLUMNS, one line each, in order (their layouts assigned: assignLayouts). */
 export function eventsCopyText(rows: EventRow[]): string {
   let text = "";
   for (const r of rows) {
-    text += `${r.model}\t${copyField(r.id)}\t${copyField(r.version)}\t${r.ts.toISOString()}\t${jsonField(r.features)}\t${jsonField(r.prediction)}\t${jsonField(r.probabilities)}\t${numberField(r.confidence)}\t${numberField(r.latencyMs)}\t${copyField(r.errorType)}\t${copyField(r.errorMessage)}\t${jsonField(r.segments)}\n`;
+    text += `${r.model}\t${copyField(r.id)}\t${copyField(r.version)}\t${r.ts.toISOString()}\t${layoutOf(r)}\t${jsonField(layoutValues(r.features))}\t${jsonField(r.prediction)}\t${jsonField(r.probabilities)}\t${numberField(r.confidence)}\t${numberField(r.latencyMs)}\t${copyField(r.errorType)}\t${copyField(r.errorMessage)}\t${jsonField(r.segments)}\n`;
   }
   return text;
 }
@@ -169,7 +197,7 @@ async function insertNewEvents(tx: SqlTx, rows: EventRow[]): Promise<number[]> {
   const json: JsonRow[] = new Array(rows.length);
   for (let k = 0; k < rows.length; k++) {
     const r = rows[k];
-    const j: JsonRow = { m: r.model, i: r.id, v: r.version, t: r.ts.toISOString(), f: r.features };
+    const j: JsonRow = { m: r.model, i: r.id, v: r.version, t: r.ts.toISOString(), lo: layoutOf(r), f: JSON.stringify(layoutValues(r.features)) };
     if (r.prediction !== null && r.prediction !== undefined) j.p = r.prediction;
     if (r.probabilities !== undefined) j.pr = r.probabilities;
     if (r.confidence !== null) j.c = r.confidence;
@@ -182,11 +210,11 @@ async function insertNewEvents(tx: SqlTx, rows: EventRow[]): Promise<number[]> {
   const [res] = await tx.query<{ inserted: string | null }>(Prisma.sql`
     WITH input AS (
       SELECT * FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(json)}::text::jsonb) AS (
-        m text, i text, v text, t timestamptz, f jsonb, p jsonb, pr jsonb, c float8, l float8, et text, em text, s jsonb
-      )) WITH ORDINALITY AS t(m, i, v, t, f, p, pr, c, l, et, em, s, ord)
+        m text, i text, v text, t timestamptz, lo int4, f text, p jsonb, pr jsonb, c float8, l float8, et text, em text, s jsonb
+      )) WITH ORDINALITY AS t(m, i, v, t, lo, f, p, pr, c, l, et, em, s, ord)
     ), ins AS (
       INSERT INTO prediction_events (${Prisma.raw(EVENT_COLUMNS)})
-      SELECT m, i, v, t, f, p, pr, c, l, et, em, s
+      SELECT m, i, v, t, lo, f::json, p, pr, c, l, et, em, s
       FROM input ORDER BY ord
       ON CONFLICT (model_id, id, ts) DO NOTHING
       RETURNING model_id, id
@@ -207,6 +235,9 @@ async function afterInsert(
   inserted: number[],
   models: string[],
 ): Promise<{ waiting: [number, unknown][]; references: Record<string, string>; present: Set<string> }> {
+  // the layouts the rows were written with, to check they are stored as this process knows them
+  const layouts = new Map<number, string>();
+  for (const r of rows) if (!layouts.has(layoutOf(r))) layouts.set(layoutOf(r), layoutSignature(r.features));
   const firstSeen = new Map<string, { m: string; v: string; t: number }>();
   const keys: [string, string][] = new Array(inserted.length);
   for (let k = 0; k < inserted.length; k++) {
@@ -218,7 +249,7 @@ async function afterInsert(
     else if (r.ts.getTime() < seen.t) seen.t = r.ts.getTime();
   }
   const versions = [...firstSeen.values()].sort((a, b) => (a.m < b.m ? -1 : a.m > b.m ? 1 : a.v < b.v ? -1 : a.v > b.v ? 1 : 0));
-  const [res] = await tx.query<{ waiting: [number, unknown][] | null; refs: Record<string, string> | null; present: string[] | null }>(Prisma.sql`
+  const [res] = await tx.query<{ waiting: [number, unknown][] | null; refs: Record<string, string> | null; present: string[] | null; layouts: number }>(Prisma.sql`
     WITH stored AS (
       SELECT k ->> 0 AS m, k ->> 1 AS i, ord FROM jsonb_array_elements(${JSON.stringify(keys)}::text::jsonb) WITH ORDINALITY AS t(k, ord)
     ), first_seen AS (
@@ -243,7 +274,14 @@ async function afterInsert(
               WHERE model_id = ANY(${models}::text[]) AND status = 'ready' AND profile IS NOT NULL
               ORDER BY model_id, (version = '') DESC, created_at DESC) r) AS refs,
            -- the models that still exist (a model deleted after this request registered it is registered again)
-           (SELECT json_agg(id) FROM models WHERE id = ANY(${models}::text[])) AS present`);
+           (SELECT json_agg(id) FROM models WHERE id = ANY(${models}::text[])) AS present,
+           -- the rows' feature layouts as stored (all of them, unless the database changed under this process's cache)
+           (SELECT count(*)::int FROM feature_layouts fl
+              JOIN unnest(${[...layouts.keys()]}::int[], ${[...layouts.values()]}::text[]) AS u(id, keys) ON fl.id = u.id AND fl.keys::text = u.keys) AS layouts`);
+  if (res.layouts !== layouts.size) {
+    knownLayouts.clear();
+    throw new LayoutGoneError();
+  }
   return {
     waiting: (res.waiting ?? []).map(([k, actual]) => [inserted[k], actual]),
     references: res.refs ?? {},
@@ -356,6 +394,7 @@ export async function ingestPredictions(items: RawItem[]): Promise<PredictionIng
     const days = new Set<number>();
     for (const r of unique) days.add(dayOf(r.ts.getTime()));
     await ensureEventPartitions(days);
+    await assignLayouts(unique);
     try {
       return await rawTransaction((tx) => storeEvents(tx, unique, labels, models, ctxs), lock);
     } catch (err) {

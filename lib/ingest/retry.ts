@@ -33,6 +33,14 @@ export class PartitionGoneError extends Error {
   }
 }
 
+/** Thrown when a write's feature layouts are not stored as this process cached them: it runs again with fresh ones. */
+export class LayoutGoneError extends Error {
+  constructor() {
+    super("feature layouts changed under the write");
+    this.name = "LayoutGoneError";
+  }
+}
+
 /**
  * Runs a transaction, and again (up to 3 more times, with jitter) when Postgres reports a deadlock or conflict,
  * a model deleted under it, or the transaction found its model context stale.
@@ -42,7 +50,7 @@ export async function withRetry<T>(fn: () => Promise<T>, attempts = 4): Promise<
     try {
       return await fn();
     } catch (err) {
-      if (i >= attempts || !(err instanceof StaleContextError || err instanceof PartitionGoneError || sqlState(err))) throw err;
+      if (i >= attempts || !(err instanceof StaleContextError || err instanceof PartitionGoneError || err instanceof LayoutGoneError || sqlState(err))) throw err;
       await new Promise((r) => setTimeout(r, 20 * i + Math.random() * 30));
     }
   }

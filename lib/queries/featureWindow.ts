@@ -1,5 +1,6 @@
 import "server-only";
 import { getDb, Prisma, rawQuery } from "../db/client";
+import { type StoredFeatures, withFeatures } from "../db/featureLayouts";
 import { modelContexts } from "../rollups/store/contexts";
 import type { ModelContext } from "../rollups/context";
 import { PREDICTION_KEY } from "../domain/model";
@@ -46,9 +47,12 @@ export async function featureDocsOnReference(
   if (!base) return out;
   const ctx = contextOn(base, reference.profile, reference.id);
   for (const w of windows) {
-    const rows = await getDb().$queryRaw<{ features: Record<string, unknown>; prediction: unknown; error_type: string | null }[]>(Prisma.sql`
-      SELECT features, prediction, error_type FROM prediction_events
-      WHERE model_id = ${model} AND ts >= ${new Date(w.start)} AND ts < ${new Date(w.end)} ${eventFilters(q)}`);
+    const rows = await withFeatures(
+      await getDb().$queryRaw<({ prediction: unknown; error_type: string | null } & StoredFeatures)[]>(Prisma.sql`
+        SELECT layout_id, feature_values, prediction, error_type FROM prediction_events
+        WHERE model_id = ${model} AND ts >= ${new Date(w.start)} AND ts < ${new Date(w.end)} ${eventFilters(q)}`),
+      (sql) => getDb().$queryRaw(sql),
+    );
     const doc: Doc = {};
     countFeaturesInto(doc, new Map(), rows, ctx);
     out.set(w.start, doc);
@@ -61,9 +65,12 @@ async function rawFeatureDoc(model: string, q: ReadQuery, from: number, to: numb
   if (from >= to) return;
   const ctx = (await modelContexts(getDb(), [model])).get(model);
   if (!ctx) return;
-  const rows = await rawQuery<{ features: Record<string, unknown>; prediction: unknown; error_type: string | null }>(Prisma.sql`
-    SELECT features, prediction, error_type FROM prediction_events
-    WHERE model_id = ${model} AND ts >= ${new Date(from)} AND ts < ${new Date(to)} ${eventFilters(q)}`);
+  const rows = await withFeatures(
+    await rawQuery<{ prediction: unknown; error_type: string | null } & StoredFeatures>(Prisma.sql`
+      SELECT layout_id, feature_values, prediction, error_type FROM prediction_events
+      WHERE model_id = ${model} AND ts >= ${new Date(from)} AND ts < ${new Date(to)} ${eventFilters(q)}`),
+    (sql) => rawQuery(sql),
+  );
   if (!onPart) return countFeaturesInto(doc, new Map(), rows, ctx);
   const part: Doc = {};
   countFeaturesInto(part, new Map(), rows, ctx);

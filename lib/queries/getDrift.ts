@@ -1,5 +1,6 @@
 import "server-only";
 import { getDb, Prisma } from "../db/client";
+import { type StoredFeatures, withFeatures } from "../db/featureLayouts";
 import { HOUR } from "../domain/time";
 import { DRIFT_METHODS, type DriftMethod, RAW_METHODS, type WindowDrift } from "../drift/computeDrift";
 import { driftSettings, needsRawValues, type RawDriftEvent, windowDrift, windowDriftWith } from "../drift/windowDrift";
@@ -55,7 +56,10 @@ async function rawEvents(model: string, q: ReadQuery, from: number, to: number):
   const where = Prisma.sql`model_id = ${model} AND ts >= ${new Date(from)} AND ts < ${new Date(to)} AND error_type IS NULL ${eventFilters(q)}`;
   const [{ n }] = await db.$queryRaw<{ n: number }[]>(Prisma.sql`SELECT count(*)::int AS n FROM prediction_events WHERE ${where}`);
   const order = n > RAW_LIMIT ? Prisma.sql`ORDER BY md5(id) LIMIT ${RAW_LIMIT}` : Prisma.empty;
-  const rows = await db.$queryRaw<RawDriftEvent[]>(Prisma.sql`SELECT features, prediction FROM prediction_events WHERE ${where} ${order}`);
+  const rows = await withFeatures(
+    await db.$queryRaw<(Omit<RawDriftEvent, "features"> & StoredFeatures)[]>(Prisma.sql`SELECT layout_id, feature_values, prediction FROM prediction_events WHERE ${where} ${order}`),
+    (sql) => db.$queryRaw(sql),
+  );
   return { rows, count: n };
 }
 

@@ -3,6 +3,7 @@ import { POST as postPredictions } from "@/app/api/v1/predictions/route";
 import { POST as postLabels } from "@/app/api/v1/labels/route";
 import { PUT as putReference } from "@/app/api/v1/models/[model]/reference/route";
 import { getDb, Prisma } from "@/lib/db/client";
+import { type StoredFeatures, withFeatures } from "@/lib/db/featureLayouts";
 import { rollupDifferences } from "@/lib/rollups/store/recount";
 import { call, countEvents, makeEvents, uniqueModel } from "../helpers";
 
@@ -93,7 +94,7 @@ describe("POST /api/v1/predictions", () => {
     expect(first.body).toMatchObject({ accepted: 2, duplicates: 0 });
     expect(first.body.rejected.map((r: { index: number; errors: { path: string }[] }) => [r.index, r.errors[0].path])).toEqual([[1, "id"], [2, "version"]]);
     const [row] = await getDb().$queryRaw<{ features: unknown; prediction: unknown; confidence: number | null }[]>(
-      Prisma.sql`SELECT features, prediction, confidence FROM prediction_events WHERE model_id = ${model} AND id = 'ok-1'`,
+      Prisma.sql`SELECT dw_event_features(layout_id, feature_values) AS features, prediction, confidence FROM prediction_events WHERE model_id = ${model} AND id = 'ok-1'`,
     );
     expect(row).toEqual({ features: { "na\ufffdme": "v\ufffd", tier: "max\ufffd", huge: 1e200 }, prediction: "a\ufffd", confidence: null });
     // a resend, and a batch mixing a stored event with a new one, take the INSERT … ON CONFLICT path
@@ -131,7 +132,7 @@ describe("POST /api/v1/predictions", () => {
       id: `${tag}\tid\\with\nbreaks\r`,
       version: `v\\${tag}`,
       timestamp: new Date(at + 123).toISOString(),
-      features: { text: `a\tb\\c\nd\r"e"`, amount: 1.0000000000000002, tiny: 5e-324, none: null, flag: true, ü: "ß" },
+      features: { text: `a\tb\\c\nd\r"e"`, amount: 1.0000000000000002, tiny: 5e-324, none: null, flag: true, ü: "ß", 'q"u\\o': 2 },
       prediction: `cls\t${tag}`,
       probabilities: { [`cls\t${tag}`]: 0.25, other: 0.75 },
       latencyMs: 0.1,
@@ -149,9 +150,14 @@ describe("POST /api/v1/predictions", () => {
     const mixed = await predictions([awkward("b"), awkward("a"), failed("b")]);
     expect(mixed.body).toMatchObject({ accepted: 2, duplicates: 1 });
 
-    const rows = await getDb().$queryRaw<Record<string, unknown>[]>(Prisma.sql`
-      SELECT id, version, ts, features, prediction, probabilities, confidence, latency_ms, error_type, error_message, segments
-      FROM prediction_events WHERE model_id = ${model} ORDER BY id`);
+    // the features read back as the app's readers rebuild them from their layout: the same keys in the same order
+    const rows = await withFeatures(
+      await getDb().$queryRaw<(Record<string, unknown> & StoredFeatures)[]>(Prisma.sql`
+        SELECT id, version, ts, layout_id, feature_values, prediction, probabilities, confidence, latency_ms, error_type, error_message, segments
+        FROM prediction_events WHERE model_id = ${model} ORDER BY id`),
+      (sql) => getDb().$queryRaw(sql),
+    );
+    for (const r of rows) if (r.error_type === null) expect(Object.keys(r.features)).toEqual(Object.keys(awkward("a").features));
     const stored = (e: ReturnType<typeof awkward>) => ({
       id: e.id,
       version: e.version,

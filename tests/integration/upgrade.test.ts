@@ -93,6 +93,10 @@ describe("upgrades", () => {
     await rawQuery(`CREATE TABLE install_settings (key text PRIMARY KEY, value jsonb NOT NULL, updated_at timestamptz(3) NOT NULL DEFAULT now(), updated_by text)`);
     await rawQuery(`CREATE FUNCTION dw_ensure_event_partitions(days date[]) RETURNS integer LANGUAGE sql AS 'SELECT 0'`);
     await rawQuery(`CREATE UNIQUE INDEX upgrade_stand_in_key ON prediction_events (model_id, id, ts)`);
+    // and stores an event's features as values in the order of a key list (feature_layouts): stand-ins too, folded
+    // back below into the previous release's `features` objects, written as its JSON.stringify wrote them
+    await rawQuery(`CREATE TABLE feature_layouts (id serial PRIMARY KEY, hash bytea NOT NULL UNIQUE, keys json NOT NULL)`);
+    await rawQuery(`ALTER TABLE prediction_events ADD COLUMN layout_id int, ADD COLUMN feature_values json, ALTER COLUMN features DROP NOT NULL`);
     await fill(model, 600, "old");
     await rawQuery(`DROP INDEX upgrade_stand_in_key`);
     await rawQuery(`DROP FUNCTION dw_ensure_event_partitions(date[])`);
@@ -103,6 +107,15 @@ describe("upgrades", () => {
     await rawQuery(`DELETE FROM rollups WHERE level IN ('t', 'r')`);
     expect((await rollupDifferences(model)).differences.length).toBeGreaterThan(0);
     await rawQuery(`DROP TABLE feature_rollups_daily`);
+    await rawQuery(`UPDATE prediction_events e SET features = (
+      SELECT ('{' || coalesce(string_agg(to_json(k.key)::text || ':' || v.value::text, ',' ORDER BY k.n), '') || '}')::json
+      FROM feature_layouts l CROSS JOIN json_array_elements_text(l.keys) WITH ORDINALITY AS k(key, n)
+      JOIN json_array_elements(e.feature_values) WITH ORDINALITY AS v(value, n) ON v.n = k.n
+      WHERE l.id = e.layout_id)`);
+    await rawQuery(`ALTER TABLE prediction_events DROP COLUMN layout_id, DROP COLUMN feature_values, ALTER COLUMN features SET NOT NULL`);
+    await rawQuery(`DROP TABLE feature_layouts`);
+    const before = await rawQuery<{ id: string; features: unknown }>(`SELECT id, features FROM prediction_events WHERE model_id = '${model}' ORDER BY id`);
+    expect(before).toHaveLength(600);
 
     // what start-up runs: the SQL migrations, then the data migrations
     const applied = await migrate();
@@ -116,6 +129,10 @@ describe("upgrades", () => {
              (SELECT count(*)::int FROM prediction_events WHERE model_id = '${model}') AS moved`);
     expect(parts).toBeGreaterThan(0);
     expect(moved).toBe(600);
+    // every event's features read back as they were: the same keys in the same order, the same values
+    const after = await rawQuery<{ id: string; features: unknown }>(`
+      SELECT id, dw_event_features(layout_id, feature_values) AS features FROM prediction_events WHERE model_id = '${model}' ORDER BY id`);
+    expect(after.map((r) => [r.id, JSON.stringify(r.features)])).toEqual(before.map((r) => [r.id, JSON.stringify(r.features)]));
     expect((await getRetention()).days).toBeNull();
     // the upgraded database is exactly what the current write path would have built, and serves
     expect((await rollupDifferences(model)).differences).toEqual([]);

@@ -219,9 +219,9 @@ export async function referenceFromWindow(
     const step = Math.ceil(n / maxRows);
     const stored = await db.$executeRaw(Prisma.sql`
       INSERT INTO reference_rows (reference_id, row_no, features, prediction, actual)
-      SELECT ${id}, (row_number() OVER (ORDER BY s.ts, s.id))::int - 1, s.features, s.prediction, s.actual
+      SELECT ${id}, (row_number() OVER (ORDER BY s.ts, s.id))::int - 1, dw_event_features(s.layout_id, s.feature_values), s.prediction, s.actual
       FROM (
-        SELECT e.ts, e.id, e.features, e.prediction, l.actual, row_number() OVER (ORDER BY e.ts, e.id) AS rn
+        SELECT e.ts, e.id, e.layout_id, e.feature_values, e.prediction, l.actual, row_number() OVER (ORDER BY e.ts, e.id) AS rn
         FROM prediction_events e
         LEFT JOIN labels l ON l.model_id = e.model_id AND l.prediction_id = e.id
         WHERE e.model_id = ${modelId} AND e.ts >= ${from} AND e.ts < ${to} AND e.error_type IS NULL ${versionFilter}

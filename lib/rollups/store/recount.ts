@@ -1,4 +1,5 @@
 import { getDb, Prisma, type Db } from "../../db/client";
+import { type StoredFeatures, withFeatures } from "../../db/featureLayouts";
 import { invalidateModelContext, modelContexts } from "./contexts";
 import { RollupBatch, rollupEvent, type StoredEvent } from "../batch";
 import { type Doc, mergeInto } from "../documents";
@@ -33,10 +34,13 @@ export async function recountRollups(
   const batch = new RollupBatch();
   if (!ctx) return batch;
   const within: Prisma.Sql = range ? Prisma.sql`AND ts >= ${range.from} AND ts < ${range.to}` : Prisma.empty;
-  const events = (where: Prisma.Sql) =>
-    db.$queryRaw<RawEvent[]>(Prisma.sql`
-      SELECT id, version, ts, features, prediction, probabilities, confidence, latency_ms, error_type, segments
-      FROM prediction_events WHERE model_id = ${model} ${within} ${where}`);
+  const events = async (where: Prisma.Sql): Promise<RawEvent[]> =>
+    withFeatures(
+      await db.$queryRaw<(Omit<RawEvent, "features"> & StoredFeatures)[]>(Prisma.sql`
+        SELECT id, version, ts, layout_id, feature_values, prediction, probabilities, confidence, latency_ms, error_type, segments
+        FROM prediction_events WHERE model_id = ${model} ${within} ${where}`),
+      (sql) => db.$queryRaw(sql),
+    );
   const count = async (rows: RawEvent[]) => {
     if (rows.length === 0) return;
     const labels = await db.$queryRaw<{ prediction_id: string; actual: unknown }[]>(Prisma.sql`
