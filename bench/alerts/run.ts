@@ -190,8 +190,8 @@ async function fillByCopies(dbUrl: string, end: number, days: number) {
       await c.query(`INSERT INTO feature_rollups (model_id, reference_id, bucket, version, segment, data)
         SELECT model_id, reference_id, bucket - ${shift}, version, segment, data FROM feature_rollups
         WHERE bucket >= $1 AND bucket - ${shift} >= $2`, v);
-      const ev = await c.query(`INSERT INTO prediction_events (model_id, id, version, ts, received_at, features, prediction, probabilities, confidence, latency_ms, error_type, segments)
-        SELECT model_id, id || '~${k}', version, ts - ${shift}, received_at - ${shift}, features, prediction, probabilities, confidence, latency_ms, error_type, segments
+      const ev = await c.query(`INSERT INTO prediction_events (model_id, id, version, ts, received_at, layout_id, feature_values, prediction, probabilities, confidence, latency_ms, error_type, segments)
+        SELECT model_id, id || '~${k}', version, ts - ${shift}, received_at - ${shift}, layout_id, feature_values, prediction, probabilities, confidence, latency_ms, error_type, segments
         FROM prediction_events WHERE ts >= $1 AND ts - ${shift} >= $2 AND id NOT LIKE '%~%'`, v);
       await c.query(`INSERT INTO labels (model_id, prediction_id, actual, ts)
         SELECT l.model_id, l.prediction_id || '~${k}', l.actual, l.ts - ${shift}

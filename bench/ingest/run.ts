@@ -29,7 +29,8 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { copyIn } from "../../lib/db/copy";
-import { EVENT_COLUMNS, eventRow, eventsCopyText } from "../../lib/ingest/predictions";
+import { assignLayouts, EVENT_COLUMNS, eventRow, eventsCopyText } from "../../lib/ingest/predictions";
+import { layoutIds } from "../../lib/db/featureLayouts";
 import { closeDb } from "../../lib/db/client";
 import { readMigrations } from "../../lib/db/migrate";
 import { rollupDifferences } from "../../lib/rollups/store/recount";
@@ -208,13 +209,15 @@ async function baseline(batches: ReturnType<typeof makeBatch>[]) {
   const client = new pg.Client({ connectionString: benchDbUrl });
   await client.connect();
   const receivedAt = new Date();
-  const texts = batches.map((events) =>
-    eventsCopyText(
-      events.map((e) =>
-        eventRow({ ...e, id: idKind === "random" ? crypto.randomUUID() : `base-${e.id}`, timestamp: new Date(e.timestamp) }, receivedAt),
-      ),
-    ),
-  );
+  const query = async (sql: { text: string; values: unknown[] }) => (await client.query(sql.text, sql.values)).rows;
+  const texts: string[] = [];
+  for (const events of batches) {
+    const rows = events.map((e) =>
+      eventRow({ ...e, id: idKind === "random" ? crypto.randomUUID() : `base-${e.id}`, timestamp: new Date(e.timestamp) }, receivedAt),
+    );
+    await assignLayouts(rows, query);
+    texts.push(eventsCopyText(rows));
+  }
   const t0 = performance.now();
   for (const text of texts) {
     await client.query("BEGIN");
@@ -238,15 +241,18 @@ async function prefillEvents(url: string, n: number) {
   await client.query(`SELECT dw_ensure_event_partitions(ARRAY(
     SELECT d::date FROM generate_series(now() - interval '31 days', now() + interval '1 day', interval '1 day') d))`);
   const chunk = 1_000_000;
+  // features stored as the write path stores them: values in the order of their layout's key list
+  const keys = ["amount", "age", "score", "n_items", "distance_km", "hour", "balance", "country", "channel", "is_new_user"];
+  const layouts = await layoutIds(async (sql) => (await client.query(sql.text, sql.values)).rows, [JSON.stringify(keys)]);
   for (let from = 0; from < n; from += chunk) {
     await client.query(
-      `INSERT INTO prediction_events (model_id, id, version, ts, features, prediction, probabilities, confidence, latency_ms)
+      `INSERT INTO prediction_events (model_id, id, version, ts, layout_id, feature_values, prediction, probabilities, confidence, latency_ms)
        SELECT $3::text, CASE WHEN $4::boolean THEN md5(g::text)::uuid::text ELSE 'a-' || lpad(g::text, 10, '0') END, CASE WHEN g % 4 = 0 THEN 'v2' ELSE 'v1' END,
-              now() - interval '30 days' + g * interval '10 ms',
-              jsonb_build_object('amount', round((r * 500)::numeric, 2), 'age', 18 + g % 63, 'score', r, 'n_items', g % 9,
-                                 'distance_km', round((r * 900)::numeric, 1), 'hour', g % 24, 'balance', round(((r - 0.3) * 10000)::numeric, 2),
-                                 'country', (ARRAY['DE','FR','US','GB','ES','IT','NL','PL'])[1 + g % 8],
-                                 'channel', (ARRAY['web','app','pos'])[1 + g % 3], 'is_new_user', CASE WHEN g % 7 = 0 THEN 'yes' ELSE 'no' END),
+              now() - interval '30 days' + g * interval '10 ms', ${layouts.get(JSON.stringify(keys))},
+              json_build_array(round((r * 500)::numeric, 2), 18 + g % 63, r, g % 9,
+                               round((r * 900)::numeric, 1), g % 24, round(((r - 0.3) * 10000)::numeric, 2),
+                               (ARRAY['DE','FR','US','GB','ES','IT','NL','PL'])[1 + g % 8],
+                               (ARRAY['web','app','pos'])[1 + g % 3], CASE WHEN g % 7 = 0 THEN 'yes' ELSE 'no' END),
               to_jsonb(CASE WHEN r > 0.9 THEN 'fraud' ELSE 'legit' END),
               jsonb_build_object('fraud', round(r::numeric, 3), 'legit', round((1 - r)::numeric, 3)), greatest(r, 1 - r), 5 + r * 40
        FROM (SELECT g, random() AS r FROM generate_series($1::bigint, $2::bigint) g) s`,

@@ -6,6 +6,8 @@
 import type { ModelContext } from "../../lib/rollups/context";
 import { RollupBatch, type RollupEvent } from "../../lib/rollups/batch";
 import { copyField } from "../../lib/db/copy";
+import { layoutSignature } from "../../lib/db/featureLayouts";
+import { eventRow, eventsCopyText, type EventRow } from "../../lib/ingest/predictions";
 import { eventId, makeEnvelope, makeFeatures, makeOutcome, MODELS, Rng, type ModelSpec } from "./generate";
 
 const HOUR = 3_600_000;
@@ -22,7 +24,14 @@ const LABEL_SHARE = 0.3;
  * `models`: the models events go to, round-robin (default: bench/read's five). `fromHour`: load only the hours from
  * this one on (0–HOURS; default 0), each with the traffic the full plan gives it (bench/alerts' --tail-days).
  */
-export type LoadPlan = { events: number; end: number; seed: number; models?: ModelSpec[]; fromHour?: number };
+export type LoadPlan = { events: number; end: number; seed: number; models?: ModelSpec[]; fromHour?: number; layouts?: [string, number][] };
+
+/** The key lists makeFeatures gives (income is left out of 2 % of events), whose layout ids the loader resolves first. */
+export function featureSignatures(): string[] {
+  const keys = Object.keys(makeFeatures(new Rng(1), false)).filter((k) => k !== "income");
+  const sig = (ks: string[]) => layoutSignature(Object.fromEntries(ks.map((k) => [k, 0])));
+  return [sig(keys), sig([...keys, "income"])];
+}
 
 /** What a worker hands back for one hour (structured-clone friendly: no class instances). */
 export type HourData = {
@@ -49,7 +58,8 @@ export function generateHour(plan: LoadPlan, ctxs: Map<string, ModelContext>, h:
   const first = Math.floor((h * plan.events) / HOURS);
   const n = Math.floor(((h + 1) * plan.events) / HOURS) - first;
   const hourStart = start + h * HOUR;
-  const ev: string[] = new Array(n);
+  const ev: EventRow[] = new Array(n);
+  const layouts = new Map(plan.layouts ?? []);
   const lb: string[] = [];
   const batch = new RollupBatch();
   const firstSeen = new Map<string, number>();
@@ -83,30 +93,27 @@ export function generateHour(plan: LoadPlan, ctxs: Map<string, ModelContext>, h:
       segments: env.segments,
     };
     batch.addEvent(e, ctx);
-    ev[k] = [
-      m.id, id, e.version, iso, iso,
-      copyField(JSON.stringify(features)),
-      e.prediction === null ? "\\N" : copyField(JSON.stringify(e.prediction)),
-      e.probabilities === undefined ? "\\N" : copyField(JSON.stringify(e.probabilities)),
-      copyField(e.confidence), copyField(e.latencyMs), copyField(e.errorType),
-      copyField(JSON.stringify(e.segments)),
-    ].join("\t");
+    const api = {
+      id, model: m.id, version: e.version, timestamp: iso, features, segments: e.segments, latencyMs: e.latencyMs,
+      ...(failed ? { error: { type: e.errorType! } } : { prediction: e.prediction!, ...(e.probabilities ? { probabilities: e.probabilities } : {}) }),
+    };
+    // the write path's own row and COPY text (eventRow, eventsCopyText), with the layout the loader resolved
+    const row = (ev[k] = eventRow({ ...api, timestamp: ts } as Parameters<typeof eventRow>[0], ts));
+    row.layoutId = layouts.get(layoutSignature(features));
+    if (row.layoutId === undefined) throw new Error(`no layout resolved for the features ${layoutSignature(features)}`);
     // Labels arrive two hours later; they count in the prediction's own buckets, as a late label does.
     if (!failed && r.next() < LABEL_SHARE) {
       lb.push([m.id, id, copyField(JSON.stringify(out.actual)), new Date(ms + 2 * HOUR).toISOString()].join("\t"));
       batch.addLabel(e, out.actual, ctx, 1);
     }
     if (sample && sample.api.length < 200) {
-      sample.api.push({
-        id, model: m.id, version: e.version, timestamp: iso, features, segments: e.segments, latencyMs: e.latencyMs,
-        ...(failed ? { error: { type: e.errorType } } : { prediction: e.prediction, ...(e.probabilities ? { probabilities: e.probabilities } : {}) }),
-      });
+      sample.api.push(api);
       sample.rows.push(e);
     }
   }
   return {
     h,
-    events: n ? ev.join("\n") + "\n" : "",
+    events: eventsCopyText(ev),
     labels: lb.length ? lb.join("\n") + "\n" : "",
     count: n,
     labelCount: lb.length,

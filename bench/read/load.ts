@@ -7,9 +7,9 @@
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import pg from "pg";
-import { getDb } from "../../lib/db/client";
+import { getDb, rawQuery } from "../../lib/db/client";
 import type { RawItem } from "../../lib/http/body";
-import { validatePredictions } from "../../lib/ingest/predictions";
+import { EVENT_COLUMNS, validatePredictions } from "../../lib/ingest/predictions";
 import { defineModel } from "../../lib/models/define";
 import { uploadReferenceRows } from "../../lib/models/references/upload";
 import type { ModelContext } from "../../lib/rollups/context";
@@ -17,7 +17,8 @@ import { invalidateModelContext, modelContexts } from "../../lib/rollups/store/c
 import { writeRollups } from "../../lib/rollups/store/write";
 import { copyIn } from "../../lib/db/copy";
 import { FEATURES, makeFeatures, makeOutcome, MODELS, Rng, type ModelSpec } from "./generate";
-import { generateHour, HOURS, SPAN_DAYS, toBatch, type HourData, type LoadPlan } from "./hour";
+import { featureSignatures, generateHour, HOURS, SPAN_DAYS, toBatch, type HourData, type LoadPlan } from "./hour";
+import { layoutIds } from "../../lib/db/featureLayouts";
 
 export { DRIFT_HOURS, type LoadPlan } from "./hour";
 
@@ -38,7 +39,6 @@ export type LoadStats = {
   rollupSeconds: number;
 };
 
-const EVENT_COLS = "model_id, id, version, ts, received_at, features, prediction, probabilities, confidence, latency_ms, error_type, segments";
 const LABEL_COLS = "model_id, prediction_id, actual, ts";
 
 /**
@@ -119,6 +119,9 @@ export async function loadEvents(dbUrl: string, plan: LoadPlan, threads: number,
   const models = plan.models ?? MODELS;
   const ctxs = await modelContexts(getDb(), models.map((m) => m.id));
   for (const m of models) if (!ctxs.get(m.id)?.referenceId) throw new Error(`model ${m.id} has no reference`);
+  // the features' layouts, resolved once here: the generator threads write their ids into the rows
+  const resolved = await layoutIds((sql) => rawQuery(sql), featureSignatures());
+  plan = { ...plan, layouts: [...resolved] };
   const source = hourSource(plan, ctxs, threads);
   const client = new pg.Client({ connectionString: dbUrl });
   await client.connect();
@@ -165,7 +168,7 @@ export async function loadEvents(dbUrl: string, plan: LoadPlan, threads: number,
       labels += data.labelCount;
       pending = Promise.all([
         timed(async () => {
-          await copyIn(client, `COPY prediction_events (${EVENT_COLS}) FROM STDIN`, data.events);
+          await copyIn(client, `COPY prediction_events (${EVENT_COLUMNS}) FROM STDIN`, data.events);
           await copyIn(client, `COPY labels (${LABEL_COLS}) FROM STDIN`, data.labels);
         }, (ms) => (copyMs += ms)),
         timed(() => getDb().$transaction((tx) => writeRollups(tx, toBatch(data)), { timeout: 600_000, maxWait: 120_000 }), (ms) => (rollupMs += ms)),
