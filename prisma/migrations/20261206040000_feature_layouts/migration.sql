@@ -71,22 +71,32 @@ SELECT dw_ensure_event_partitions(ARRAY(
   WHERE h.inhparent = 'prediction_events_v1'::regclass));
 
 -- Each distinct key list once (its JSON text built as the write path's JSON.stringify builds it; a list written
--- differently would only make a second layout of the same keys), then the events with their values.
+-- differently would only make a second layout of the same keys), then the events with their values. Keys and
+-- values of an event are aggregated side by side in one pass over its json_each, so they stay paired.
 INSERT INTO "feature_layouts" ("hash", "keys")
 SELECT sha256(convert_to(s.keys, 'UTF8')), s.keys::json FROM (
-  SELECT DISTINCT (
-    SELECT '[' || coalesce(string_agg(to_json(j.key)::text, ',' ORDER BY j.n), '') || ']'
-    FROM json_each(e.features) WITH ORDINALITY AS j(key, value, n)) AS keys
-  FROM "prediction_events_v1" e) s
+  SELECT '[' || coalesce((SELECT string_agg(to_json(k.name)::text, ',' ORDER BY k.n) FROM unnest(d.names) WITH ORDINALITY AS k(name, n)), '') || ']' AS keys
+  FROM (SELECT DISTINCT ARRAY(SELECT json_object_keys(e.features)) AS names FROM "prediction_events_v1" e) d) s
 ORDER BY s.keys;
 
 INSERT INTO "prediction_events" ("ts", "received_at", "confidence", "latency_ms", "layout_id", "model_id", "id", "version", "feature_values", "prediction", "probabilities", "error_type", "error_message", "segments")
 SELECT e.ts, e.received_at, e.confidence, e.latency_ms, l.id, e.model_id, e.id, e.version, f.vals::json, e.prediction, e.probabilities, e.error_type, e.error_message, e.segments
 FROM "prediction_events_v1" e
 CROSS JOIN LATERAL (
-  SELECT '[' || coalesce(string_agg(to_json(j.key)::text, ',' ORDER BY j.n), '') || ']' AS keys,
-         '[' || coalesce(string_agg(j.value::text, ',' ORDER BY j.n), '') || ']' AS vals
-  FROM json_each(e.features) WITH ORDINALITY AS j(key, value, n)) f
+  SELECT '[' || coalesce(string_agg(to_json(j.key)::text, ','), '') || ']' AS keys,
+         '[' || coalesce(string_agg(j.value::text, ','), '') || ']' AS vals
+  FROM json_each(e.features) AS j(key, value)) f
 JOIN "feature_layouts" l ON l.hash = sha256(convert_to(f.keys, 'UTF8'));
+
+-- Every event made it across (the migration fails, leaving the database as it was, rather than lose one).
+DO $$
+DECLARE
+  was bigint := (SELECT count(*) FROM "prediction_events_v1");
+  now_ bigint := (SELECT count(*) FROM "prediction_events");
+BEGIN
+  IF was <> now_ THEN
+    RAISE EXCEPTION 'feature_layouts: % of % events rewritten', now_, was;
+  END IF;
+END $$;
 
 DROP TABLE "prediction_events_v1";
