@@ -5,13 +5,13 @@ import { FleetControls } from "@/components/overview/FleetControls";
 import { TrendCells, TrendCellsFallback } from "./_overview/TrendCells";
 import { SloCell } from "./_overview/SloCell";
 import { AlertCell } from "./_overview/AlertCell";
-import { firingByModel } from "@/lib/alerts/evaluate/timeline";
 import { StatusBadge } from "@/components/StatusBadge";
 import { Time } from "@/components/ui/Time";
 import { taskLabel } from "@/lib/domain/model";
 import { formatAgo, formatCount } from "@/lib/format";
 import { applyFleetView, DEFAULT_DIR, type FleetSort, type FleetView, parseFleetView } from "@/lib/queries/fleetView";
 import { listModels } from "@/lib/queries/listModels";
+import { firingReason } from "@/lib/status/modelStatus";
 import { getFleetSlos } from "@/lib/queries/getSlos";
 
 export const dynamic = "force-dynamic";
@@ -39,10 +39,6 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   // started now, awaited by each row's SLO line as it streams in
   const fleetSlos = getFleetSlos({ now }).catch((err: unknown) => {
     console.error("overview: SLO evaluation failed", err);
-    return null;
-  });
-  const firing = firingByModel().catch((err: unknown) => {
-    console.error("overview: firing alerts read failed", err);
     return null;
   });
   const [models, sp] = await Promise.all([listModels(now), searchParams]);
@@ -95,6 +91,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {shown.map((m) => {
                 const stale = m.lastEventAt !== null && now.getTime() - Date.parse(m.lastEventAt) > STALE_MS;
+                // the alerts' reason is the link below the badge; the others as text
+                const reasons = m.alerts ? m.statusReasons.filter((r) => r !== firingReason(m.alerts!)) : m.statusReasons;
                 return (
                   <tr key={m.id} data-model={m.id} className="hover:bg-slate-50 dark:hover:bg-slate-800/40">
                     <td className="px-3 py-2.5 align-top">
@@ -109,12 +107,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                     </td>
                     <td className="px-3 py-2.5 align-top" title={m.statusReasons.join("; ")} data-testid="status">
                       <StatusBadge status={m.status} />
-                      {m.status !== "healthy" && (
-                        <div className="mt-1 max-w-40 text-[11px] leading-tight text-slate-600 dark:text-slate-400">{m.statusReasons.join("; ")}</div>
-                      )}
-                      <Suspense fallback={null}>
-                        <AlertCell model={m.id} fleet={firing} />
-                      </Suspense>
+                      {reasons.length > 0 && <div className="mt-1 max-w-40 text-[11px] leading-tight text-slate-600 dark:text-slate-400">{reasons.join("; ")}</div>}
+                      {m.alerts && <AlertCell firing={m.alerts} />}
                       <Suspense fallback={null}>
                         <SloCell model={m.id} fleet={fleetSlos} />
                       </Suspense>

@@ -10,6 +10,7 @@ const model = (name: string, status: ModelSummary["status"], requests: number, e
   createdAt: "2026-01-01T00:00:00.000Z",
   status,
   statusReasons: [],
+  alerts: null,
   events: requests,
   lastEventAt: null,
   last24h: { requests, errors: 0, errorRate, latencyP99Ms: null, labelled: 0, labelCoverage: null, accuracy: null, f1: null, mae: null },

@@ -4,6 +4,7 @@ import { positiveClassOf } from "../rollups/context";
 import { ALL_SEGMENTS, ALL_VERSIONS } from "../rollups/batch";
 import { type Doc, mergeByKey } from "../rollups/documents";
 import { summariseMetrics } from "../rollups/summarise";
+import { type FiringSummary, firingByModel } from "../alerts/evaluate/timeline";
 import { type ModelStatus, statusOf } from "../status/modelStatus";
 import { storedEventsSql } from "./fetchRollups";
 
@@ -14,8 +15,10 @@ export type ModelSummary = {
   autoRegistered: boolean;
   createdAt: string;
   status: ModelStatus;
-  /** why the status is what it is, in a few words */
+  /** why the status is what it is, in a few words (the firing alerts' reason last) */
   statusReasons: string[];
+  /** the alerts firing on the model now (rules and SLO burn rates); null when none fires */
+  alerts: FiringSummary | null;
   /** all events stored for the model */
   events: number;
   lastEventAt: string | null;
@@ -40,6 +43,11 @@ export type ModelSummary = {
 /** Every model with its headline numbers, from rollups: the cost follows the number of hours, not of events. */
 export async function listModels(now = new Date()): Promise<ModelSummary[]> {
   const since = new Date(Math.floor((now.getTime() - 24 * 3600_000) / 3600_000) * 3600_000 + 3600_000);
+  // the firing alerts count in the status: a model with an alert firing is not healthy (read beside the rollups)
+  const firingOf = firingByModel().catch((err: unknown) => {
+    console.error("models: firing alerts read failed; statuses from the numbers alone", err);
+    return new Map<string, FiringSummary>();
+  });
   // A prepared statement (its text never changes; PostgreSQL keeps a generic plan after five runs): planning the last-event subquery over every daily partition
   // cost ~55 ms a request under load, against ~1 ms to run it; the models read and the hour rows side by side.
   const [models, recent] = await Promise.all([
@@ -57,6 +65,7 @@ export async function listModels(now = new Date()): Promise<ModelSummary[]> {
       AND version = ${ALL_VERSIONS} AND segment = ${ALL_SEGMENTS}`),
   ]);
   const docs = mergeByKey(recent, (r) => r.model_id);
+  const firing = await firingOf;
   return models.map((m) => {
     const classes = m.classes ?? [];
     const s = summariseMetrics(docs.get(m.id) ?? {}, { task: m.task, classes, positiveClass: positiveClassOf(m.task, m.positive_class, classes) });
@@ -72,7 +81,8 @@ export async function listModels(now = new Date()): Promise<ModelSummary[]> {
       f1: perf?.kind === "classification" ? perf.macro.f1 : null,
       mae: perf?.kind === "regression" ? perf.mae : null,
     };
-    const { status, reasons } = statusOf(last24h);
+    const alerts = firing.get(m.id) ?? null;
+    const { status, reasons } = statusOf({ ...last24h, firing: alerts });
     return {
       id: m.id,
       name: m.name,
@@ -81,6 +91,7 @@ export async function listModels(now = new Date()): Promise<ModelSummary[]> {
       createdAt: m.created_at.toISOString(),
       status,
       statusReasons: reasons,
+      alerts,
       events: m.events,
       lastEventAt: m.last ? m.last.toISOString() : null,
       last24h,

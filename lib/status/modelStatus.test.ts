@@ -32,6 +32,19 @@ describe("statusOf", () => {
     expect(statusOf(h(10, 0.5, 150), rules)).toEqual({ status: "critical", reasons: ["p99 above 100 ms"] });
   });
 
+  it("is never healthy while an alert fires: critical for critical or page alerts, warning for the others", () => {
+    const firing = (count: number, severity: string) => ({ count, severity, names: ["PredictionSkew"] });
+    expect(statusOf({ ...h(100, 0, 12), firing: firing(1, "warning") })).toEqual({ status: "warning", reasons: ["1 alert firing · warning"] });
+    expect(statusOf({ ...h(100, 0, 12), firing: firing(2, "critical") })).toEqual({ status: "critical", reasons: ["2 alerts firing · critical"] });
+    expect(statusOf({ ...h(100, 0, 12), firing: firing(1, "page") }).status).toBe("critical");
+    expect(statusOf({ ...h(100, 0, 12), firing: firing(1, "ticket") }).status).toBe("warning");
+    // the worse of the rules and the alerts, every reason
+    expect(statusOf({ ...h(100, 0.2, 12), firing: firing(1, "warning") })).toEqual({ status: "critical", reasons: ["error rate above 5 %", "1 alert firing · warning"] });
+    expect(statusOf({ ...h(0, null, null), firing: firing(1, "critical") })).toEqual({ status: "critical", reasons: ["no requests in 24 h", "1 alert firing · critical"] });
+    expect(statusOf({ ...h(100, 0, 12), firing: null })).toEqual({ status: "healthy", reasons: [] });
+    expect(statusOf({ ...h(100, 0, 12), firing: firing(0, "warning") })).toEqual({ status: "healthy", reasons: [] });
+  });
+
   it("ranks worse statuses first", () => {
     expect([...MODEL_STATUSES].sort((a, b) => statusRank(a) - statusRank(b))).toEqual(["critical", "warning", "healthy", "no_data"]);
   });

@@ -2,6 +2,7 @@ import { execFileSync, spawn } from "node:child_process";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { PUT as putModel } from "@/app/api/v1/models/[model]/route";
+import { GET as listModelsRoute } from "@/app/api/v1/models/route";
 import { PUT as putReference } from "@/app/api/v1/models/[model]/reference/route";
 import { POST as postPredictions } from "@/app/api/v1/predictions/route";
 import { POST as postLabels } from "@/app/api/v1/labels/route";
@@ -189,6 +190,9 @@ describe("each default rule goes pending → firing → resolved, driven by even
     expect((await alertOf(model, "PredictionSkew"))!.value).toBeCloseTo(0.5, 10);
     await evaluate(t0 + MINUTE + s30);
     expect(await stateOf(model, "PredictionSkew")).toBe("firing");
+    // a model with an alert firing is not healthy in GET /api/v1/models (the overview's status): its traffic is 20 days old
+    const listed = (await call(listModelsRoute, { path: "/api/v1/models" })).body.models.find((m: { id: string }) => m.id === model);
+    expect(listed).toMatchObject({ status: "warning", statusReasons: ["no requests in 24 h", "1 alert firing · warning"], alerts: { count: 1, severity: "warning", names: ["PredictionSkew"] } });
     await send(model, t0 + 2 * MINUTE, 400);
     await evaluate(t0 + 2 * MINUTE + s30);
     expect(await historyOf(model, "PredictionSkew", t0 + s30)).toEqual(["inactive→pending @0", "pending→firing @1", "firing→resolved @2"]);

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { FiringSummary } from "@/lib/alerts/evaluate/timeline";
+import { firingReason } from "@/lib/status/modelStatus";
 
 const TONE = {
   critical: "text-red-700 dark:text-red-300",
@@ -7,13 +8,11 @@ const TONE = {
 } as const;
 
 /**
- * A model's firing alerts on the overview, under its status beside the SLO line: how many and the worst severity,
- * linking to /alerts; nothing when none fires. From the fleet's firing counts the page started once (streamed in its
- * own <Suspense>); a failed read shows nothing rather than failing the row.
+ * A model's firing alerts on the overview, under its status badge: how many and the worst severity, linking to
+ * /alerts — the status's own reason (lib/status: a model with an alert firing is not healthy), from the same read
+ * as the status (listModels).
  */
-export async function AlertCell({ model, fleet }: { model: string; fleet: Promise<Map<string, FiringSummary> | null> }) {
-  const s = (await fleet)?.get(model);
-  if (!s) return null;
+export function AlertCell({ firing: s }: { firing: FiringSummary }) {
   const tone = s.severity === "critical" || s.severity === "page" ? TONE.critical : TONE.warning;
   return (
     <Link
@@ -25,7 +24,7 @@ export async function AlertCell({ model, fleet }: { model: string; fleet: Promis
       title={`Firing: ${s.names.join(", ")}`}
     >
       <span aria-hidden>● </span>
-      {s.count} {s.count === 1 ? "alert" : "alerts"} firing · {s.severity}
+      {firingReason(s)}
     </Link>
   );
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
+import { ModelBreadcrumb, ModelTabs } from "@/components/model/ModelNav";
 import { RangeControls } from "@/components/model/RangeControls";
 import { ChartSkeleton, Skeleton } from "@/components/ui/Skeleton";
 import { Time } from "@/components/ui/Time";
@@ -39,12 +40,7 @@ export default async function ModelPage({ params, searchParams }: Props) {
   return (
     <div className="space-y-5">
       <div className="space-y-2">
-        <nav className="text-sm text-slate-500 dark:text-slate-400" aria-label="Breadcrumb">
-          <Link href="/" className="hover:underline">
-            Models
-          </Link>{" "}
-          / <span aria-current="page">{model.name}</span>
-        </nav>
+        <ModelBreadcrumb id={model.id} name={model.name} current="performance" />
         <div className="flex flex-wrap items-end justify-between gap-3">
           <div className="min-w-0">
             <h1 className="break-all text-xl font-semibold tracking-tight text-slate-900 dark:text-slate-100 sm:break-normal">{model.name}</h1>
@@ -54,17 +50,7 @@ export default async function ModelPage({ params, searchParams }: Props) {
               {formatCount(model.counts.labelled)} labelled
             </p>
           </div>
-          <nav aria-label="Model views" className="flex gap-1 text-sm">
-            <span aria-current="page" className="rounded-md bg-slate-100 px-2.5 py-1.5 font-medium text-slate-900 dark:bg-slate-800 dark:text-white">
-              Performance
-            </span>
-            <Link href={`/models/${enc}/drift`} className="rounded-md px-2.5 py-1.5 text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-white">
-              Drift
-            </Link>
-            <Link href={`/models/${enc}/slos`} className="rounded-md px-2.5 py-1.5 text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-white">
-              SLOs
-            </Link>
-          </nav>
+          <ModelTabs id={model.id} current="performance" />
         </div>
         <dl className="grid gap-x-6 gap-y-1 text-xs text-slate-600 dark:text-slate-400 sm:flex sm:flex-wrap">
           <div className="flex gap-1.5">

@@ -3,6 +3,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { DriftView } from "@/components/drift/DriftView";
+import { ModelBreadcrumb, ModelTabs } from "@/components/model/ModelNav";
+import { modelName } from "@/lib/queries/modelName";
 import { heatmapData, METHOD_INFO } from "@/components/drift/model";
 import { HOUR, ceilMs } from "@/lib/domain/time";
 import { ApiError } from "@/lib/errors";
@@ -95,23 +97,22 @@ export default async function DriftPage({ params, searchParams }: Props) {
   );
 }
 
-function Shell({ model, referenceNote, children }: { model: string; referenceNote?: string; children: React.ReactNode }) {
+/** The page's frame: the model's trail (by its name, as on the model's page) and tabs, the title, the reference. */
+async function Shell({ model, referenceNote, children }: { model: string; referenceNote?: string; children: React.ReactNode }) {
+  const name = await modelName(model);
   return (
     <div className="space-y-5">
-      <div>
-        <nav className="text-sm text-slate-500 dark:text-slate-400" aria-label="Breadcrumb">
-          <Link href="/" className="hover:underline">
-            Models
-          </Link>{" "}
-          /{" "}
-          <Link href={`/models/${encodeURIComponent(model)}`} className="hover:underline">
-            {model}
-          </Link>
-        </nav>
-        <h1 className="text-2xl font-semibold tracking-tight text-slate-900 dark:text-slate-100">Drift</h1>
-        <p className="text-sm text-slate-600 dark:text-slate-400">
-          Each feature&apos;s drift against the reference, window by window.{referenceNote ? ` ${referenceNote}.` : ""}
-        </p>
+      <div className="space-y-2">
+        <ModelBreadcrumb id={model} name={name} current="drift" />
+        <div className="flex flex-wrap items-end justify-between gap-3">
+          <div className="min-w-0">
+            <h1 className="text-xl font-semibold tracking-tight text-slate-900 dark:text-slate-100">Drift</h1>
+            <p className="text-sm text-slate-600 dark:text-slate-400">
+              Each feature&apos;s drift against the reference, window by window.{referenceNote ? ` ${referenceNote}.` : ""}
+            </p>
+          </div>
+          <ModelTabs id={model} current="drift" />
+        </div>
       </div>
       {children}
     </div>

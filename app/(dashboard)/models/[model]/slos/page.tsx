@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
+import { ModelBreadcrumb, ModelTabs } from "@/components/model/ModelNav";
 import { SloCard } from "@/components/slo/SloCard";
 import { SloEmpty } from "@/components/slo/SloEmpty";
 import { Time } from "@/components/ui/Time";
+import { modelName } from "@/lib/queries/modelName";
 import { getSlos } from "@/lib/queries/getSlos";
 
 export const dynamic = "force-dynamic";
@@ -19,19 +20,15 @@ export default async function SlosPage({ params }: Props) {
   const model = decodeURIComponent((await params).model);
   const res = await getSlos(model);
   if (!res) notFound();
+  const name = await modelName(model);
   return (
     <div className="space-y-5" data-testid="slo-page" data-window-end={res.windowEnd}>
-      <div>
-        <nav className="text-sm text-slate-500 dark:text-slate-400" aria-label="Breadcrumb">
-          <Link href="/" className="hover:underline">
-            Models
-          </Link>{" "}
-          /{" "}
-          <Link href={`/models/${encodeURIComponent(model)}`} className="hover:underline">
-            {model}
-          </Link>
-        </nav>
-        <h1 className="text-2xl font-semibold tracking-tight text-slate-900 dark:text-slate-100">Service-level objectives</h1>
+      <div className="space-y-2">
+        <ModelBreadcrumb id={model} name={name} current="slos" />
+        <div className="flex flex-wrap items-end justify-between gap-3">
+          <h1 className="text-xl font-semibold tracking-tight text-slate-900 dark:text-slate-100">Service-level objectives</h1>
+          <ModelTabs id={model} current="slos" />
+        </div>
         <p className="max-w-3xl text-sm text-slate-600 dark:text-slate-400">
           Error budget left over each objective&apos;s window, and its burn-rate alerts: a row fires when both its windows
           spend the budget faster than its factor (1× spends it exactly over the window). Evaluated{" "}
