@@ -1,7 +1,7 @@
 /** What a fresh install shows: how to send the first prediction. */
-export function EmptyState() {
+export function EmptyState({ base = "http://localhost:3000" }: { base?: string }) {
   const curl = `TOKEN=$(cat .data/admin-token)   # or your DRIFTWATCH_ADMIN_TOKEN
-curl -X POST http://localhost:3000/api/v1/predictions \\
+curl -X POST ${base}/api/v1/predictions \\
   -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \\
   -d '{"id": "txn-1", "model": "fraud-detector", "features": {"amount": 120.5, "country": "DE"},
        "prediction": "legit", "probabilities": {"fraud": 0.08, "legit": 0.92}, "latencyMs": 12.4}'`;

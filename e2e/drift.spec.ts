@@ -264,7 +264,7 @@ test("a model without a reference explains how to upload one", async ({ page, re
   await seed(request, m, { features: 3, hours: [1], perHour: 20, reference: false });
   await page.goto(`/models/${m}/drift`);
   await expect(page.getByTestId("no-reference")).toBeVisible();
-  await expect(page.getByTestId("no-reference")).toContainText(`PUT http://localhost:3000/api/v1/models/${m}/reference`);
+  await expect(page.getByTestId("no-reference")).toContainText(`PUT ${new URL(page.url()).origin}/api/v1/models/${m}/reference`);
   await expectNoSeriousAxe(page);
   await shoot(page, "drift-empty-1440-light");
 });

@@ -10,6 +10,7 @@ import { Time } from "@/components/ui/Time";
 import { taskLabel } from "@/lib/domain/model";
 import { formatAgo, formatCount } from "@/lib/format";
 import { applyFleetView, DEFAULT_DIR, type FleetSort, type FleetView, parseFleetView } from "@/lib/queries/fleetView";
+import { siteUrl } from "@/lib/http/siteUrl";
 import { listModels } from "@/lib/queries/listModels";
 import { firingReason } from "@/lib/status/modelStatus";
 import { getFleetSlos } from "@/lib/queries/getSlos";
@@ -60,7 +61,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         {models.length > 0 && <FleetControls />}
       </div>
       {models.length === 0 ? (
-        <EmptyState />
+        <EmptyState base={await siteUrl()} />
       ) : shown.length === 0 ? (
         <section className="rounded-xl border border-dashed border-slate-300 bg-white p-6 text-sm dark:border-slate-700 dark:bg-slate-900">
           <p className="font-medium">No model matches this search or filter.</p>
@@ -96,10 +97,10 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                 return (
                   <tr key={m.id} data-model={m.id} className="hover:bg-slate-50 dark:hover:bg-slate-800/40">
                     <td className="px-3 py-2.5 align-top">
-                      <Link href={`/models/${encodeURIComponent(m.id)}`} className="break-all font-medium text-slate-900 hover:underline dark:text-slate-100 sm:break-normal">
+                      <Link href={`/models/${encodeURIComponent(m.id)}`} className="font-medium text-slate-900 [overflow-wrap:anywhere] hover:underline dark:text-slate-100">
                         {m.name}
                       </Link>
-                      <div className="text-xs text-slate-500 dark:text-slate-400">
+                      <div className="text-xs text-slate-500 [overflow-wrap:anywhere] dark:text-slate-400">
                         {m.id !== m.name && <span className="font-mono">{m.id} · </span>}
                         {taskLabel(m.task)} · <span data-testid="event-count">{formatCount(m.events)}</span> {m.events === 1 ? "event" : "events"}
                         {m.autoRegistered && " · auto-registered"}

@@ -52,7 +52,8 @@ function bandShape(b: AlertBand, title: string, lane: number) {
 
 function axisValue(v: number, unit: Unit): string {
   if (unit === "ratio") return `${Math.round(v * 100)}%`;
-  if (unit === "ms") return v >= 1000 ? `${v / 1000}s` : `${v}`;
+  // every tick with its unit: an axis read "1.6s, 1.2s, 800, 400" mixed seconds with bare milliseconds
+  if (unit === "ms") return v >= 1000 ? `${Number((v / 1000).toPrecision(3))} s` : `${Number(v.toPrecision(3))} ms`;
   return Math.abs(v) >= 1000 ? `${(v / 1000).toLocaleString("en-US")}k` : `${Number(v.toPrecision(3))}`;
 }
 

@@ -22,7 +22,7 @@ export function Change({
   const bad = pct >= 0.5 && ((worseWhen === "up" && rel > 0) || (worseWhen === "down" && rel < 0));
   return (
     <span
-      className={`text-[11px] tabular-nums ${bad ? "text-amber-700 dark:text-amber-400" : "text-slate-500 dark:text-slate-400"}`}
+      className={`whitespace-nowrap text-[11px] tabular-nums ${bad ? "text-amber-700 dark:text-amber-400" : "text-slate-500 dark:text-slate-400"}`}
       title={`${label}: ${text.replace("↑", "up").replace("↓", "down")} against the 24 hours before`}
     >
       {text}

@@ -1,6 +1,6 @@
 /** What the SLO page shows before a model has objectives: the request that sets some. */
-export function SloEmpty({ model }: { model: string }) {
-  const curl = `curl -X PUT http://localhost:3000/api/v1/models/${model}/slos \\
+export function SloEmpty({ model, base = "http://localhost:3000" }: { model: string; base?: string }) {
+  const curl = `curl -X PUT ${base}/api/v1/models/${model}/slos \\
   -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \\
   -d '{"slos": [{"kind": "availability", "target": 0.999, "windowDays": 30},
                 {"kind": "latency", "target": 0.99, "thresholdMs": 250, "windowDays": 28}]}'`;

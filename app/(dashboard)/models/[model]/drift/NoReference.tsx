@@ -1,7 +1,7 @@
 /** The empty state of a model without a reference: drift needs one, and this is how to upload it. */
-export function NoReference({ model }: { model: string }) {
+export function NoReference({ model, base = "http://localhost:3000" }: { model: string; base?: string }) {
   const curl = `TOKEN=$(cat .data/admin-token)   # or your DRIFTWATCH_ADMIN_TOKEN
-curl -X PUT http://localhost:3000/api/v1/models/${model}/reference \\
+curl -X PUT ${base}/api/v1/models/${model}/reference \\
   -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/x-ndjson" \\
   --data-binary @training-rows.ndjson
 # one row per line: {"features": {"amount": 120.5, "country": "DE"}, "prediction": "legit"}`;

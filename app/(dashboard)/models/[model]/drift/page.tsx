@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { DriftView } from "@/components/drift/DriftView";
 import { ModelBreadcrumb, ModelTabs } from "@/components/model/ModelNav";
+import { siteUrl } from "@/lib/http/siteUrl";
 import { modelName } from "@/lib/queries/modelName";
 import { heatmapData, METHOD_INFO } from "@/components/drift/model";
 import { HOUR, ceilMs } from "@/lib/domain/time";
@@ -37,7 +38,7 @@ export default async function DriftPage({ params, searchParams }: Props) {
     // only what the heatmap draws: the default verdict, or the one method chosen
     series = await getDrift(model, q, view.method === "verdict" ? [] : [view.method]);
   } catch (err) {
-    if (err instanceof ApiError && err.code === "no_reference") return <Shell model={model}><NoReference model={model} /></Shell>;
+    if (err instanceof ApiError && err.code === "no_reference") return <Shell model={model}><NoReference model={model} base={await siteUrl()} /></Shell>;
     if (err instanceof ApiError && err.status === 422) {
       const details = (err.details as { message?: string }[] | undefined)?.map((d) => d.message).filter(Boolean) ?? [];
       return (

@@ -5,6 +5,7 @@ import { SloCard } from "@/components/slo/SloCard";
 import { SloEmpty } from "@/components/slo/SloEmpty";
 import { Time } from "@/components/ui/Time";
 import { modelName } from "@/lib/queries/modelName";
+import { siteUrl } from "@/lib/http/siteUrl";
 import { getSlos } from "@/lib/queries/getSlos";
 
 export const dynamic = "force-dynamic";
@@ -36,7 +37,7 @@ export default async function SlosPage({ params }: Props) {
         </p>
       </div>
       {res.slos.length === 0 ? (
-        <SloEmpty model={model} />
+        <SloEmpty model={model} base={await siteUrl()} />
       ) : (
         <div className="grid gap-4 xl:grid-cols-2">
           {res.slos.map((s) => (
