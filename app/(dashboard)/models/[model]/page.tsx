@@ -46,7 +46,7 @@ export default async function ModelPage({ params, searchParams }: Props) {
             <h1 className="break-all text-xl font-semibold tracking-tight text-slate-900 dark:text-slate-100 sm:break-normal">{model.name}</h1>
             <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="model-facts">
               {taskLabel(model.task)}
-              {model.classes.length > 0 && <> · classes {model.classes.join(", ")}</>} · {formatCount(model.counts.events)} events ·{" "}
+              {model.classes.length > 0 && <> · classes {model.classes.join(", ")}</>} · {formatCount(model.counts.events)} {model.counts.events === 1 ? "event" : "events"} ·{" "}
               {formatCount(model.counts.labelled)} labelled
             </p>
           </div>

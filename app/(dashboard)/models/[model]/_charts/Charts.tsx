@@ -141,7 +141,7 @@ export async function ConfidenceCard(p: Props) {
       title="Confidence"
       testId="chart-confidence"
       alerts={d.whole.confidence.count === 0 ? [] : d.alerts}
-      legend={c.series}
+      legend={d.whole.confidence.count === 0 ? undefined : c.series}
       stats={
         <>
           <Stat label="p25" value={formatValue(d.whole.confidence.p25, "number")} testId="stat-confidence-p25" />
@@ -150,7 +150,11 @@ export async function ConfidenceCard(p: Props) {
       }
     >
       {d.whole.confidence.count === 0 ? (
-        <p className="flex h-[180px] items-center justify-center text-sm">No prediction in this range carried probabilities or a confidence.</p>
+        <p className="flex h-[180px] items-center justify-center text-center text-sm">
+          {d.whole.predictions.kind === "values"
+            ? "A regression's predictions are values: they carry no confidence."
+            : "No prediction in this range carried probabilities or a confidence."}
+        </p>
       ) : (
         chart(p.view, c.data, c.series, "number", d, { yMax: 1, lines: [{ y: 0.6, label: "0.6" }] })
       )}
@@ -201,20 +205,21 @@ export async function ConfusionCard(p: Props) {
       </Card>
     );
   if (perf.kind === "regression") {
-    const rows: [string, number | null][] = [
-      ["MAE", perf.mae],
-      ["RMSE", perf.rmse],
-      ["MAPE", perf.mape],
-      ["R²", perf.r2],
+    // MAPE is a share of the actual values: a percentage, not a number in the prediction's unit
+    const rows: [string, number | null, "number" | "ratio"][] = [
+      ["MAE", perf.mae, "number"],
+      ["RMSE", perf.rmse, "number"],
+      ["MAPE", perf.mape, "ratio"],
+      ["R²", perf.r2, "number"],
     ];
     return (
       <Card title="Residuals" testId="chart-confusion" stats={<Stat label="labelled" value={formatValue(d.whole.labels.labelled, "count")} testId="stat-labelled" />}>
         <dl className="grid grid-cols-2 gap-3 py-2 sm:grid-cols-4">
-          {rows.map(([k, v]) => (
+          {rows.map(([k, v, unit]) => (
             <div key={k} className="rounded-lg bg-slate-50 p-3 dark:bg-slate-800/60">
               <dt className="text-xs">{k}</dt>
               <dd className="text-lg font-semibold tabular-nums text-slate-900 dark:text-slate-100" data-testid={`residual-${k}`}>
-                {formatValue(v, "number")}
+                {formatValue(v, unit)}
               </dd>
             </div>
           ))}
