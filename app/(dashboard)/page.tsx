@@ -97,10 +97,10 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                 return (
                   <tr key={m.id} data-model={m.id} className="hover:bg-slate-50 dark:hover:bg-slate-800/40">
                     <td className="px-3 py-2.5 align-top">
-                      <Link href={`/models/${encodeURIComponent(m.id)}`} className="font-medium text-slate-900 [overflow-wrap:anywhere] hover:underline dark:text-slate-100">
+                      <Link href={`/models/${encodeURIComponent(m.id)}`} className="break-words font-medium text-slate-900 hover:underline dark:text-slate-100">
                         {m.name}
                       </Link>
-                      <div className="text-xs text-slate-500 [overflow-wrap:anywhere] dark:text-slate-400">
+                      <div className="break-words text-xs text-slate-500 dark:text-slate-400">
                         {m.id !== m.name && <span className="font-mono">{m.id} · </span>}
                         {taskLabel(m.task)} · <span data-testid="event-count">{formatCount(m.events)}</span> {m.events === 1 ? "event" : "events"}
                         {m.autoRegistered && " · auto-registered"}

@@ -53,7 +53,8 @@ function bandShape(b: AlertBand, title: string, lane: number) {
 function axisValue(v: number, unit: Unit): string {
   if (unit === "ratio") return `${Math.round(v * 100)}%`;
   // every tick with its unit: an axis read "1.6s, 1.2s, 800, 400" mixed seconds with bare milliseconds
-  if (unit === "ms") return v >= 1000 ? `${Number((v / 1000).toPrecision(3))} s` : `${Number(v.toPrecision(3))} ms`;
+  // a no-break space: the axis wraps a tick at a space ("80" over "ms")
+  if (unit === "ms") return v >= 1000 ? `${Number((v / 1000).toPrecision(3))}\u00a0s` : `${Number(v.toPrecision(3))}\u00a0ms`;
   return Math.abs(v) >= 1000 ? `${(v / 1000).toLocaleString("en-US")}k` : `${Number(v.toPrecision(3))}`;
 }
 
@@ -154,7 +155,7 @@ export function TimeChart({
             tick={{ fontSize: 11, fill: "currentColor" }}
             stroke="currentColor"
             strokeOpacity={0.3}
-            width={44}
+            width={unit === "ms" && !stacked100 ? 52 : 44}
             domain={stacked100 ? [0, 1] : [0, yMax ?? "auto"]}
             allowDecimals={unit !== "count"}
           />
