@@ -61,6 +61,8 @@ test("a real Prometheus scrapes /metrics in both formats and evaluates the dashb
   const normal = () => Math.sqrt(-2 * Math.log(rand() || 1e-9)) * Math.cos(2 * Math.PI * rand());
   const row = (shift: number) => ({ x: normal() + shift, c: rand() < 0.3 + shift / 3 ? "a" : ["a", "b", "c"][Math.floor(rand() * 3)] });
   await put(`/api/v1/models/${drifting}/reference`, { rows: Array.from({ length: 2000 }, () => ({ features: row(0), prediction: rand() < 0.5 ? "yes" : "no" })) });
+  // the stuck model's reference predicts both classes equally: MLModelPredictionSkew compares the live share with it
+  await put(`/api/v1/models/${slow}/reference`, { rows: Array.from({ length: 2000 }, (_, i) => ({ features: row(0), prediction: i % 2 ? "yes" : "no" })) });
 
   // History in the last full hour and the current one, so the gauges have a window even if the hour turns meanwhile.
   const now = Date.now();

@@ -58,7 +58,7 @@ export function alertRules(baseUrl: string): AlertRule[] {
     }),
     rule({
       alert: "MLModelPredictionSkew",
-      expr: `sum by (model_name, predicted_class) (rate(${F.classes.name}_total[15m])) / ignoring (predicted_class) group_left sum by (model_name) (rate(${F.classes.name}_total[15m])) - on (model_name, predicted_class) ${F.referenceClassShare.name} > ${SKEW_RISE}`,
+      expr: `sum by (model_name, predicted_class) (rate(${F.classes.name}_total[15m])) / ignoring (predicted_class) group_left sum by (model_name) (rate(${F.classes.name}_total[15m])) - on (model_name, predicted_class) max by (model_name, predicted_class) (${F.referenceClassShare.name}) > ${SKEW_RISE}`,
       for: "10m",
       labels: { severity: "warning" },
       summary: "{{ $labels.model_name }}: {{ $labels.predicted_class }} predicted far more often than in the reference",
