@@ -1,6 +1,7 @@
 import "server-only";
 import { Prisma, rawQuery } from "../db/client";
 import { type Doc, mergeInto } from "../rollups/documents";
+import { touch, trim } from "./lru";
 
 /**
  * Feature rollup rows (hourly `feature_rollups` and daily `feature_rollups_daily`) with their documents kept in
@@ -59,20 +60,15 @@ export async function featureRowDocs(model: string, parts: { table: "feature_rol
     if (r.data !== null) {
       fetched++;
       entry = { model, data: Object.freeze(r.data) };
-      cache.delete(r.k);
-      cache.set(r.k, entry);
+      touch(cache, r.k, entry);
     } else if (entry) {
-      cache.delete(r.k); // most recently used last
-      cache.set(r.k, entry);
+      touch(cache, r.k, entry);
     } else throw new Error(`feature rollup row ${r.k} came back without its document and is not cached`);
     out.push({ bucket: r.bucket, version: r.version, key: r.k, data: entry.data });
   }
   featureRowDocsStats.lastFetched = fetched;
   featureRowDocsStats.lastCached = rows.length - fetched;
-  for (const k of cache.keys()) {
-    if (cache.size <= MAX_ENTRIES) break;
-    cache.delete(k);
-  }
+  trim(cache, MAX_ENTRIES);
   return out;
 }
 
@@ -88,16 +84,12 @@ export function sumOfRows(model: string, rows: readonly FeatureRow[]): Doc {
   const sums = (gs.__driftwatchFeatureRowSums ??= new Map());
   const k = model + "\n" + rows.map((r) => r.key).join(" ");
   let sum = sums.get(k);
-  if (sum) sums.delete(k);
-  else {
+  if (!sum) {
     const doc: Doc = {};
     for (const r of rows) mergeInto(doc, r.data);
     sum = Object.freeze(doc);
   }
-  sums.set(k, sum); // most recently used last
-  for (const key of sums.keys()) {
-    if (sums.size <= MAX_SUMS) break;
-    sums.delete(key);
-  }
+  touch(sums, k, sum);
+  trim(sums, MAX_SUMS);
   return { ...sum };
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { Prisma, rawQuery } from "../db/client";
 import { type Doc, mergeInto } from "../rollups/documents";
 import { seriesMetricWhere } from "./fetchRollups";
+import { touch, trim } from "./lru";
 import type { ReadQuery } from "./params";
 
 /**
@@ -35,8 +36,7 @@ export async function seriesMetricDocs(model: string, q: ReadQuery & { stepMs: n
     const k = keyOf(Number(b));
     const hit = cache.get(k);
     if (hit && hit.stamp === stamp) {
-      cache.delete(k); // most recently used last
-      cache.set(k, hit);
+      touch(cache, k, hit);
       out.set(Number(b), hit.doc);
     } else stale.set(Number(b), stamp);
   }
@@ -56,14 +56,10 @@ export async function seriesMetricDocs(model: string, q: ReadQuery & { stepMs: n
     for (const [b, doc] of fresh) {
       // frozen: shared by every later request, so no reader may add into it
       const entry = { stamp: stale.get(b)!, doc: Object.freeze(doc) };
-      cache.delete(keyOf(b));
-      cache.set(keyOf(b), entry);
+      touch(cache, keyOf(b), entry);
       out.set(b, entry.doc);
     }
-    for (const k of cache.keys()) {
-      if (cache.size <= MAX_ENTRIES) break;
-      cache.delete(k);
-    }
+    trim(cache, MAX_ENTRIES);
   }
   return out;
 }
