@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { getDb } from "../db/client";
+import { requestHost } from "../http/requestHost";
 import { isRole, type Role } from "./roles";
 
 /** The session cookie: a random token; the sessions table keeps only its SHA-256. */
@@ -77,7 +78,7 @@ export function sessionCookieOptions(expiresAt: Date, https: boolean) {
  */
 export function isSameOrigin(headers: Headers): boolean {
   const origin = headers.get("origin");
-  const host = headers.get("x-forwarded-host")?.split(",")[0]?.trim() || headers.get("host");
+  const host = requestHost(headers);
   if (origin && origin !== "null") {
     try {
       return !!host && new URL(origin).host === host;

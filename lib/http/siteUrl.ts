@@ -1,6 +1,7 @@
 import "server-only";
 import { headers } from "next/headers";
 import { config } from "../config";
+import { requestHost } from "./requestHost";
 
 /**
  * Driftwatch's address as the user reaches it, for the copyable commands of the empty states: DRIFTWATCH_PUBLIC_URL,
@@ -10,7 +11,7 @@ export async function siteUrl(): Promise<string> {
   const pub = config().publicUrl;
   if (pub) return pub.replace(/\/+$/, "");
   const h = await headers();
-  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost:3000";
+  const host = requestHost(h) ?? "localhost:3000";
   const proto = h.get("x-forwarded-proto")?.split(",")[0]?.trim() || "http";
   return `${proto}://${host}`;
 }
