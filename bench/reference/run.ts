@@ -15,6 +15,7 @@
  * cost of taking the rows in.
  */
 import pg from "pg";
+import { subscribe } from "node:diagnostics_channel";
 import { execFileSync } from "node:child_process";
 import { createReadStream, createWriteStream, existsSync, readFileSync, renameSync, statSync } from "node:fs";
 import { once } from "node:events";
@@ -121,6 +122,17 @@ async function peakMemory<T>(fn: () => Promise<T>): Promise<{ result: T; rss: nu
   }
 }
 
+/**
+ * The phases of the upload in flight, as lib/models/references/upload.ts publishes them (ms since it began);
+ * `request` is the route's whole answer, from the bench's clock.
+ */
+const phases = new Map<string, number>();
+subscribe("driftwatch.reference.upload", (m) => {
+  const { phase, ms } = m as { phase: string; ms: number };
+  phases.set(phase, ms);
+});
+const PHASES = ["setup", "streamed", "profiled", "rowsStored", "samplesStored", "published", "request"];
+
 async function upload(n: number, file: string) {
   const { PUT } = await import("../../app/api/v1/models/[model]/reference/route");
   const body = Readable.toWeb(createReadStream(file, { highWaterMark: 1 << 20 })) as ReadableStream<Uint8Array>;
@@ -130,9 +142,11 @@ async function upload(n: number, file: string) {
     body,
     duplex: "half",
   } as RequestInit);
+  phases.clear();
   const t0 = performance.now();
   const res = await PUT(req, { params: Promise.resolve({ model: MODEL.id }) });
   const ms = performance.now() - t0;
+  phases.set("request", ms);
   const out = (await res.json()) as { rows?: number; rejectedCount?: number; error?: unknown };
   if (res.status !== 200 || out.rows !== n) throw new Error(`upload: ${res.status} ${JSON.stringify(out).slice(0, 300)}`);
   return ms;
@@ -193,6 +207,7 @@ async function main() {
   process.env.DRIFTWATCH_ADMIN_TOKEN ??= "bench-reference-admin-token-0123456789";
   process.env.DRIFTWATCH_RATE_LIMIT_PER_SECOND = "0";
   const rows: string[][] = [];
+  const phaseRows: string[][] = [];
   for (const n of sizes) {
     console.log(`\n== ${fmt(n)} rows ==`);
     await admin(`DROP DATABASE IF EXISTS ${DB_NAME}`);
@@ -214,6 +229,9 @@ async function main() {
     const base2 = noBaseline ? NaN : await baseline(url, file, 2);
     const rate = (n / ms) * 1000;
     console.log(`upload ${fmt(ms)} ms = ${fmt(rate)} rows/s; peak RSS ${mb(rss)}, heap ${mb(heap)}; baseline COPY ${fmt(base)} ms = ${fmt((n / base) * 1000)} rows/s, on 2 connections ${fmt(base2)} ms = ${fmt((n / base2) * 1000)} rows/s; CPU a row: this process ${nodeUs.toFixed(1)} µs, database backends ${dbUs.toFixed(1)} µs; load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+    const at = PHASES.map((p) => (phases.has(p) ? fmt(phases.get(p)!) : "–"));
+    console.log(`phases (ms since the upload began): ${PHASES.map((p, i) => `${p} ${at[i]}`).join(", ")}`);
+    phaseRows.push([fmt(n), ...at]);
     rows.push([fmt(n), `${fmt(bytes)} B`, `${fmt(ms / 1000)} s`, fmt(rate), fmt((n / base) * 1000), fmt((n / base2) * 1000), `${(ms / base).toFixed(2)}×`, `${nodeUs.toFixed(0)} + ${dbUs.toFixed(0)} µs`, mb(rss), mb(heap), os.loadavg()[0].toFixed(1)]);
     const { closeDb } = await import("../../lib/db/client");
     await closeDb();
@@ -221,6 +239,10 @@ async function main() {
   console.log("\n| rows | row size | upload | rows/s | COPY rows/s, 1 conn. | COPY rows/s, 2 conn. | upload ÷ 1-conn. COPY | CPU a row: upload + database | peak RSS | peak heap | load (1 min) |");
   console.log("|---|---|---|---|---|---|---|---|---|---|---|");
   for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+  console.log(`\nThe upload's phases, ms since it began (streamed: the last row read and its batch queued; rowsStored and samplesStored overlap the profile's finish):`);
+  console.log(`| rows | ${PHASES.join(" | ")} |`);
+  console.log(`|---|${PHASES.map(() => "---").join("|")}|`);
+  for (const r of phaseRows) console.log(`| ${r.join(" | ")} |`);
   if (!keep) await admin(`DROP DATABASE IF EXISTS ${DB_NAME}`);
 }
 

@@ -1,3 +1,4 @@
+import { channel } from "node:diagnostics_channel";
 import { z } from "zod";
 import { getDb, Prisma, rawTransaction } from "../../db/client";
 import { config } from "../../config";
@@ -41,6 +42,20 @@ const BATCH = 5_000;
 /** Batches written at once on PostgreSQL, each on its own connection (bench/reference README: 1, 2 and 3 measured). */
 const WRITERS = 3;
 const MAX_REPORTED = 100;
+
+/** What an upload's phases end with: the milliseconds since the upload began (bench/reference prints them). */
+export type UploadPhase = { phase: "setup" | "streamed" | "profiled" | "rowsStored" | "samplesStored" | "published"; ms: number };
+/**
+ * Where an upload says how long its phases took, for whoever subscribes (bench/reference); with no subscriber
+ * nothing is published and nothing is kept.
+ */
+export const uploadPhases = channel("driftwatch.reference.upload");
+const phaseClock = () => {
+  const t0 = performance.now();
+  return (phase: UploadPhase["phase"]) => {
+    if (uploadPhases.hasSubscribers) uploadPhases.publish({ phase, ms: performance.now() - t0 } satisfies UploadPhase);
+  };
+};
 
 async function startSet(modelId: string, version: string, source: Prisma.InputJsonValue): Promise<bigint> {
   const db = getDb();
@@ -118,6 +133,7 @@ export async function uploadReferenceRows(
   /** numerical values the profile holds in memory at most (profile.ts VALUE_BUDGET); tests lower it */
   valueBudget?: number,
 ): Promise<ReferenceResult> {
+  const phase = phaseClock();
   const id = await startSet(modelId, version ?? "", { kind: "upload" });
   // where the numerical values go if the profile cannot hold them (a large reference): its finish then needs
   // neither the stored rows nor their JSON
@@ -147,6 +163,7 @@ export async function uploadReferenceRows(
     writing.add(write);
   };
   const allWritten = () => Promise.all(writing);
+  phase("setup");
   try {
     for await (const item of items) {
       const fast = item.parseError ? undefined : fastReferenceRow(item.value);
@@ -170,7 +187,8 @@ export async function uploadReferenceRows(
       if (batch.length >= BATCH) await flush();
     }
     if (batch.length > 0) await flush();
-    const written = allWritten();
+    phase("streamed");
+    const written = allWritten().then(() => phase("rowsStored"));
     written.catch(() => {}); // awaited below
     if (stored === 0) {
       throw unprocessable("The upload holds no valid reference rows.", rejected);
@@ -179,11 +197,13 @@ export async function uploadReferenceRows(
     // fixed costs of every upload (~20 samples of up to 100,000 values). The stored rows are read only by
     // a spilled profile without spill files (a feature of more than VALUE_BUDGET values), once they are all written.
     const fin = await finishProfile(profile, id, undefined, spill, written);
-    const samples = saveSamples(id, fin, writers);
+    phase("profiled");
+    const samples = saveSamples(id, fin, writers).then(() => phase("samplesStored"));
     const [rowsDone, samplesDone] = await Promise.allSettled([written, samples]);
     if (rowsDone.status === "rejected") throw rowsDone.reason;
     if (samplesDone.status === "rejected") throw samplesDone.reason;
     await publishSet(id, modelId, version ?? "", stored, fin, true);
+    phase("published");
   } catch (err) {
     await Promise.allSettled(writing); // let the writes in flight end before their set is deleted
     await discardSet(id);
