@@ -53,11 +53,34 @@ class CopyIn implements pg.Submittable {
 
 /**
  * Runs `COPY <table> (<cols>) FROM STDIN` with `text` (COPY's text format: tab-separated lines, `\N` for NULL)
- * on `client`. Encoding the text as UTF-8 turns lone surrogates into U+FFFD, as a text parameter would.
+ * on `client`, as a string or already as UTF-8 bytes (`copyText`). Encoding the text as UTF-8 turns lone
+ * surrogates into U+FFFD, as a text parameter would.
  */
-export function copyIn(client: pg.Client | pg.PoolClient, sql: string, text: string): Promise<void> {
+export function copyIn(client: pg.Client | pg.PoolClient, sql: string, text: string | Buffer): Promise<void> {
   if (text.length === 0) return Promise.resolve();
-  return client.query(new CopyIn(sql, Buffer.from(text, "utf8"))).done;
+  return client.query(new CopyIn(sql, typeof text === "string" ? Buffer.from(text, "utf8") : text)).done;
+}
+
+/**
+ * COPY text built line by line straight into UTF-8 bytes: a string of thousands of concatenated lines costs as
+ * much again to flatten and encode at the end as it took to build (bench/reference: ~1 µs of a ~400-byte row).
+ * `line` must be whole lines (ending in a newline); `bytes` hands back what was written, to send with copyIn.
+ */
+export function copyText(expectedBytes: number): { line(text: string): void; bytes(): Buffer } {
+  let buf = Buffer.allocUnsafe(Math.max(1024, expectedBytes));
+  let at = 0;
+  return {
+    line(text: string) {
+      // at most 3 bytes a UTF-16 unit: room for that, so write() never cuts a line short
+      if (buf.length - at < text.length * 3) {
+        const grown = Buffer.allocUnsafe(Math.max(buf.length * 2, at + text.length * 3));
+        buf.copy(grown, 0, 0, at);
+        buf = grown;
+      }
+      at += buf.write(text, at, "utf8");
+    },
+    bytes: () => buf.subarray(0, at),
+  };
 }
 
 const SPECIAL = /[\\\t\n\r]/;

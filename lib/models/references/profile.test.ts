@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { OTHER_VALUE } from "../../rollups/documents";
 import { DECILES, REFERENCE_QUANTILES, countIntoBins, createRandom, freezeBins, freezeCategoricalBins, moments } from "../../stats";
 import { BIN_SCHEME, MAX_CATEGORY_BINS, SAMPLE_MAX, TOP_MAX, createProfileBuilder } from "./profile";
-import { createReservoir } from "./reservoir";
+import { PREDICTION_KEY } from "../../domain/model";
+import { createNumberReservoir, createReservoir } from "./reservoir";
 
 type Row = { features: Record<string, unknown>; prediction?: unknown };
 
@@ -160,6 +161,32 @@ describe("sample", () => {
       const rate = hits.slice(d * 20, d * 20 + 20).reduce((a, b) => a + b, 0) / (20 * trials);
       expect(Math.abs(rate - 0.1)).toBeLessThan(0.006);
     }
+  });
+
+  it("numbers held as doubles: the same sample as the generic reservoir, for the same seed and stream", () => {
+    const rng = createRandom(5);
+    const values = Array.from({ length: 3_000 }, (_, i) => (i % 7 === 0 ? -0 : rng.normal() * 1e3));
+    for (const seed of [1, 2, 3]) {
+      const generic = createReservoir<number>(500, seed);
+      const doubles = createNumberReservoir(500, seed);
+      for (const v of values) {
+        generic.offer(v);
+        doubles.offer(v);
+      }
+      expect(doubles.items()).toEqual(generic.items());
+      expect(doubles.seen()).toBe(3_000);
+    }
+  });
+
+  it("samples() lists, once the rows are in, the samples finish() puts in the profile, in its order", () => {
+    const b = createProfileBuilder({ featureTypes: { amount: "numerical", never: "numerical", country: "categorical" }, task: "regression" });
+    for (let i = 0; i < 2_000; i++) b.add({ features: { amount: i / 10, country: ["de", "fr"][i % 2], late: i > 1_000 ? "x" : null }, prediction: i % 3 });
+    const samples = b.samples();
+    const p = b.finish();
+    expect(samples).toEqual([
+      ...Object.entries(p.features).map(([name, f]) => ({ name, values: f.sample })),
+      { name: PREDICTION_KEY, values: p.prediction!.sample },
+    ]);
   });
 
   it("marks profiles frozen at the quantile bins (issue #14); decile profiles (the bench's --bins deciles) are unmarked", () => {

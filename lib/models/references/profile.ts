@@ -2,7 +2,7 @@ import { type FeatureType, inferFeatureType, PREDICTION_KEY, type Task } from ".
 import { isSummable } from "../../domain/numbers";
 import { MAX_VALUE_KEYS, OTHER_VALUE } from "../../rollups/documents";
 import { type Bins, type Moments, DECILE_MIN_DISTINCT, REFERENCE_QUANTILES, categoryKey, countIntoBins, freezeBins, freezeCategoricalBins } from "../../stats";
-import { createReservoir, featureSeed } from "./reservoir";
+import { createNumberReservoir, createReservoir, featureSeed, type Reservoir } from "./reservoir";
 
 
 /** Raw-value sample bound per feature (the reference side of ks / wasserstein / evidently). */
@@ -64,7 +64,6 @@ export type ReferenceProfile = {
   binScheme?: typeof BIN_SCHEME;
 };
 
-type Reservoir<T> = ReturnType<typeof createReservoir<T>>;
 type NumState = {
   type: "numerical";
   /** every value, for the quantile bins; null once the builder spilled (see VALUE_BUDGET) */
@@ -96,7 +95,7 @@ function newState(type: FeatureType, seed: number, spilled = false, toSink: ((va
   if (type === "numerical") {
     const values = spilled ? null : new Float64Array(1024);
     const pending = spilled && toSink ? new Float64Array(SPILL_CHUNK) : null;
-    return { type, values, pending, pn: 0, toSink: pending ? toSink : null, n: 0, distinct: new Map(), sample: createReservoir<number>(SAMPLE_MAX, seed), mean: 0, m2: 0, min: Infinity, max: -Infinity, sum: 0 };
+    return { type, values, pending, pn: 0, toSink: pending ? toSink : null, n: 0, distinct: new Map(), sample: createNumberReservoir(SAMPLE_MAX, seed), mean: 0, m2: 0, min: Infinity, max: -Infinity, sum: 0 };
   }
   return { type, counts: new Map(), untracked: 0, n: 0, sample: createReservoir<string>(SAMPLE_MAX, seed) };
 }
@@ -233,6 +232,11 @@ export function createProfileBuilder(opts: {
    * sink, which has all their values once this returns, or else the stored rows.
    */
   spilled(): SpilledFeature[];
+  /**
+   * Each feature's sample (and the prediction's, under PREDICTION_KEY, when a row had one): what `finish` will put
+   * in the profile, in the same order, available once the last row is added (the upload writes them meanwhile).
+   */
+  samples(): { name: string; values: number[] | string[] }[];
   /** `binned`: the bins of every `spilled()` feature, by its name (the prediction's under PREDICTION_KEY). */
   finish(binned?: ReadonlyMap<string, SpilledBins>): ReferenceProfile;
 } {
@@ -293,6 +297,12 @@ export function createProfileBuilder(opts: {
         }
         if (!st.values && !st.distinct && st.n > 0) out.push({ name, prediction: st === prediction, count: st.n });
       }
+      return out;
+    },
+    samples() {
+      const out: { name: string; values: number[] | string[] }[] = [];
+      for (const [name, s] of states) out.push({ name, values: s ? s.sample.items() : [] });
+      if (prediction.n > 0) out.push({ name: PREDICTION_KEY, values: prediction.sample.items() });
       return out;
     },
     finish(binned) {
