@@ -61,7 +61,7 @@ describe("reference upload", () => {
     for (const r of stored) fromRows.add({ features: r.features as Record<string, unknown>, prediction: r.prediction });
     expect(fromRows.spilled().map((f) => f.name).sort()).toEqual(["\u001fprediction", "late", "wide", "x"]);
     const c = await finishProfile(fromRows, BigInt(spilled.referenceId));
-    // (jsonb orders an object's keys its own way, so the features come in another order: compared by name)
+    // (compared by name: the builder from the stored rows meets the features in their stored order)
     const binsOf = (p: ReferenceProfile) => JSON.stringify([p.prediction, ...Object.keys(p.features).sort().map((k) => p.features[k])].map((f) => [f?.bins, f?.counts, f?.count]));
     expect(binsOf(c)).toBe(binsOf(a));
   });

@@ -29,7 +29,7 @@ afterEach(async () => {
 /** Points the app at a new empty database (PostgreSQL: `<db>_upgrade` on the same server; else a new data dir). */
 async function useEmptyDatabase(suffix: string): Promise<string | undefined> {
   await closeDb();
-  const saved = { url: process.env.DATABASE_URL, dir: process.env.DRIFTWATCH_DATA_DIR };
+  const saved = { url: process.env.DATABASE_URL, dir: process.env.DRIFTWATCH_DATA_DIR, template: process.env.DRIFTWATCH_PGLITE_TEMPLATE };
   let url: string | undefined;
   let dir: string | undefined;
   if (saved.url) {
@@ -44,6 +44,9 @@ async function useEmptyDatabase(suffix: string): Promise<string | undefined> {
     url = process.env.DATABASE_URL = target.toString();
   } else {
     dir = process.env.DRIFTWATCH_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), `driftwatch-${suffix}-`));
+    // empty: not a copy of the migrated template (lib/db/template.ts), which would leave the previous release's
+    // migrations nothing to do
+    process.env.DRIFTWATCH_PGLITE_TEMPLATE = "0";
   }
   const previous = restore;
   restore = async () => {
@@ -52,6 +55,8 @@ async function useEmptyDatabase(suffix: string): Promise<string | undefined> {
     process.env.DRIFTWATCH_DATA_DIR = saved.dir;
     if (saved.url === undefined) delete process.env.DATABASE_URL;
     if (saved.dir === undefined) delete process.env.DRIFTWATCH_DATA_DIR;
+    if (saved.template === undefined) delete process.env.DRIFTWATCH_PGLITE_TEMPLATE;
+    else process.env.DRIFTWATCH_PGLITE_TEMPLATE = saved.template;
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
     await previous?.();
   };
@@ -98,6 +103,11 @@ describe("upgrades", () => {
     await rawQuery(`CREATE TABLE feature_layouts (id serial PRIMARY KEY, hash bytea NOT NULL UNIQUE, keys json NOT NULL)`);
     await rawQuery(`ALTER TABLE prediction_events ADD COLUMN layout_id int, ADD COLUMN feature_values json, ALTER COLUMN features DROP NOT NULL`);
     await fill(model, 600, "old");
+    // a reference's stored rows as the previous release kept them: jsonb, under a foreign key (a set still loading:
+    // nothing else reads it)
+    const [{ id: refId }] = await rawQuery<{ id: string }>(`INSERT INTO reference_sets (model_id, version) VALUES ('${model}', 'upgrade') RETURNING id::text`);
+    await rawQuery(`INSERT INTO reference_rows (reference_id, row_no, features, prediction, actual)
+      VALUES (${refId}, 0, '{"x": 1.5, "b": "u"}', '"fraud"', NULL), (${refId}, 1, '{"x": 1e101, "y": -0.25}', NULL, '"legit"')`);
     await rawQuery(`DROP INDEX upgrade_stand_in_key`);
     await rawQuery(`DROP FUNCTION dw_ensure_event_partitions(date[])`);
     await rawQuery(`DROP TABLE install_settings`);
@@ -134,6 +144,15 @@ describe("upgrades", () => {
       SELECT id, dw_event_features(layout_id, feature_values) AS features FROM prediction_events WHERE model_id = '${model}' ORDER BY id`);
     expect(after.map((r) => [r.id, JSON.stringify(r.features)])).toEqual(before.map((r) => [r.id, JSON.stringify(r.features)]));
     expect((await getRetention()).days).toBeNull();
+    // the reference rows became json with the same values, and deleting their set still deletes them (a trigger
+    // where the foreign key was)
+    expect(await rawQuery(`SELECT row_no, features, prediction, actual FROM reference_rows WHERE reference_id = ${refId} ORDER BY row_no`)).toEqual([
+      { row_no: 0, features: { b: "u", x: 1.5 }, prediction: "fraud", actual: null },
+      { row_no: 1, features: { x: 1e101, y: -0.25 }, prediction: null, actual: "legit" },
+    ]);
+    expect(await rawQuery(`SELECT data_type FROM information_schema.columns WHERE table_name = 'reference_rows' AND column_name = 'features'`)).toEqual([{ data_type: "json" }]);
+    await rawQuery(`DELETE FROM reference_sets WHERE id = ${refId}`);
+    expect(await rawQuery(`SELECT row_no FROM reference_rows WHERE reference_id = ${refId}`)).toEqual([]);
     // the upgraded database is exactly what the current write path would have built, and serves
     expect((await rollupDifferences(model)).differences).toEqual([]);
     expect(await totals(model)).toEqual({ requests: 600, labelled: 200 });

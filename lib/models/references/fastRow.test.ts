@@ -54,7 +54,7 @@ describe("fastReferenceRow", () => {
         expect(z.success).toBe(true);
         if (!z.success) return;
         expect(f).toEqual(z.data);
-        expect(JSON.stringify(f)).toBe(JSON.stringify(z.data)); // the stored jsonb text is the same
+        expect(JSON.stringify(f)).toBe(JSON.stringify(z.data)); // the stored json text is the same
       }),
       { numRuns: 20_000 },
     );

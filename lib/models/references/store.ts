@@ -1,4 +1,4 @@
-import { getDb, Prisma, rawQuery, rawTransaction } from "../../db/client";
+import { getDb, Prisma, rawTransaction } from "../../db/client";
 import { invalidateModelContext } from "../../rollups/store/contexts";
 import { type FeatureType, PREDICTION_KEY, type Task } from "../../domain/model";
 import { countIntoBins, quantileEdges, quantileRanks } from "../../stats";
@@ -22,7 +22,7 @@ export async function profileBuilderFor(modelId: string, valueBudget?: number, s
 
 /**
  * A spilled feature's number in a stored row, as float8: exactly the number the builder counted — JSON numbers
- * (jsonb → numeric is exact) converted as JavaScript's JSON.parse converts them (to the nearest double; past ±1e300
+ * (the json number's text → numeric is exact) converted as JavaScript's JSON.parse converts them (to the nearest double; past ±1e300
  * left out, as anything past ±1e100 is; at most half the smallest subnormal rounds to 0, where PostgreSQL would
  * refuse it), kept only within ±MAX_MAGNITUDE (lib/domain isSummable); NULL otherwise.
  */
@@ -34,7 +34,7 @@ function spilledValue(f: SpilledFeature): Prisma.Sql {
     SELECT CASE WHEN abs(n) > 1e300 THEN NULL
                 WHEN abs(n) <= 2.4703282292062327208828439643411068618252990130716e-324 THEN 0::float8
                 ELSE n::float8 END AS x
-    FROM (SELECT CASE WHEN jsonb_typeof(j) = 'number' THEN j::numeric END AS n FROM (SELECT ${json} AS j OFFSET 0) a OFFSET 0) b
+    FROM (SELECT CASE WHEN json_typeof(j) = 'number' THEN j::text::numeric END AS n FROM (SELECT ${json} AS j OFFSET 0) a OFFSET 0) b
     OFFSET 0) c)`;
 }
 
@@ -119,8 +119,10 @@ export async function finishProfile(
   return builder.finish(binned);
 }
 
+type Sample = { name: string; values: number[] | string[] };
+
 /** Each feature's sample (and the prediction's, under PREDICTION_KEY) as the rows of reference_samples. */
-function samplesOf(profile: ReferenceProfile) {
+function samplesOf(profile: ReferenceProfile): Sample[] {
   return [
     ...Object.entries(profile.features).map(([name, f]) => ({ name, values: f.sample })),
     ...(profile.prediction ? [{ name: PREDICTION_KEY, values: profile.prediction.sample }] : []),
@@ -128,17 +130,20 @@ function samplesOf(profile: ReferenceProfile) {
 }
 
 /**
- * Writes the samples of a reference's profile before it is published (`saveProfile(…, { samples: false })`), up to
- * `parallel` at once, each in its own statement on the pool: the jsonb conversion of up to 100,000 values a
- * sample (~20 samples) runs on more than one core, beside this process turning the next sample into JSON. The set
- * is still loading, so nobody reads them yet; discarding it removes them (ON DELETE CASCADE).
+ * Writes the samples of a reference's profile (its builder's `samples()`, the same as the finished profile's)
+ * before it is published (`saveProfile(…, { samples: false })`), up to `parallel` at once, each in its own
+ * statement on the pool: the server's share of up to 100,000 values a sample (~20 samples) runs on more than one
+ * core, beside this process finishing the profile and turning the next sample into JSON. The set is still
+ * loading, so nobody reads them yet; discarding it removes them (ON DELETE CASCADE). `commitWith`: SQL sent with
+ * each one's BEGIN (upload.ts UNFLUSHED_COMMIT).
  */
-export async function saveSamples(referenceId: bigint, profile: ReferenceProfile, parallel: number) {
-  const queue = samplesOf(profile);
+export async function saveSamples(referenceId: bigint, samples: Sample[], parallel: number, commitWith?: string) {
+  const queue = [...samples];
   const next = async (): Promise<void> => {
     const s = queue.shift();
     if (!s) return;
-    await rawQuery(Prisma.sql`INSERT INTO reference_samples (reference_id, name, values) VALUES (${referenceId}, ${s.name}, ${JSON.stringify(s.values)}::json)`);
+    const sql = Prisma.sql`INSERT INTO reference_samples (reference_id, name, values) VALUES (${referenceId}, ${s.name}, ${JSON.stringify(s.values)}::json)`;
+    await rawTransaction((tx) => tx.query(sql), commitWith);
     return next();
   };
   await Promise.all(Array.from({ length: Math.max(1, parallel) }, next));

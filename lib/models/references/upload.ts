@@ -1,6 +1,6 @@
 import { channel } from "node:diagnostics_channel";
 import { z } from "zod";
-import { getDb, Prisma, rawTransaction } from "../../db/client";
+import { getDb, Prisma, rawTransaction, type SqlTx } from "../../db/client";
 import { config } from "../../config";
 import { ApiError, notFound, unprocessable, zodIssues } from "../../errors";
 import type { RawItem } from "../../http/body";
@@ -11,6 +11,7 @@ import type { ReferenceProfile } from "./profile";
 import { finishProfile, profileBuilderFor, referenceChanged, saveProfile, saveSamples } from "./store";
 import { createSpillFiles } from "./spill";
 import { fastReferenceRow } from "./fastRow";
+import { copyText } from "../../db/copy";
 import { rebinFeatureRollups } from "../../rollups/store/recount";
 import { lockModels } from "../../rollups/store/write";
 
@@ -41,6 +42,11 @@ export type ReferenceResult = {
 const BATCH = 5_000;
 /** Batches written at once on PostgreSQL, each on its own connection (bench/reference README: 1, 2 and 3 measured). */
 const WRITERS = 3;
+/**
+ * Samples written at once at the end of an upload, beside the last batches of rows (the pool has 10 connections
+ * by default; PGlite's one takes them in turn).
+ */
+const SAMPLE_WRITERS = 4;
 const MAX_REPORTED = 100;
 
 /** What an upload's phases end with: the milliseconds since the upload began (bench/reference prints them). */
@@ -90,7 +96,17 @@ async function discardSet(id: bigint) {
 
 type RefRow = z.infer<typeof referenceRow>;
 
+/**
+ * What a loading set's writes commit with (sent with their BEGIN): without waiting for the WAL to reach the disk
+ * (an fsync a batch of rows or a sample). Safe: the set is invisible until publishSet's transaction commits, and
+ * that commit, synchronous, flushes the WAL up to it, every earlier write included; a crash before it loses only
+ * a set still loading, which is never read (the same as an upload that died).
+ */
+export const UNFLUSHED_COMMIT = "SET LOCAL synchronous_commit = off";
+
 const COPY_ROWS = "COPY reference_rows (reference_id, row_no, features, prediction, actual) FROM STDIN";
+/** A first guess at a row's COPY text (~400 bytes for 20 features); the buffer grows past it when needed. */
+const ROW_BYTES = 512;
 
 /**
  * JSON.stringify's output as one COPY text field: it never holds a raw tab, newline or carriage return (JSON
@@ -99,25 +115,36 @@ const COPY_ROWS = "COPY reference_rows (reference_id, row_no, features, predicti
 const jsonField = (json: string) => (json.includes("\\") ? json.replaceAll("\\", "\\\\") : json);
 const optionalJsonField = (v: unknown) => (v === undefined || v === null ? "\\N" : jsonField(JSON.stringify(v)));
 
+/**
+ * Locks set `id` against deletion until `tx` ends, and throws if it is gone: rows written in `tx` then have their
+ * set, which a trigger deletes them with (reference_rows has no foreign key, for its per-row check: migration
+ * 20261206061926_reference_rows_json). Every writer of reference_rows takes it in the transaction that writes.
+ */
+async function lockSet(tx: SqlTx, id: bigint) {
+  const found = await tx.query(Prisma.sql`SELECT 1 FROM reference_sets WHERE id = ${id} FOR KEY SHARE`);
+  if (found.length === 0) throw new Error(`reference set ${id} was removed while its rows were being written`);
+}
+
 async function insertRows(id: bigint, firstRowNo: number, rows: RefRow[]) {
   const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
-  // COPY where there is one (PostgreSQL): the server parses each row once, with no unnest or casts.
-  const copied = await rawTransaction(async (tx) => {
-    if (!tx.copyFrom) return false;
-    let text = "";
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      text += `${id}\t${firstRowNo + i}\t${jsonField(JSON.stringify(r.features))}\t${optionalJsonField(r.prediction)}\t${optionalJsonField(r.actual)}\n`;
+  await rawTransaction(async (tx) => {
+    await lockSet(tx, id);
+    // COPY where there is one (PostgreSQL): the server parses each row once, with no unnest or casts.
+    if (tx.copyFrom) {
+      const text = copyText(rows.length * ROW_BYTES);
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i];
+        text.line(`${id}\t${firstRowNo + i}\t${jsonField(JSON.stringify(r.features))}\t${optionalJsonField(r.prediction)}\t${optionalJsonField(r.actual)}\n`);
+      }
+      await tx.copyFrom(COPY_ROWS, text.bytes());
+      return;
     }
-    await tx.copyFrom(COPY_ROWS, text);
-    return true;
-  });
-  if (copied) return;
-  await getDb().$executeRaw(Prisma.sql`
-    INSERT INTO reference_rows (reference_id, row_no, features, prediction, actual)
-    SELECT ${id}, ${firstRowNo} + (t.ord::int) - 1, t.features::jsonb, t.prediction::jsonb, t.actual::jsonb
-    FROM unnest(${rows.map((r) => JSON.stringify(r.features))}::text[], ${rows.map((r) => json(r.prediction))}::text[],
-                ${rows.map((r) => json(r.actual))}::text[]) WITH ORDINALITY AS t(features, prediction, actual, ord)`);
+    await tx.query(Prisma.sql`
+      INSERT INTO reference_rows (reference_id, row_no, features, prediction, actual)
+      SELECT ${id}, ${firstRowNo} + (t.ord::int) - 1, t.features::json, t.prediction::json, t.actual::json
+      FROM unnest(${rows.map((r) => JSON.stringify(r.features))}::text[], ${rows.map((r) => json(r.prediction))}::text[],
+                  ${rows.map((r) => json(r.actual))}::text[]) WITH ORDINALITY AS t(features, prediction, actual, ord)`);
+  }, UNFLUSHED_COMMIT);
 }
 
 /**
@@ -145,7 +172,7 @@ export async function uploadReferenceRows(
   let batch: RefRow[] = [];
   // Batches are written while the next ones are parsed, each COPY on its own connection in its own transaction
   // (the set is invisible until publishSet, so the order they commit in does not matter): PostgreSQL's cost of
-  // taking a row in (jsonb, the foreign-key check, the index) runs on more than one core. At most WRITERS + 1
+  // taking a row in (the json check, the primary key, WAL) runs on more than one core. At most WRITERS + 1
   // batches are held. PGlite has one connection: one write at a time there.
   const writers = config().databaseUrl ? WRITERS : 1;
   const writing = new Set<Promise<void>>();
@@ -163,6 +190,7 @@ export async function uploadReferenceRows(
     writing.add(write);
   };
   const allWritten = () => Promise.all(writing);
+  let samples: Promise<void> = Promise.resolve();
   phase("setup");
   try {
     for await (const item of items) {
@@ -193,19 +221,22 @@ export async function uploadReferenceRows(
     if (stored === 0) {
       throw unprocessable("The upload holds no valid reference rows.", rejected);
     }
-    // The profile is finished and its samples written while the last batches are still being stored: those are
-    // fixed costs of every upload (~20 samples of up to 100,000 values). The stored rows are read only by
-    // a spilled profile without spill files (a feature of more than VALUE_BUDGET values), once they are all written.
+    // The samples are written, and the profile finished, while the last batches are still being stored: those
+    // are fixed costs of every upload (~20 samples of up to 100,000 values; the sort and count of every numerical
+    // feature's values). The samples are final with the last row, so the server takes them in while this process
+    // finishes the profile. The stored rows are read only by a spilled profile without spill files (a feature of
+    // more than VALUE_BUDGET values), once they are all written.
+    samples = saveSamples(id, profile.samples(), writers > 1 ? SAMPLE_WRITERS : 1, UNFLUSHED_COMMIT).then(() => phase("samplesStored"));
+    samples.catch(() => {}); // awaited below
     const fin = await finishProfile(profile, id, undefined, spill, written);
     phase("profiled");
-    const samples = saveSamples(id, fin, writers).then(() => phase("samplesStored"));
     const [rowsDone, samplesDone] = await Promise.allSettled([written, samples]);
     if (rowsDone.status === "rejected") throw rowsDone.reason;
     if (samplesDone.status === "rejected") throw samplesDone.reason;
     await publishSet(id, modelId, version ?? "", stored, fin, true);
     phase("published");
   } catch (err) {
-    await Promise.allSettled(writing); // let the writes in flight end before their set is deleted
+    await Promise.allSettled([...writing, samples]); // let the writes in flight end before their set is deleted
     await discardSet(id);
     throw err;
   } finally {
@@ -237,16 +268,23 @@ export async function referenceFromWindow(
     if (n === 0) throw unprocessable("The window holds no successful predictions to baseline on.");
     // Over the limit, keep every k-th row in time order: an even sample of the whole window.
     const step = Math.ceil(n / maxRows);
-    const stored = await db.$executeRaw(Prisma.sql`
-      INSERT INTO reference_rows (reference_id, row_no, features, prediction, actual)
-      SELECT ${id}, (row_number() OVER (ORDER BY s.ts, s.id))::int - 1, dw_event_features(s.layout_id, s.feature_values), s.prediction, s.actual
-      FROM (
-        SELECT e.ts, e.id, e.layout_id, e.feature_values, e.prediction, l.actual, row_number() OVER (ORDER BY e.ts, e.id) AS rn
-        FROM prediction_events e
-        LEFT JOIN labels l ON l.model_id = e.model_id AND l.prediction_id = e.id
-        WHERE e.model_id = ${modelId} AND e.ts >= ${from} AND e.ts < ${to} AND e.error_type IS NULL ${versionFilter}
-      ) s
-      WHERE (s.rn - 1) % ${step} = 0`);
+    const stored = await rawTransaction(async (tx) => {
+      await lockSet(tx, id);
+      const [{ rows }] = await tx.query<{ rows: number }>(Prisma.sql`
+        WITH copied AS (
+          INSERT INTO reference_rows (reference_id, row_no, features, prediction, actual)
+          SELECT ${id}, (row_number() OVER (ORDER BY s.ts, s.id))::int - 1, dw_event_features(s.layout_id, s.feature_values), s.prediction, s.actual
+          FROM (
+            SELECT e.ts, e.id, e.layout_id, e.feature_values, e.prediction, l.actual, row_number() OVER (ORDER BY e.ts, e.id) AS rn
+            FROM prediction_events e
+            LEFT JOIN labels l ON l.model_id = e.model_id AND l.prediction_id = e.id
+            WHERE e.model_id = ${modelId} AND e.ts >= ${from} AND e.ts < ${to} AND e.error_type IS NULL ${versionFilter}
+          ) s
+          WHERE (s.rn - 1) % ${step} = 0
+          RETURNING 1)
+        SELECT count(*)::int AS rows FROM copied`);
+      return rows;
+    });
     // The profile is built from the stored rows, read back in chunks.
     const profile = await profileBuilderFor(modelId);
     for (let offset = 0; offset < stored; offset += BATCH) {
