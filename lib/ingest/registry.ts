@@ -66,9 +66,13 @@ export async function registerFromEvents(
     else byModel.set(s.model, [s]);
   }
   const ids = [...byModel.keys()].sort();
-  const existing = await runSql<{ id: string }>(tx, Prisma.sql`SELECT id FROM models WHERE id = ANY(${ids}::text[])`);
+  // Models whose feature names this process read within the last minute existed then: steady ingest asks for none
+  // of them. One deleted since (here or on another replica) is caught by the write itself, which finds it gone,
+  // forgets what it knew of it and runs again, registering it anew (lib/ingest/predictions.ts afterInsert).
+  const unknown = ids.filter((id) => knownFeatureNames(id, now) === undefined);
+  const existing = unknown.length === 0 ? [] : await runSql<{ id: string }>(tx, Prisma.sql`SELECT id FROM models WHERE id = ANY(${unknown}::text[])`);
   const have = new Set(existing.map((r) => r.id));
-  const missing = ids.filter((id) => !have.has(id));
+  const missing = unknown.filter((id) => !have.has(id));
   if (missing.length > 0) {
     const tasks = missing.map((id) => inferTask(byModel.get(id)!));
     const created = await runSql<{ id: string; task: string }>(tx, Prisma.sql`

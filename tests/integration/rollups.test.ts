@@ -5,6 +5,8 @@ import { DELETE as deleteModelRoute, PUT as putModel } from "@/app/api/v1/models
 import { GET as getMetricsRoute } from "@/app/api/v1/models/[model]/metrics/route";
 import { PUT as putReference } from "@/app/api/v1/models/[model]/reference/route";
 import { rollupDifferences, storedRollups } from "@/lib/rollups/store/recount";
+import { knownFeatureNames, rememberFeatureNames } from "@/lib/rollups/store/contexts";
+import { deleteModel } from "@/lib/models/define";
 import { getDb, Prisma } from "@/lib/db/client";
 import { call, makeEvents, uniqueModel } from "../helpers";
 import fs from "node:fs";
@@ -193,6 +195,26 @@ describe("rollups", () => {
       if (stored > 0) expect(models).toBe(1);
       expect((await rollupDifferences(model)).differences).toEqual([]);
     }
+  });
+
+  it("hold for a model deleted elsewhere while this process still takes it as registered: the next events re-create it", async () => {
+    // Steady ingest does not ask whether a model it registered within the last minute still exists
+    // (lib/ingest/registry.ts); a delete on another replica leaves that belief behind, as restoring it here does.
+    const model = uniqueModel("elsewhere");
+    expect((await call(postPredictions, { method: "POST", body: makeEvents(model, 200, "a") })).body.accepted).toBe(200);
+    const names = knownFeatureNames(model);
+    expect(names?.size).toBeGreaterThan(0);
+    expect(await deleteModel(model)).toBe(true);
+    rememberFeatureNames(model, names!);
+    const post = await call(postPredictions, { method: "POST", body: makeEvents(model, 200, "b") });
+    expect(post.status).toBe(200);
+    expect(post.body).toMatchObject({ accepted: 200, duplicates: 0 });
+    const [{ models, features }] = await getDb().$queryRaw<{ models: number; features: number }[]>(Prisma.sql`
+      SELECT (SELECT count(*) FROM models WHERE id = ${model})::int AS models,
+             (SELECT count(*) FROM features WHERE model_id = ${model})::int AS features`);
+    expect(models).toBe(1);
+    expect(features).toBe(names!.size);
+    await expectRollupsMatchRecount(model);
   });
 
   it("leave MAPE finite when a label is so close to zero that the relative error overflows", async () => {
