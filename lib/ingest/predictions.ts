@@ -139,6 +139,13 @@ function layoutOf(r: EventRow): number {
   return r.layoutId;
 }
 
+/** Whether `o`'s own keys are `keys`, in that order (for…in walks a plain object's keys in Object.keys order). */
+function sameKeys(keys: string[], o: Record<string, unknown>): boolean {
+  let i = 0;
+  for (const k in o) if (keys[i++] !== k) return false;
+  return i === keys.length;
+}
+
 /** Layout ids by signature, as this process found or made them (checked again by each write: afterInsert). */
 const knownLayouts = new Map<string, number>();
 
@@ -150,9 +157,18 @@ const knownLayouts = new Map<string, number>();
 export async function assignLayouts(rows: EventRow[], query: (sql: Prisma.Sql) => Promise<{ id: number; keys: string }[]> = rawQuery): Promise<void> {
   const signatures = new Array<string>(rows.length);
   const missing = new Set<string>();
+  // Events of one batch nearly always share their keys: a row whose keys are the previous row's, in the same order,
+  // takes its signature without building a new one.
+  let keys: string[] = [];
+  let signature = "";
   for (let k = 0; k < rows.length; k++) {
-    const s = (signatures[k] = layoutSignature(rows[k].features));
-    if (!knownLayouts.has(s)) missing.add(s);
+    const features = rows[k].features;
+    if (k === 0 || !sameKeys(keys, features)) {
+      keys = Object.keys(features);
+      signature = layoutSignature(features);
+      if (!knownLayouts.has(signature)) missing.add(signature);
+    }
+    signatures[k] = signature;
   }
   if (missing.size > 0) for (const [s, id] of await layoutIds(query, [...missing])) knownLayouts.set(s, id);
   for (let k = 0; k < rows.length; k++) rows[k].layoutId = knownLayouts.get(signatures[k])!;
@@ -174,10 +190,11 @@ const isUniqueViolation = (err: unknown) => (err as { code?: unknown } | null)?.
  * their keys is stored already: COPY cannot skip a row, so a batch holding a retried event fails its savepoint
  * and goes through insertNewEvents instead. Rows go in key order, so concurrent batches with overlapping keys
  * wait for each other in the same order and cannot deadlock. PostgreSQL only: false on the embedded database.
+ * `savepointTaken`: the transaction's first statement already took the savepoint (see ingestPredictions).
  */
-async function copyEvents(tx: SqlTx, rows: EventRow[]): Promise<boolean> {
+async function copyEvents(tx: SqlTx, rows: EventRow[], savepointTaken: boolean): Promise<boolean> {
   if (!tx.copyFrom) return false;
-  await tx.query("SAVEPOINT copy_events");
+  if (!savepointTaken) await tx.query("SAVEPOINT copy_events");
   try {
     await tx.copyFrom(COPY_EVENTS, eventsCopyText(rows));
     return true;
@@ -333,9 +350,10 @@ async function storeEvents(
   labels: LabelRow[],
   models: string[],
   ctxs: Map<string, ModelContext>,
+  savepointTaken: boolean,
 ): Promise<number> {
   await adoptStoredTimes(tx, unique);
-  const inserted = (await copyEvents(tx, unique)) ? unique.map((_, k) => k) : await insertNewEvents(tx, unique);
+  const inserted = (await copyEvents(tx, unique, savepointTaken)) ? unique.map((_, k) => k) : await insertNewEvents(tx, unique);
   // References of every model in the batch, not only of those with new events: a batch of nothing but retried
   // events must still find its contexts current.
   const { waiting, references, present } = await afterInsert(tx, unique, inserted, models);
@@ -384,6 +402,10 @@ export async function ingestPredictions(items: RawItem[]): Promise<PredictionIng
   const models = [...new Set(unique.map((r) => r.model))];
   // Inline labels may update labels of stored predictions: that needs the models' exclusive lock.
   const lock = lockModelsSql(models, labels.length > 0 ? "exclusive" : "shared");
+  // The COPY's savepoint goes with BEGIN and the locks, a round trip fewer, unless events sent without a timestamp
+  // make adoptStoredTimes take advisory locks first (rolling back to a savepoint taken before them would free them).
+  const savepointFirst = !unique.some((r) => r.untimed);
+  const first = savepointFirst ? `${lock}; SAVEPOINT copy_events` : lock;
   let unregistered: UnregisteredFeatures = {};
   const accepted = await withRetry(async () => {
     // Registered (again, on a retry: the model may have been deleted meanwhile), then the contexts read before
@@ -396,7 +418,7 @@ export async function ingestPredictions(items: RawItem[]): Promise<PredictionIng
     await ensureEventPartitions(days);
     await assignLayouts(unique);
     try {
-      return await rawTransaction((tx) => storeEvents(tx, unique, labels, models, ctxs), lock);
+      return await rawTransaction((tx) => storeEvents(tx, unique, labels, models, ctxs, savepointFirst), first);
     } catch (err) {
       // A day's partition was dropped since this process last saw it (a retention pass): make it again and retry.
       if (!isMissingPartition(err)) throw err;
