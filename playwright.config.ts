@@ -27,6 +27,7 @@ function e2eDatabaseUrl(): string | undefined {
 }
 const databaseUrl = e2eDatabaseUrl();
 import { ADMIN_STATE, E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD, E2E_ADMIN_TOKEN } from "./e2e/env";
+import { SERVER_NODE_FLAGS } from "./scripts/nodeFlags";
 
 export default defineConfig({
   testDir: "e2e",
@@ -60,7 +61,7 @@ export default defineConfig({
   },
   webServer: {
     // The built app, served exactly as `npm start` serves it.
-    command: "npx tsx scripts/start.ts",
+    command: `npx tsx ${SERVER_NODE_FLAGS.join(" ")} scripts/start.ts`,
     url: `http://127.0.0.1:${port}/api/health`,
     timeout: 180_000,
     reuseExistingServer: false,

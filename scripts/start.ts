@@ -16,6 +16,7 @@ import path from "node:path";
 import { config } from "../lib/config";
 import { DataDirLockedError, lockDataDir } from "../lib/db/dataDir";
 import { buildIfStale, generateIfStale } from "./build";
+import { hasServerNodeFlags, SERVER_NODE_FLAGS } from "./nodeFlags";
 
 const root = path.resolve(__dirname, "..");
 const dev = process.argv.includes("--dev");
@@ -25,6 +26,8 @@ const hostname = process.env.HOST || "0.0.0.0";
 async function main() {
   if (cluster.isWorker) return serve();
   const cfg = config();
+  // Cluster workers inherit the flags; a start without them serves correctly, only ingest is slower.
+  if (!hasServerNodeFlags()) console.log(`driftwatch: started without ${SERVER_NODE_FLAGS.join(" ")} (npm start passes it): ingest will be ~20 % slower; see scripts/nodeFlags.ts`);
   if (cfg.workers > 1 && !cfg.databaseUrl) {
     console.error("driftwatch: DRIFTWATCH_WORKERS > 1 needs PostgreSQL (DATABASE_URL): the embedded database has a single owner process");
     process.exit(1);

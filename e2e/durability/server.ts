@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { SERVER_NODE_FLAGS } from "../../scripts/nodeFlags";
 
 const root = path.resolve(__dirname, "..", "..");
 export const TOKEN = "durability-admin-token-0123456789";
@@ -53,7 +54,7 @@ export class AppServer {
     delete env.DRIFTWATCH_DATA_DIR;
     if (this.opts.databaseUrl) env.DATABASE_URL = this.opts.databaseUrl;
     if (this.opts.dataDir) env.DRIFTWATCH_DATA_DIR = this.opts.dataDir;
-    const child = spawn(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/start.ts"], {
+    const child = spawn(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), ...SERVER_NODE_FLAGS, "scripts/start.ts"], {
       cwd: root,
       env,
       detached: true, // its own process group: kill(-pid) reaches the supervisor and every worker

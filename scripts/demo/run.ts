@@ -12,6 +12,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { Simulator } from "./simulator";
+import { SERVER_NODE_FLAGS } from "../nodeFlags";
 
 const args = process.argv.slice(2);
 const arg = (name: string) => {
@@ -68,7 +69,7 @@ async function main() {
     else if (!args.includes("--keep")) fs.rmSync(dataDir, { recursive: true, force: true });
     url = `http://localhost:${port}`;
     console.log(`demo: starting Driftwatch on ${url} (it builds first when the sources changed)…`);
-    app = spawn("npx", ["tsx", "scripts/start.ts"], {
+    app = spawn("npx", ["tsx", ...SERVER_NODE_FLAGS, "scripts/start.ts"], {
       cwd: root,
       stdio: ["ignore", "inherit", "inherit"],
       detached: true, // its own process group: Ctrl-C here stops the app and its workers together
