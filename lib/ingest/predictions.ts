@@ -5,7 +5,7 @@ import type { ModelContext } from "../rollups/context";
 import { invalidateModelContext, modelContexts } from "../rollups/store/contexts";
 import { RollupBatch } from "../rollups/batch";
 import { lockModelsSql, writeRollups } from "../rollups/store/write";
-import { copyField } from "../db/copy";
+import { copyField, copyText } from "../db/copy";
 import { layoutIds, layoutSignature, layoutValues } from "../db/featureLayouts";
 import { upsertLabels, type LabelRow } from "./labels";
 import { registerFromEvents, type RegistrySample, type UnregisteredFeatures } from "./registry";
@@ -174,13 +174,25 @@ export async function assignLayouts(rows: EventRow[], query: (sql: Prisma.Sql) =
   for (let k = 0; k < rows.length; k++) rows[k].layoutId = knownLayouts.get(signatures[k])!;
 }
 
+/** One row as a COPY line for EVENT_COLUMNS (its layout assigned: assignLayouts). */
+const eventCopyLine = (r: EventRow) =>
+  `${r.model}\t${copyField(r.id)}\t${copyField(r.version)}\t${r.ts.toISOString()}\t${layoutOf(r)}\t${jsonField(layoutValues(r.features))}\t${jsonField(r.prediction)}\t${jsonField(r.probabilities)}\t${numberField(r.confidence)}\t${numberField(r.latencyMs)}\t${copyField(r.errorType)}\t${copyField(r.errorMessage)}\t${jsonField(r.segments)}\n`;
+
 /** The rows as COPY text for EVENT_COLUMNS, one line each, in order (their layouts assigned: assignLayouts). */
 export function eventsCopyText(rows: EventRow[]): string {
   let text = "";
-  for (const r of rows) {
-    text += `${r.model}\t${copyField(r.id)}\t${copyField(r.version)}\t${r.ts.toISOString()}\t${layoutOf(r)}\t${jsonField(layoutValues(r.features))}\t${jsonField(r.prediction)}\t${jsonField(r.probabilities)}\t${numberField(r.confidence)}\t${numberField(r.latencyMs)}\t${copyField(r.errorType)}\t${copyField(r.errorMessage)}\t${jsonField(r.segments)}\n`;
-  }
+  for (const r of rows) text += eventCopyLine(r);
   return text;
+}
+
+/**
+ * The same lines as UTF-8 bytes, each written into the buffer as it is made (lib/db/copy.ts copyText): what the
+ * write path sends, without flattening and then encoding one string of a thousand lines.
+ */
+export function eventsCopyBytes(rows: EventRow[]): Buffer {
+  const out = copyText(rows.length * 256);
+  for (const r of rows) out.line(eventCopyLine(r));
+  return out.bytes();
 }
 
 const isUniqueViolation = (err: unknown) => (err as { code?: unknown } | null)?.code === "23505";
@@ -196,7 +208,7 @@ async function copyEvents(tx: SqlTx, rows: EventRow[], savepointTaken: boolean):
   if (!tx.copyFrom) return false;
   if (!savepointTaken) await tx.query("SAVEPOINT copy_events");
   try {
-    await tx.copyFrom(COPY_EVENTS, eventsCopyText(rows));
+    await tx.copyFrom(COPY_EVENTS, eventsCopyBytes(rows));
     return true;
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
