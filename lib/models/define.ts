@@ -6,6 +6,10 @@ import { invalidateModelContext } from "../rollups/store/contexts";
 import { lockModels } from "../rollups/store/write";
 import type { ModelDefinition } from "./schemas";
 
+// Prisma's defaults (2 s to get a connection, 5 s in all) made a definition of many features a 500 on a busy
+// server: it upserts one feature at a time, up to DRIFTWATCH_MAX_FEATURES_PER_MODEL of them.
+const DEFINE_TRANSACTION = { maxWait: 30_000, timeout: 120_000 };
+
 /** Creates or updates a model from its definition; returns whether it was created. */
 export async function defineModel(id: string, def: ModelDefinition): Promise<{ created: boolean }> {
   const db = getDb();
@@ -59,7 +63,7 @@ export async function defineModel(id: string, def: ModelDefinition): Promise<{ c
       }
     }
     return { created: !existing };
-  });
+  }, DEFINE_TRANSACTION);
   invalidateModelContext(id);
   return result;
 }
