@@ -169,3 +169,14 @@ test("a model without events says how to send one; an unknown model is a 404", a
   const res = await page.goto(`/models/no-such-model-${stamp}`);
   expect(res?.status()).toBe(404);
 });
+
+test("a model with one hour of events draws that hour's point, which a line alone could not", async ({ page, request }) => {
+  const one = `one-hour-${stamp}`;
+  const t = Date.now() - 20 * 60_000;
+  const events = Array.from({ length: 20 }, (_, i) => ({
+    id: `o-${i}`, model: one, timestamp: t + i * 1000, features: { x: i }, prediction: i % 2 ? "yes" : "no", latencyMs: 10 + i,
+  }));
+  expect((await request.post("/api/v1/predictions", { headers: auth, data: { events } })).status()).toBe(200);
+  await page.goto(`/models/${one}`);
+  await expect(page.locator("circle[data-isolated-point]").first()).toBeVisible();
+});

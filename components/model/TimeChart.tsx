@@ -7,6 +7,7 @@ import {
   Bar,
   CartesianGrid,
   ComposedChart,
+  type DotItemDotProps,
   Line,
   ReferenceArea,
   ReferenceLine,
@@ -69,6 +70,20 @@ const tickTime = (stepMs: number, spanMs: number) => (t: number) => {
  * appears, optional horizontal reference lines, and drag-to-zoom: dragging across the plot pushes that range into
  * the URL (so the browser's Back restores the previous view).
  */
+
+/**
+ * A line's dot only where a point stands alone (no value just before or after it): a line needs two points, so a
+ * single hour of data, or one between gaps, would otherwise draw nothing at all.
+ */
+function isolatedDot(data: ChartPoint[], key: string, color: string) {
+  const has = (i: number) => i >= 0 && i < data.length && typeof data[i][key] === "number";
+  return function Dot(p: DotItemDotProps) {
+    const alone = has(p.index) && !has(p.index - 1) && !has(p.index + 1);
+    if (!alone || p.cx === undefined || p.cy === undefined) return <g key={`${key}-${p.index}`} />;
+    return <circle key={`${key}-${p.index}`} cx={p.cx} cy={p.cy} r={2.5} fill={color} data-isolated-point={key} />;
+  };
+}
+
 export function TimeChart({
   data,
   series,
@@ -198,7 +213,7 @@ export function TimeChart({
             if (s.kind === "area")
               return <Area key={s.key} {...common} type="monotone" stackId={s.stack} stroke={s.color} fill={s.color} fillOpacity={s.axis === "right" ? 0.12 : 0.5} strokeWidth={s.axis === "right" ? 0 : 1} connectNulls={false} />;
             return (
-              <Line key={s.key} {...common} type="monotone" stroke={s.color} strokeWidth={s.dashed ? 1.25 : 1.75} strokeDasharray={s.dashed ? "4 3" : undefined} dot={false} connectNulls={false} />
+              <Line key={s.key} {...common} type="monotone" stroke={s.color} strokeWidth={s.dashed ? 1.25 : 1.75} strokeDasharray={s.dashed ? "4 3" : undefined} dot={isolatedDot(data, s.key, s.color)} connectNulls={false} />
             );
           })}
           {lines.map((l) => (
