@@ -12,6 +12,12 @@
  */
 export const SERVER_NODE_FLAGS = ["--max-semi-space-size=64"];
 
+/**
+ * node's arguments that serve the app from a checkout's root as `npm start` does: these flags, `extra` (a
+ * profiler's, say), then scripts/start.ts through tsx. For the benches that start the server themselves.
+ */
+export const serverNodeArgs = (extra: string[] = []): string[] => [...SERVER_NODE_FLAGS, ...extra, "--import", "tsx", "scripts/start.ts"];
+
 /** Whether this process was started with the young-generation flag (on its command line or in NODE_OPTIONS). */
 export function hasServerNodeFlags(): boolean {
   const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];

@@ -16,7 +16,7 @@ import { migrate } from "../../lib/db/migrate";
 import { invalidateModelContext } from "../../lib/rollups/store/contexts";
 import { MODELS } from "../read/generate";
 import { defineModelsAndReferences, loadEvents } from "../read/load";
-import { SERVER_NODE_FLAGS } from "../../scripts/nodeFlags";
+import { serverNodeArgs } from "../../scripts/nodeFlags";
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => {
@@ -57,7 +57,7 @@ async function admin(sql: string) {
 }
 
 function start(): ChildProcess {
-  return spawn(process.execPath, [...SERVER_NODE_FLAGS, "--import", "tsx", "scripts/start.ts"], {
+  return spawn(process.execPath, serverNodeArgs(), {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: url(dbName), DRIFTWATCH_ADMIN_TOKEN: TOKEN, NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "ignore", "inherit"],

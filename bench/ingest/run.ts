@@ -34,7 +34,7 @@ import { layoutIds } from "../../lib/db/featureLayouts";
 import { closeDb } from "../../lib/db/client";
 import { readMigrations } from "../../lib/db/migrate";
 import { rollupDifferences } from "../../lib/rollups/store/recount";
-import { SERVER_NODE_FLAGS } from "../../scripts/nodeFlags";
+import { serverNodeArgs } from "../../scripts/nodeFlags";
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => {
@@ -270,7 +270,7 @@ async function prefillEvents(url: string, n: number) {
 async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   // BENCH_NODE_ARGS passes flags to the server's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const server = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, "--import", "tsx", "scripts/start.ts"], {
+  const server = spawn(process.execPath, serverNodeArgs(nodeArgs), {
     cwd: root,
     env,
     stdio: ["ignore", "ignore", "inherit"],

@@ -22,7 +22,7 @@ import { migrate } from "../../lib/db/migrate";
 import { invalidateModelContext } from "../../lib/rollups/store/contexts";
 import type { ModelSpec } from "../read/generate";
 import { defineModelsAndReferences, loadEvents } from "../read/load";
-import { SERVER_NODE_FLAGS } from "../../scripts/nodeFlags";
+import { serverNodeArgs } from "../../scripts/nodeFlags";
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => {
@@ -107,7 +107,7 @@ function ancestors(): Set<number> {
 
 function startServer(): ChildProcess {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: dbUrl, DRIFTWATCH_ADMIN_TOKEN: TOKEN, NEXT_TELEMETRY_DISABLED: "1" };
-  return spawn(process.execPath, [...SERVER_NODE_FLAGS, "--import", "tsx", "scripts/start.ts"], { cwd: appDir, env, stdio: ["ignore", "ignore", "inherit"], detached: true });
+  return spawn(process.execPath, serverNodeArgs(), { cwd: appDir, env, stdio: ["ignore", "ignore", "inherit"], detached: true });
 }
 
 async function waitHealthy(server: ChildProcess) {

@@ -12,7 +12,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { SERVER_NODE_FLAGS } from "../../scripts/nodeFlags";
+import { serverNodeArgs } from "../../scripts/nodeFlags";
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -31,7 +31,7 @@ const TOKEN = "bench-pages-admin-token-0123456789";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function start(dir: string, port: number): ChildProcess {
-  return spawn(process.execPath, [...SERVER_NODE_FLAGS, "--import", "tsx", "scripts/start.ts"], {
+  return spawn(process.execPath, serverNodeArgs(), {
     cwd: dir,
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: db.toString(), DRIFTWATCH_ADMIN_TOKEN: TOKEN, DRIFTWATCH_ADMIN_PASSWORD: "bench-pages-password-0123", NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "ignore", "inherit"],

@@ -16,7 +16,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { SERVER_NODE_FLAGS } from "../../scripts/nodeFlags";
+import { serverNodeArgs } from "../../scripts/nodeFlags";
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -36,7 +36,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let sessionCookie = "";
 
 function startServer(): ChildProcess {
-  return spawn(process.execPath, [...SERVER_NODE_FLAGS, "--import", "tsx", "scripts/start.ts"], {
+  return spawn(process.execPath, serverNodeArgs(), {
     cwd: appDir,
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: server.toString(), DRIFTWATCH_ADMIN_TOKEN: TOKEN, DRIFTWATCH_ADMIN_PASSWORD: "bench-pages-password-0123", NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "ignore", "inherit"],

@@ -23,7 +23,7 @@ import { migrate } from "../../lib/db/migrate";
 import { invalidateModelContext } from "../../lib/rollups/store/contexts";
 import { DRIFTING, MODELS } from "./generate";
 import { defineModelsAndReferences, DRIFT_HOURS, loadEvents, type LoadStats } from "./load";
-import { SERVER_NODE_FLAGS } from "../../scripts/nodeFlags";
+import { serverNodeArgs } from "../../scripts/nodeFlags";
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => {
@@ -120,7 +120,7 @@ function startServer(): ChildProcess {
     DRIFTWATCH_ADMIN_TOKEN: TOKEN,
     NEXT_TELEMETRY_DISABLED: "1",
   };
-  return spawn(process.execPath, [...SERVER_NODE_FLAGS, "--import", "tsx", "scripts/start.ts"], {
+  return spawn(process.execPath, serverNodeArgs(), {
     cwd: appDir,
     env,
     stdio: ["ignore", "ignore", "inherit"],

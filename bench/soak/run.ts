@@ -36,7 +36,7 @@ import pg from "pg";
 import { FEATURES, makeFeatures, makeOutcome, MODELS, Rng } from "../read/generate";
 import { request, type Sample, STALE_SOCKET, type WriterMessage, type WriterTally } from "./wire";
 import type { StartMessage, WriterConfig } from "./writer";
-import { SERVER_NODE_FLAGS } from "../../scripts/nodeFlags";
+import { serverNodeArgs } from "../../scripts/nodeFlags";
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => {
@@ -132,7 +132,7 @@ async function waitForOtherBenches() {
 function startServer(): ChildProcess {
   // BENCH_NODE_ARGS passes flags to the server's node (e.g. "--heapsnapshot-signal=SIGUSR2"), as in bench/ingest.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  return spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, "--import", "tsx", "scripts/start.ts"], {
+  return spawn(process.execPath, serverNodeArgs(nodeArgs), {
     cwd: appDir,
     env: {
       ...process.env,
