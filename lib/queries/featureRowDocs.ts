@@ -15,11 +15,16 @@ import { touch, trim } from "./lru";
  * and version key, and its document only when the key is not among the ones this process holds for the model —
  * one snapshot, so a row updated meanwhile can never be missed or read twice. Same rows, same order, same numbers
  * as reading every document (seriesMetricDocs does the same for metrics series with a stamp per bucket).
- * Entries are evicted oldest-used first beyond MAX_ENTRIES (a row version that was updated is never asked for
- * again and ages out).
+ *
+ * The cache holds one entry per logical row (table, reference, bucket, version, segment): a new version of a row
+ * replaces the old one at once. Keyed by row version alone, the current hour's and day's rows left a stale ~11 kB
+ * document behind on every update, and under steady ingest the cache filled to its bound with documents nobody
+ * would ask for again (the soak's heap grew ~20 MB a minute). Entries are evicted oldest-used first beyond
+ * MAX_ENTRIES.
  */
 const MAX_ENTRIES = 3_000;
-type Entry = { model: string; data: Readonly<Doc> };
+/** `key`: the row version the document belongs to. */
+type Entry = { model: string; key: string; data: Readonly<Doc> };
 const g = globalThis as unknown as { __driftwatchFeatureRowDocs?: Map<string, Entry> };
 
 /** `key`: the row version (table oid, ctid, xmin), the same for the same row until it is updated. */
@@ -27,6 +32,13 @@ export type FeatureRow = { bucket: Date; version: string; key: string; data: Rea
 
 /** The process's cached row versions (tests: how many were read from the database by the last call). */
 export const featureRowDocsStats = { lastFetched: 0, lastCached: 0 };
+
+/** How many rows of the model this process holds documents for (tests: one per logical row, however often updated). */
+export function cachedFeatureRows(model: string): number {
+  let n = 0;
+  for (const e of g.__driftwatchFeatureRowDocs?.values() ?? []) if (e.model === model) n++;
+  return n;
+}
 
 /** Forgets every cached document (tests: a read with nothing cached, to compare with). */
 export function clearFeatureRowDocs() {
@@ -42,28 +54,32 @@ export function clearFeatureRowDocs() {
 export async function featureRowDocs(model: string, parts: { table: "feature_rollups" | "feature_rollups_daily"; where: Prisma.Sql }[]): Promise<FeatureRow[]> {
   if (parts.length === 0) return [];
   const cache = (g.__driftwatchFeatureRowDocs ??= new Map());
-  // held here, not looked up after the await: a concurrent request may evict entries meanwhile
+  // by row version; held here, not looked up after the await: a concurrent request may evict entries meanwhile
   const known = new Map<string, Entry>();
-  for (const [k, e] of cache) if (e.model === model) known.set(k, e);
+  for (const e of cache.values()) if (e.model === model) known.set(e.key, e);
   const keys = [...known.keys()];
+  const tableSql = Prisma.raw(`tableoid::int8::text`);
   const rowKey = Prisma.raw(`tableoid::int8::text || ':' || ctid::text || ':' || xmin::text`);
   const selects = parts.map(
     (p) => Prisma.sql`
-      SELECT bucket, version, ${rowKey} AS k, CASE WHEN ${rowKey} = ANY(${keys}::text[]) THEN NULL ELSE data END AS data
+      SELECT bucket, version, ${tableSql} AS t, reference_id::text AS ref, segment, ${rowKey} AS k,
+        CASE WHEN ${rowKey} = ANY(${keys}::text[]) THEN NULL ELSE data END AS data
       FROM ${Prisma.raw(p.table)} WHERE ${p.where}`,
   );
-  const rows = await rawQuery<{ bucket: Date; version: string; k: string; data: Doc | null }>(Prisma.join(selects, " UNION ALL "));
+  const rows = await rawQuery<{ bucket: Date; version: string; t: string; ref: string; segment: string; k: string; data: Doc | null }>(
+    Prisma.join(selects, " UNION ALL "),
+  );
   const out: FeatureRow[] = [];
   let fetched = 0;
   for (const r of rows) {
+    // the logical row: its primary key (the model is the caller's) and the table, a partition of its own
+    const slot = JSON.stringify([model, r.t, r.ref, r.bucket.getTime(), r.version, r.segment]);
     let entry = known.get(r.k);
     if (r.data !== null) {
       fetched++;
-      entry = { model, data: Object.freeze(r.data) };
-      touch(cache, r.k, entry);
-    } else if (entry) {
-      touch(cache, r.k, entry);
-    } else throw new Error(`feature rollup row ${r.k} came back without its document and is not cached`);
+      entry = { model, key: r.k, data: Object.freeze(r.data) };
+    } else if (!entry) throw new Error(`feature rollup row ${r.k} came back without its document and is not cached`);
+    touch(cache, slot, entry);
     out.push({ bucket: r.bucket, version: r.version, key: r.k, data: entry.data });
   }
   featureRowDocsStats.lastFetched = fetched;

@@ -4,7 +4,7 @@ import { PUT as putModel } from "@/app/api/v1/models/[model]/route";
 import { GET as getQualityRoute } from "@/app/api/v1/models/[model]/quality/route";
 import { PUT as putReference } from "@/app/api/v1/models/[model]/reference/route";
 import { GET as getDriftRoute } from "@/app/api/v1/models/[model]/drift/route";
-import { clearFeatureRowDocs, featureRowDocsStats } from "@/lib/queries/featureRowDocs";
+import { cachedFeatureRows, clearFeatureRowDocs, featureRowDocsStats } from "@/lib/queries/featureRowDocs";
 import { call, uniqueModel } from "../helpers";
 
 describe("GET /api/v1/models/{model}/quality", () => {
@@ -192,5 +192,16 @@ describe("GET /api/v1/models/{model}/quality", () => {
     // and the version filter sees the new version's row alone
     const v2 = await call(getQualityRoute, { path: `/api/v1/models/${model}/quality?from=${new Date(day0).toISOString()}&to=${new Date(to).toISOString()}&version=v2`, params: { model } });
     expect(amountOf(v2.body).count).toBe(1);
+
+    // a row updated again and again keeps one document in memory: its new version replaces the old one
+    await drift("1h");
+    const held = cachedFeatureRows(model);
+    expect(held).toBeGreaterThan(0);
+    for (let k = 0; k < 3; k++) {
+      await call(postPredictions, { method: "POST", body: [ev(n + 10 + k, day0 + 6 * HOUR + 7_000 + k, "v1", k)] });
+      await drift("1h");
+      expect(featureRowDocsStats.lastFetched).toBeGreaterThan(0);
+      expect(cachedFeatureRows(model)).toBe(held);
+    }
   });
 });
