@@ -19,18 +19,22 @@ const EVENT_KEYS = new Set([
 const isProbability = (x: unknown) => isNum(x) && x >= 0 && x <= 1;
 const isSegmentValue = (x: unknown) => typeof x === "boolean" || isNum(x) || isText(x, 0, 128);
 
-/** zod's timestamp: an RFC 3339 string (≤ 40 characters) or epoch milliseconds, 1990 to a day ahead. */
-function timestampMs(v: unknown): number | undefined {
+/** zod's timestamp: an RFC 3339 string (≤ 40 characters) or epoch milliseconds, 1990 to a day ahead of `now`. */
+function timestampMs(v: unknown, now: number): number | undefined {
   let ms: number;
   if (typeof v === "number") ms = v;
   else if (typeof v === "string" && v.length <= 40 && RFC3339.test(v)) ms = Date.parse(v);
   else return undefined;
-  if (!Number.isFinite(ms) || ms < EARLIEST || ms > Date.now() + MAX_FUTURE_MS) return undefined;
+  if (!Number.isFinite(ms) || ms < EARLIEST || ms > now + MAX_FUTURE_MS) return undefined;
   return ms;
 }
 
-/** The parsed event when `value` is certainly valid, else undefined (ask the schema). Sub-objects are shared, not copied. */
-export function fastPredictionEvent(value: unknown): PredictionEventInput | undefined {
+/**
+ * The parsed event when `value` is certainly valid, else undefined (ask the schema). Sub-objects are shared, not
+ * copied. `now`: the clock for the "a day ahead" bound, read once per batch by the caller (under Next.js every
+ * Date.now() also goes through its prerender clock tracking).
+ */
+export function fastPredictionEvent(value: unknown, now: number = Date.now()): PredictionEventInput | undefined {
   if (!isPlain(value)) return undefined;
   const o = value;
   for (const k in o) if (!EVENT_KEYS.has(k) || !Object.hasOwn(o, k)) return undefined;
@@ -52,7 +56,7 @@ export function fastPredictionEvent(value: unknown): PredictionEventInput | unde
     out.version = version;
   }
   if (timestamp !== undefined) {
-    const ms = timestampMs(timestamp);
+    const ms = timestampMs(timestamp, now);
     if (ms === undefined) return undefined;
     out.timestamp = new Date(ms);
   }

@@ -95,12 +95,13 @@ export function eventRow(e: PredictionEventInput, receivedAt: Date, newId: (ms: 
 export function validatePredictions(items: RawItem[], receivedAt: Date, horizon: Date | null = null): { rows: EventRow[]; rejected: Rejection[] } {
   const rows: EventRow[] = [];
   const rejected: Rejection[] = [];
+  const now = Date.now();
   for (const item of items) {
     if (item.parseError) {
       rejected.push(rejection(item));
       continue;
     }
-    const fast = fastPredictionEvent(item.value);
+    const fast = fastPredictionEvent(item.value, now);
     let row: EventRow;
     if (fast) row = eventRow(fast, receivedAt);
     else {
