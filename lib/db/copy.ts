@@ -97,3 +97,16 @@ export function copyField(v: string | number | null | undefined): string {
   const s = typeof v === "number" ? String(v) : v;
   return SPECIAL.test(s) ? s.replace(SPECIAL_ALL, (c) => ESCAPES[c]) : s;
 }
+
+/**
+ * JSON text as one field of COPY text. JSON.stringify escapes every control character, so a tab or line break
+ * never appears raw: only backslashes need doubling.
+ */
+export function copyJsonText(json: string): string {
+  return json.indexOf("\\") < 0 ? json : json.replace(/\\/g, "\\\\");
+}
+
+/** A value as one JSON field of COPY text, null (or absent) as `\N`. */
+export function copyJson(v: unknown): string {
+  return v === null || v === undefined ? "\\N" : copyJsonText(JSON.stringify(v));
+}

@@ -5,7 +5,7 @@ import type { ModelContext } from "../rollups/context";
 import { invalidateModelContext, modelContexts } from "../rollups/store/contexts";
 import { RollupBatch } from "../rollups/batch";
 import { lockModelsSql, writeRollups } from "../rollups/store/write";
-import { copyField, copyText } from "../db/copy";
+import { copyField, copyJson, copyText } from "../db/copy";
 import { layoutIds, layoutSignature, layoutValues } from "../db/featureLayouts";
 import { upsertLabels, type LabelRow } from "./labels";
 import { registerFromEvents, type RegistrySample, type UnregisteredFeatures } from "./registry";
@@ -126,12 +126,6 @@ type JsonRow = {
 export const EVENT_COLUMNS = "model_id, id, version, ts, layout_id, feature_values, prediction, probabilities, confidence, latency_ms, error_type, error_message, segments";
 const COPY_EVENTS = `COPY prediction_events (${EVENT_COLUMNS}) FROM STDIN`;
 
-/** A JSON value as a COPY field, null (or absent) as NULL. JSON text holds no raw tab or line break, only `\\`. */
-const jsonField = (v: unknown) => {
-  if (v === null || v === undefined) return "\\N";
-  const s = JSON.stringify(v);
-  return s.indexOf("\\") < 0 ? s : s.replace(/\\/g, "\\\\");
-};
 const numberField = (v: number | null) => (v === null ? "\\N" : String(v));
 
 /** The layout id assignLayouts gave a row. */
@@ -177,7 +171,7 @@ export async function assignLayouts(rows: EventRow[], query: (sql: Prisma.Sql) =
 
 /** One row as a COPY line for EVENT_COLUMNS (its layout assigned: assignLayouts). */
 const eventCopyLine = (r: EventRow) =>
-  `${r.model}\t${copyField(r.id)}\t${copyField(r.version)}\t${r.ts.toISOString()}\t${layoutOf(r)}\t${jsonField(layoutValues(r.features))}\t${jsonField(r.prediction)}\t${jsonField(r.probabilities)}\t${numberField(r.confidence)}\t${numberField(r.latencyMs)}\t${copyField(r.errorType)}\t${copyField(r.errorMessage)}\t${jsonField(r.segments)}\n`;
+  `${r.model}\t${copyField(r.id)}\t${copyField(r.version)}\t${r.ts.toISOString()}\t${layoutOf(r)}\t${copyJson(layoutValues(r.features))}\t${copyJson(r.prediction)}\t${copyJson(r.probabilities)}\t${numberField(r.confidence)}\t${numberField(r.latencyMs)}\t${copyField(r.errorType)}\t${copyField(r.errorMessage)}\t${copyJson(r.segments)}\n`;
 
 /** The rows as COPY text for EVENT_COLUMNS, one line each, in order (their layouts assigned: assignLayouts). */
 export function eventsCopyText(rows: EventRow[]): string {

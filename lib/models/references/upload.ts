@@ -11,7 +11,7 @@ import type { ReferenceProfile } from "./profile";
 import { finishProfile, profileBuilderFor, referenceChanged, saveProfile, saveSamples } from "./store";
 import { createSpillFiles } from "./spill";
 import { fastReferenceRow } from "./fastRow";
-import { copyText } from "../../db/copy";
+import { copyJson, copyJsonText, copyText } from "../../db/copy";
 import { rebinFeatureRollups } from "../../rollups/store/recount";
 import { lockModels } from "../../rollups/store/write";
 
@@ -112,8 +112,6 @@ const ROW_BYTES = 512;
  * JSON.stringify's output as one COPY text field: it never holds a raw tab, newline or carriage return (JSON
  * escapes them), so only backslashes need doubling; cheaper than copyField's general scan on ~400-byte rows.
  */
-const jsonField = (json: string) => (json.includes("\\") ? json.replaceAll("\\", "\\\\") : json);
-const optionalJsonField = (v: unknown) => (v === undefined || v === null ? "\\N" : jsonField(JSON.stringify(v)));
 
 /**
  * Locks set `id` against deletion until `tx` ends, and throws if it is gone: rows written in `tx` then have their
@@ -134,7 +132,7 @@ async function insertRows(id: bigint, firstRowNo: number, rows: RefRow[]) {
       const text = copyText(rows.length * ROW_BYTES);
       for (let i = 0; i < rows.length; i++) {
         const r = rows[i];
-        text.line(`${id}\t${firstRowNo + i}\t${jsonField(JSON.stringify(r.features))}\t${optionalJsonField(r.prediction)}\t${optionalJsonField(r.actual)}\n`);
+        text.line(`${id}\t${firstRowNo + i}\t${copyJsonText(JSON.stringify(r.features))}\t${copyJson(r.prediction)}\t${copyJson(r.actual)}\n`);
       }
       await tx.copyFrom(COPY_ROWS, text.bytes());
       return;
