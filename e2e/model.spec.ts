@@ -170,13 +170,19 @@ test("a model without events says how to send one; an unknown model is a 404", a
   expect(res?.status()).toBe(404);
 });
 
-test("a model with one hour of events draws that hour's point, which a line alone could not", async ({ page, request }) => {
+test("a model with one hour of events draws that hour's point, which a line alone could not, and opens on its last hour", async ({ page, request }) => {
   const one = `one-hour-${stamp}`;
   const t = Date.now() - 20 * 60_000;
   const events = Array.from({ length: 20 }, (_, i) => ({
     id: `o-${i}`, model: one, timestamp: t + i * 1000, features: { x: i }, prediction: i % 2 ? "yes" : "no", latencyMs: 10 + i,
   }));
   expect((await request.post("/api/v1/predictions", { headers: auth, data: { events } })).status()).toBe(200);
-  await page.goto(`/models/${one}`);
+  // a week at 1-hour buckets: the twenty seconds of events are one bucket, a point with no neighbour
+  await page.goto(`/models/${one}?range=7d`);
   await expect(page.locator("circle[data-isolated-point]").first()).toBeVisible();
+  // with no range in the URL, a model this young opens on the last hour, its events spread across the charts
+  await page.goto(`/models/${one}`);
+  await expect(page.getByRole("group", { name: "Time range" }).getByRole("link", { name: "1h" })).toHaveAttribute("aria-current", "true");
+  await expect(page.getByTestId("chart-requests")).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/model-one-hour.png", fullPage: true });
 });

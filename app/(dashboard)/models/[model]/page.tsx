@@ -26,7 +26,8 @@ export default async function ModelPage({ params, searchParams }: Props) {
   const id = decodeURIComponent((await params).model);
   const [model, sp] = await Promise.all([getModel(id, { labels: false }), searchParams]);
   if (!model) notFound();
-  const view = parseModelView(sp, new Date());
+  const firstEvent = model.versions.length > 0 ? new Date(Math.min(...model.versions.map((v) => Date.parse(v.firstSeen)))) : null;
+  const view = parseModelView(sp, new Date(), firstEvent);
   const cards = [
     { C: RequestsCard, label: "Loading requests" },
     { C: LatencyCard, label: "Loading latency" },

@@ -11,6 +11,18 @@ export type RangeName = keyof typeof RANGES;
 /** A week: the story of a model (a deployment, an incident, a drift episode) usually spans days, not hours. */
 export const DEFAULT_RANGE: RangeName = "7d";
 
+/**
+ * The preset the page opens on when its URL names no range: a week, or for a model whose first event is younger
+ * than that, the shortest preset holding all of its events. A model that has been sending for twenty minutes then
+ * shows them across the charts at 1-minute buckets, not as a sliver at the right edge of a week of hours.
+ */
+export function defaultRange(firstEventMs: number | null, nowMs: number): RangeName {
+  if (firstEventMs === null) return DEFAULT_RANGE;
+  const age = nowMs - firstEventMs;
+  for (const r of ["1h", "6h", "24h"] as const) if (age < RANGES[r]) return r;
+  return DEFAULT_RANGE;
+}
+
 /** Chart buckets per range: ~60–170 points, so every chart stays small whatever the range. */
 const STEPS: { upTo: number; step: number }[] = [
   { upTo: HOUR, step: MINUTE },
@@ -63,7 +75,8 @@ export function parseTime(raw: string | undefined, now: number): number | null {
   return Number.isFinite(t) && /^\d{4}-\d{2}-\d{2}T/.test(raw) ? t : null;
 }
 
-export function parseModelView(p: Params, now: Date): ModelView {
+/** `firstEvent`: the model's earliest event (its versions' first sighting), which picks the default range. */
+export function parseModelView(p: Params, now: Date, firstEvent: Date | null = null): ModelView {
   const nowMs = now.getTime();
   const fromRaw = one(p, "from");
   const toRaw = one(p, "to");
@@ -84,7 +97,7 @@ export function parseModelView(p: Params, now: Date): ModelView {
     to = Math.min(t, nowMs + HOUR);
   } else {
     const r = one(p, "range");
-    range = r && r in RANGES ? (r as RangeName) : DEFAULT_RANGE;
+    range = r && r in RANGES ? (r as RangeName) : defaultRange(firstEvent?.getTime() ?? null, nowMs);
     to = nowMs;
     from = nowMs - RANGES[range];
   }
