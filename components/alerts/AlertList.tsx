@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { useState, useTransition } from "react";
 import { ALERT_GROUPS, alertMatchers, conditionText, metricValue, silenceHref, spanText, type AlertGroup } from "./format";
-import { ActionMessage, formatTime, Pill, secondaryButton, type ActionResult } from "./ui";
+import { ActionMessage, At, Pill, secondaryButton, type ActionResult } from "./ui";
 
 /** The page's view of one alert: GET /api/v1/alerts's fields, its rule's condition, silence and acknowledgement. */
 export type AlertRow = {
@@ -46,13 +46,13 @@ function Since({ a, now }: { a: AlertRow; now: string }) {
     const lasted = a.firedAt ? `, after firing ${spanText(Date.parse(a.resolvedAt) - Date.parse(a.firedAt))}` : "";
     return (
       <>
-        resolved {formatTime(a.resolvedAt)} ({ago(a.resolvedAt)} ago{lasted})
+        resolved <At iso={a.resolvedAt} /> ({ago(a.resolvedAt)} ago{lasted})
       </>
     );
   }
-  if (a.state === "pending") return <>pending for {ago(a.activeAt)}, since {formatTime(a.activeAt)}</>;
-  if (a.state === "firing") return <>firing for {ago(a.firedAt)}, since {formatTime(a.firedAt)}</>;
-  return <>last evaluated {formatTime(a.lastEvaluatedAt)}</>;
+  if (a.state === "pending") return <>pending for {ago(a.activeAt)}, since <At iso={a.activeAt} /></>;
+  if (a.state === "firing") return <>firing for {ago(a.firedAt)}, since <At iso={a.firedAt} /></>;
+  return <>last evaluated <At iso={a.lastEvaluatedAt} /></>;
 }
 
 function History({ a }: { a: AlertRow }) {
@@ -66,7 +66,7 @@ function History({ a }: { a: AlertRow }) {
       <ol className="mt-2 space-y-1 border-l border-slate-200 pl-3 text-xs dark:border-slate-700" aria-label={`History of ${a.alertname} on ${a.model}`}>
         {[...a.history].reverse().map((t, i) => (
           <li key={i} className="flex flex-wrap items-center gap-x-2 gap-y-0.5" data-testid="transition">
-            <span className="tabular-nums text-slate-600 dark:text-slate-400">{formatTime(t.at)}</span>
+            <span className="tabular-nums text-slate-600 dark:text-slate-400"><At iso={t.at} /></span>
             <span>
               {t.from} → <span className="font-medium">{t.to}</span>
             </span>
@@ -128,7 +128,7 @@ function AlertItem({ a, now, canEdit, actions }: { a: AlertRow; now: string; can
           </p>
           {a.ack && (
             <p className="text-xs text-emerald-800 dark:text-emerald-300" data-testid="ack">
-              Acknowledged by {a.ack.ackedBy || "someone"} at {formatTime(a.ack.ackedAt)}
+              Acknowledged by {a.ack.ackedBy || "someone"} at <At iso={a.ack.ackedAt} />
               {a.ack.comment && ` · ${a.ack.comment}`}
             </p>
           )}

@@ -2,7 +2,7 @@
 import { useState, useTransition } from "react";
 import type { ChannelView, DeliveryView } from "@/lib/alerts/notify/channels";
 import type { ChannelType } from "@/lib/alerts/notify/types";
-import { ActionMessage, dangerButton, formatTime, inputClass, labelClass, Pill, primaryButton, secondaryButton, type ActionResult } from "./ui";
+import { ActionMessage, At, dangerButton, inputClass, labelClass, Pill, primaryButton, secondaryButton, type ActionResult } from "./ui";
 
 export type ChannelInput = { name: string; type: ChannelType; url: string };
 export type ChannelActions = {
@@ -83,7 +83,7 @@ function DeliveryLog({ deliveries, name }: { deliveries: DeliveryView[]; name: s
         <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
           {deliveries.map((d) => (
             <tr key={d.id} data-testid="delivery">
-              <td className="whitespace-nowrap py-1.5 pr-3 tabular-nums">{formatTime(d.createdAt)}</td>
+              <td className="whitespace-nowrap py-1.5 pr-3 tabular-nums"><At iso={d.createdAt} /></td>
               <td className="py-1.5 pr-3">
                 {d.kind === "test" ? "test" : `${d.status}, ${d.alertCount} alert${d.alertCount === 1 ? "" : "s"}`}
                 <div className="font-mono text-[11px] break-all text-slate-500 dark:text-slate-400">{d.groupKey}</div>
@@ -93,8 +93,8 @@ function DeliveryLog({ deliveries, name }: { deliveries: DeliveryView[]; name: s
               </td>
               <td className="py-1.5 pr-3 tabular-nums">{d.attempts}</td>
               <td className="py-1.5 break-all">
-                {d.state === "delivered" ? `HTTP ${d.responseCode} at ${formatTime(d.deliveredAt)}` : (d.lastError ?? "—")}
-                {d.nextAttemptAt && <div className="text-slate-500 dark:text-slate-400">next try {formatTime(d.nextAttemptAt)}</div>}
+                {d.state === "delivered" ? <>HTTP {d.responseCode} at <At iso={d.deliveredAt} /></> : (d.lastError ?? "—")}
+                {d.nextAttemptAt && <div className="text-slate-500 dark:text-slate-400">next try <At iso={d.nextAttemptAt} /></div>}
               </td>
             </tr>
           ))}
@@ -153,7 +153,7 @@ export function Channels({ channels, deliveries, actions }: { channels: ChannelV
                   Delivery log
                   {c.lastDelivery && (
                     <span className="ml-2 text-slate-600 dark:text-slate-400">
-                      (last: {c.lastDelivery.state}, {formatTime(c.lastDelivery.createdAt)})
+                      (last: {c.lastDelivery.state}, <At iso={c.lastDelivery.createdAt} />)
                     </span>
                   )}
                 </summary>

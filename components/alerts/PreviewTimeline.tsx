@@ -1,6 +1,6 @@
 import type { PreviewResult } from "@/lib/alerts/evaluate/preview";
 import { spanText, wouldHave } from "./format";
-import { formatTime } from "./ui";
+import { At, formatTime } from "./ui";
 
 const MAX_ROWS = 12;
 const MAX_LISTED = 50;
@@ -75,8 +75,8 @@ export function PreviewTimeline({ preview, days }: { preview: PreviewResult; day
           <div className="grid grid-cols-1 sm:grid-cols-[10rem_1fr] sm:gap-3">
             <span className="hidden sm:block" />
             <div className="flex justify-between text-[11px] tabular-nums text-slate-500 dark:text-slate-400">
-              <span>{formatTime(preview.from)}</span>
-              <span>{formatTime(preview.to)}</span>
+              <span><At iso={preview.from} /></span>
+              <span><At iso={preview.to} /></span>
             </div>
           </div>
           {hidden > 0 && <p className="text-xs text-slate-600 dark:text-slate-400">and {hidden} more models that would have fired</p>}
@@ -90,7 +90,7 @@ export function PreviewTimeline({ preview, days }: { preview: PreviewResult; day
               <li key={i} className="flex flex-wrap gap-x-2 tabular-nums" data-testid="preview-interval">
                 {preview.models.length > 1 && <span className="font-medium">{f.model}</span>}
                 <span>
-                  {formatTime(f.startsAt)} → {f.endsAt ? formatTime(f.endsAt) : "still firing"}
+                  <At iso={f.startsAt} /> → {f.endsAt ? <At iso={f.endsAt} /> : "still firing"}
                 </span>
                 <span className="text-slate-600 dark:text-slate-400">({spanText((f.endsAt ? Date.parse(f.endsAt) : to) - Date.parse(f.startsAt))})</span>
               </li>

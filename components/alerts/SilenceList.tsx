@@ -1,7 +1,7 @@
 "use client";
 import { useState, useTransition } from "react";
 import type { SilenceView } from "@/lib/alerts/notify/silences";
-import { ActionMessage, dangerButton, formatTime, Pill, type ActionResult } from "./ui";
+import { ActionMessage, At, dangerButton, Pill, type ActionResult } from "./ui";
 
 /** Silences with their matchers and time range; active and pending ones can be expired. */
 export function SilenceList({ silences, expire }: { silences: SilenceView[]; expire: (id: string) => Promise<ActionResult> }) {
@@ -25,7 +25,7 @@ export function SilenceList({ silences, expire }: { silences: SilenceView[]; exp
                 ))}
               </div>
               <p className="text-xs text-slate-600 dark:text-slate-400">
-                {formatTime(s.startsAt)} → {formatTime(s.endsAt)}
+                <At iso={s.startsAt} /> → <At iso={s.endsAt} />
                 {s.createdBy && ` · by ${s.createdBy}`}
                 {s.comment && ` · ${s.comment}`}
               </p>

@@ -1,3 +1,5 @@
+import { Time } from "@/components/ui/Time";
+
 /** Small shared pieces of the alerts page: a card, a pill, buttons and field styles (light and dark). */
 export function Card({ title, actions, children, id }: { title: string; actions?: React.ReactNode; children: React.ReactNode; id?: string }) {
   return (
@@ -73,7 +75,12 @@ export function ActionMessage({ result }: { result: ActionResult | null }) {
   );
 }
 
-/** "2026-12-05 08:00 UTC" */
+/** A moment as the other pages show it: the viewer's time zone, UTC on hover (ui/Time); "—" when there is none. */
+export function At({ iso }: { iso: string | null }) {
+  return iso ? <Time iso={iso} /> : <>—</>;
+}
+
+/** "2026-12-05 08:00 UTC": for text that cannot hold an element (a tooltip). */
 export function formatTime(iso: string | null): string {
   if (!iso) return "—";
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
