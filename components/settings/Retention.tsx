@@ -28,8 +28,9 @@ export function Retention({ setting, save }: { setting: Setting; save: (days: nu
     >
       <p className="max-w-prose text-sm text-slate-600 dark:text-slate-400">
         Raw prediction events are kept for label joins, the raw-value drift tests (KS, Wasserstein, Evidently) and references from a production
-        window. Rollups are kept regardless: charts, read API and <code>/metrics</code> show old ranges as before. Deletion runs hourly, in whole hours,
-        for every model.
+        window. Rollups are kept regardless: charts, read API and <code>/metrics</code> show old ranges as before. Raw events are stored by UTC
+        day: a pass every hour drops each day, with its labels, once all of it is older than the retention (so up to a day more is kept). Events and
+        labels dated before that cut are refused.
       </p>
       <div className="space-y-2 text-sm">
         <label className="flex items-center gap-2">
