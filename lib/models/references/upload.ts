@@ -109,11 +109,6 @@ const COPY_ROWS = "COPY reference_rows (reference_id, row_no, features, predicti
 const ROW_BYTES = 512;
 
 /**
- * JSON.stringify's output as one COPY text field: it never holds a raw tab, newline or carriage return (JSON
- * escapes them), so only backslashes need doubling; cheaper than copyField's general scan on ~400-byte rows.
- */
-
-/**
  * Locks set `id` against deletion until `tx` ends, and throws if it is gone: rows written in `tx` then have their
  * set, which a trigger deletes them with (reference_rows has no foreign key, for its per-row check: migration
  * 20261206061926_reference_rows_json). Every writer of reference_rows takes it in the transaction that writes.
