@@ -5,7 +5,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client";
 import { config } from "../config";
-import { copyIn } from "./copy";
+import { copyIn, type CopyData } from "./copy";
 import { lockDataDir } from "./dataDir";
 
 export { DataDirLockedError } from "./dataDir";
@@ -72,8 +72,8 @@ export function getDb(): PrismaClient {
  */
 export interface SqlTx {
   query<T = Record<string, unknown>>(sql: Prisma.Sql | string): Promise<T[]>;
-  /** `COPY … FROM STDIN` of COPY text, or its UTF-8 bytes (lib/db/copy.ts); only on PostgreSQL, absent on the embedded database. */
-  copyFrom?(sql: string, text: string | Buffer): Promise<void>;
+  /** `COPY … FROM STDIN` of COPY text, its UTF-8 bytes, or chunks of them (lib/db/copy.ts); only on PostgreSQL, absent on the embedded database. */
+  copyFrom?(sql: string, data: CopyData): Promise<void>;
 }
 
 const sqlText = (sql: Prisma.Sql | string): [string, unknown[]] => (typeof sql === "string" ? [sql, []] : [sql.text, sql.values]);
@@ -128,7 +128,7 @@ export async function rawTransaction<T>(fn: (tx: SqlTx) => Promise<T>, first?: s
         const [text, values] = sqlText(sql);
         return (await client.query(text, values)).rows as R[];
       },
-      copyFrom: (sql: string, text: string | Buffer) => copyIn(client, sql, text),
+      copyFrom: (sql: string, data: CopyData) => copyIn(client, sql, data),
     });
     await client.query("COMMIT");
     return result;

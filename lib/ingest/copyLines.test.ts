@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { eventRow, eventsCopyBytes, eventsCopyText } from "./predictions";
+import { eventRow, eventsCopyChunks, eventsCopyText } from "./predictions";
 
-describe("eventsCopyBytes", () => {
-  it("writes the bytes of eventsCopyText, escapes and multi-byte characters included, past its first guess of the size", () => {
+describe("eventsCopyChunks", () => {
+  it("writes the bytes of eventsCopyText in whole lines, escapes and multi-byte characters included, past its first guess of the size", () => {
     const at = new Date(Date.UTC(2026, 11, 6, 7, 0, 0, 123));
-    const rows = Array.from({ length: 40 }, (_, i) => {
+    const rows = Array.from({ length: 300 }, (_, i) => {
       const r = eventRow(
         {
           model: "m",
@@ -22,8 +22,12 @@ describe("eventsCopyBytes", () => {
       r.layoutId = 1;
       return r;
     });
-    const bytes = eventsCopyBytes(rows);
+    const chunks = [...eventsCopyChunks(rows)];
+    expect(chunks.length).toBeGreaterThan(1);
+    // each chunk holds whole lines
+    for (const c of chunks) expect(c[c.length - 1]).toBe(0x0a);
+    const bytes = Buffer.concat(chunks);
     expect(bytes.equals(Buffer.from(eventsCopyText(rows), "utf8"))).toBe(true);
-    expect(bytes.toString("utf8").split("\n")).toHaveLength(41);
+    expect(bytes.toString("utf8").split("\n")).toHaveLength(301);
   });
 });

@@ -180,14 +180,22 @@ export function eventsCopyText(rows: EventRow[]): string {
   return text;
 }
 
+/** Rows per chunk of eventsCopyChunks: ~50 kB, small enough that the server starts on a batch's first rows early. */
+const COPY_CHUNK_ROWS = 128;
+
 /**
- * The same lines as UTF-8 bytes, each written into the buffer as it is made (lib/db/copy.ts copyText): what the
- * write path sends, without flattening and then encoding one string of a thousand lines.
+ * The same lines as UTF-8 bytes, `COPY_CHUNK_ROWS` rows a chunk, each chunk made only when the one before has
+ * been sent (lib/db/copy.ts copyIn), so the server stores the first rows while the rest are being written. Each
+ * line is written into the chunk's buffer as it is made (copyText), without flattening and then encoding one
+ * string of a thousand lines.
  */
-export function eventsCopyBytes(rows: EventRow[]): Buffer {
-  const out = copyText(rows.length * 256);
-  for (const r of rows) out.line(eventCopyLine(r));
-  return out.bytes();
+export function* eventsCopyChunks(rows: EventRow[]): Generator<Buffer> {
+  for (let start = 0; start < rows.length; start += COPY_CHUNK_ROWS) {
+    const end = Math.min(rows.length, start + COPY_CHUNK_ROWS);
+    const out = copyText((end - start) * 256);
+    for (let k = start; k < end; k++) out.line(eventCopyLine(rows[k]));
+    yield out.bytes();
+  }
 }
 
 const isUniqueViolation = (err: unknown) => (err as { code?: unknown } | null)?.code === "23505";
@@ -203,7 +211,7 @@ async function copyEvents(tx: SqlTx, rows: EventRow[], savepointTaken: boolean):
   if (!tx.copyFrom) return false;
   if (!savepointTaken) await tx.query("SAVEPOINT copy_events");
   try {
-    await tx.copyFrom(COPY_EVENTS, eventsCopyBytes(rows));
+    await tx.copyFrom(COPY_EVENTS, eventsCopyChunks(rows));
     return true;
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
