@@ -354,6 +354,17 @@ async function adoptStoredTimes(tx: SqlTx, rows: EventRow[]): Promise<void> {
   }
 }
 
+/** The rollups of the rows at `positions` (events of a model without a context are not counted). */
+function countEvents(rows: EventRow[], positions: Iterable<number>, ctxs: Map<string, ModelContext>): RollupBatch {
+  const batch = new RollupBatch();
+  for (const k of positions) {
+    const e = rows[k];
+    const ctx = ctxs.get(e.model);
+    if (ctx) batch.addEvent(e, ctx);
+  }
+  return batch;
+}
+
 /**
  * Stores events and everything derived from them in one transaction: the events (duplicates skipped), their
  * rollups, the labels that were waiting for them, and inline labels. Returns how many events were new.
@@ -368,7 +379,14 @@ async function storeEvents(
   savepointTaken: boolean,
 ): Promise<number> {
   await adoptStoredTimes(tx, unique);
-  const inserted = (await copyEvents(tx, unique, savepointTaken)) ? unique.map((_, k) => k) : await insertNewEvents(tx, unique);
+  // The COPY's data is on its way once copyEvents returns (lib/db/copy.ts). While the server stores it, the rows are
+  // counted into rollups as if all of them were new, as they nearly always are; should the COPY fail on a stored
+  // key, that count is dropped and the rows actually inserted are counted instead. A stale context (below) drops it too.
+  const copying = copyEvents(tx, unique, savepointTaken);
+  copying.catch(() => {}); // awaited below: this only keeps a throw in the counting from leaving its failure unobserved
+  const allNew = tx.copyFrom ? countEvents(unique, unique.keys(), ctxs) : null;
+  const copied = await copying;
+  const inserted = copied ? unique.map((_, k) => k) : await insertNewEvents(tx, unique);
   // References of every model in the batch, not only of those with new events: a batch of nothing but retried
   // events must still find its contexts current.
   const { waiting, references, present } = await afterInsert(tx, unique, inserted, models);
@@ -384,12 +402,7 @@ async function storeEvents(
     for (const m of stale) invalidateModelContext(m);
     throw new StaleContextError(stale);
   }
-  const batch = new RollupBatch();
-  for (const k of inserted) {
-    const e = unique[k];
-    const ctx = ctxs.get(e.model);
-    if (ctx) batch.addEvent(e, ctx);
-  }
+  const batch = copied && allNew ? allNew : countEvents(unique, inserted, ctxs);
   for (const [k, actual] of waiting) {
     const e = unique[k];
     const ctx = ctxs.get(e.model);
