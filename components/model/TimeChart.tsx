@@ -16,7 +16,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { type ChartPoint, formatValue, type SeriesSpec, type Unit } from "./format";
+import { type ChartPoint, formatValue, type SeriesSpec, timeTicks, type Unit } from "./format";
 
 export { type ChartPoint, formatValue, type SeriesSpec, type Unit };
 
@@ -59,9 +59,10 @@ function axisValue(v: number, unit: Unit): string {
   return Math.abs(v) >= 1000 ? `${(v / 1000).toLocaleString("en-US")}k` : `${Number(v.toPrecision(3))}`;
 }
 
-const tickTime = (stepMs: number, spanMs: number) => (t: number) => {
+/** A tick's label: the time of day, or over more than two days the date, with the hour when ticks fall within days. */
+const tickTime = (tickStepMs: number, spanMs: number) => (t: number) => {
   const d = new Date(t);
-  if (spanMs > 2 * 86_400_000) return d.toLocaleDateString(undefined, { month: "short", day: "numeric", ...(stepMs < 86_400_000 ? { hour: "2-digit" } : {}) });
+  if (spanMs > 2 * 86_400_000) return d.toLocaleDateString(undefined, { month: "short", day: "numeric", ...(tickStepMs < 86_400_000 ? { hour: "2-digit" } : {}) });
   return d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
 };
 
@@ -118,7 +119,8 @@ export function TimeChart({
   const path = usePathname();
   const params = useSearchParams();
   const [drag, setDrag] = useState<{ a: number; b: number } | null>(null);
-  const fmtTick = tickTime(stepMs, to - from);
+  const ticks = timeTicks(from, to);
+  const fmtTick = tickTime(ticks.length > 1 ? ticks[1] - ticks[0] : stepMs, to - from);
   const at = (label: unknown) => (label === undefined || label === null ? null : Number(label));
 
   const zoom = () => {
@@ -158,6 +160,7 @@ export function TimeChart({
             type="number"
             scale="time"
             domain={[from, to]}
+            ticks={ticks}
             tickFormatter={fmtTick}
             tick={{ fontSize: 11, fill: "currentColor" }}
             stroke="currentColor"
@@ -170,7 +173,8 @@ export function TimeChart({
             tick={{ fontSize: 11, fill: "currentColor" }}
             stroke="currentColor"
             strokeOpacity={0.3}
-            width={unit === "ms" && !stacked100 ? 52 : 44}
+            // one width for every chart, so stacked charts' plots (and their times) start at the same x
+            width={52}
             domain={stacked100 ? [0, 1] : [0, yMax ?? "auto"]}
             allowDecimals={unit !== "count"}
           />

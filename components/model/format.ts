@@ -32,3 +32,25 @@ export function formatValue(v: number | null | undefined, unit: Unit): string {
   }
 }
 
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+/** Tick spacings, smallest first: round numbers of minutes, hours and days. */
+const TICK_STEPS = [MIN, 2 * MIN, 5 * MIN, 10 * MIN, 15 * MIN, 30 * MIN, HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 14 * DAY, 28 * DAY];
+
+/**
+ * The x-axis ticks of a chart over [from, to]: the smallest round spacing that gives at most `maxTicks`, placed on
+ * round times of the viewer's clock (whole hours, local midnights; `offsetMinutes` is its UTC offset, as
+ * Date#getTimezoneOffset gives it). Every chart of a page computes the same ticks from the same range, whatever
+ * its width or the width of its value axis, so the times line up from one chart to the next.
+ */
+export function timeTicks(from: number, to: number, maxTicks = 7, offsetMinutes = new Date(from).getTimezoneOffset()): number[] {
+  if (!(to > from)) return [];
+  // n intervals can hold n + 1 ticks (one on each end)
+  const step = TICK_STEPS.find((s) => (to - from) / s <= maxTicks - 1) ?? TICK_STEPS[TICK_STEPS.length - 1];
+  const shift = -offsetMinutes * MIN; // local time = UTC + shift
+  const ticks: number[] = [];
+  for (let t = Math.ceil((from + shift) / step) * step - shift; t <= to; t += step) ticks.push(t);
+  return ticks;
+}
