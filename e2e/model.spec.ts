@@ -83,12 +83,22 @@ test.describe.serial("model page", () => {
     await expect(page.getByTestId("stat-performance")).toHaveText(ratio(w.performance.accuracy));
     await expect(page.getByTestId("stat-coverage")).toHaveText(ratio(w.labels.coverage));
     await expect(page.getByTestId("cm-0-0")).toHaveText(w.performance.confusion.matrix[0][0].toLocaleString("en-US"));
-    // the quality table's 24 h range draws its missing-share sparklines per hour: the API's step=1h series
+    // the quality table covers the 24 h range widened to whole hours (rollup rows only, no raw events at its edges),
+    // says so, and draws its missing-share sparklines per hour: the API's step=1h series over those hours
+    const card = page.getByTestId("chart-quality");
+    const qFrom = (await card.getAttribute("data-from"))!;
+    const qTo = (await card.getAttribute("data-to"))!;
+    expect(Date.parse(qFrom) % 3_600_000).toBe(0);
+    expect(Date.parse(qTo) % 3_600_000).toBe(0);
+    expect(Date.parse(qFrom)).toBeLessThanOrEqual(Date.parse(from));
+    expect(Date.parse(from) - Date.parse(qFrom)).toBeLessThan(3_600_000);
+    expect(Date.parse(qTo)).toBeGreaterThanOrEqual(Date.parse(to));
+    expect(Date.parse(qTo) - Date.parse(to)).toBeLessThan(3_600_000);
     const quality = await (
-      await request.get(`/api/v1/models/${model}/quality?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&step=1h`, { headers: auth })
+      await request.get(`/api/v1/models/${model}/quality?from=${encodeURIComponent(qFrom)}&to=${encodeURIComponent(qTo)}&step=1h`, { headers: auth })
     ).json();
     const len = quality.features.find((f: { name: string }) => f.name === "len");
-    const lenRow = page.getByTestId("chart-quality").locator('tr[data-feature="len"]');
+    const lenRow = card.locator('tr[data-feature="len"]');
     await expect(lenRow.getByTestId("quality-missing")).toHaveText(ratio(len.missingRate));
     const rates = (len.missingSeries as { missingRate: number | null }[]).map((p) => p.missingRate).filter((x): x is number => x !== null);
     expect(rates.length).toBeGreaterThan(10);

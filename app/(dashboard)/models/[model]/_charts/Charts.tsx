@@ -2,7 +2,8 @@ import { cache } from "react";
 import { type ChartPoint, formatValue, type SeriesSpec, type Unit } from "@/components/model/format";
 import { type AlertBand, AlertLegend, ChartLegend, TimeChart } from "@/components/model/TimeChart";
 import { Sparkline } from "@/components/overview/Sparkline";
-import { DAY, HOUR } from "@/lib/domain/time";
+import { Time } from "@/components/ui/Time";
+import { ceilMs, DAY, floorMs, HOUR } from "@/lib/domain/time";
 import { getMetricsWithWhole } from "@/lib/queries/getMetrics";
 import { type FeatureQuality, getQuality, type MissingPoint } from "@/lib/queries/getQuality";
 import { alertBands, alertsOf } from "../_alerts/data";
@@ -278,9 +279,19 @@ export async function ConfusionCard(p: Props) {
  * a month reads one daily rollup row per day instead of 24 hour rows (and the line has 7–31 points, not 168–720).
  */
 const missingStep = (view: ModelView) => (view.stepMs < HOUR ? HOUR : DAY);
+/**
+ * The data-quality card's window: the page's range widened to whole hours. Data quality is counted from the hourly
+ * and daily feature rollups; a range starting or ending inside an hour would be counted from that hour's raw events
+ * instead (the quality API does so, exact to the millisecond), and the 1 h, 6 h and 24 h views, whose edges are
+ * rarely whole hours, would scan up to two hours of a busy model's events on every view: 1–5 s a page under the
+ * soak's load. Widened, the card reads rollup rows only, and says which hours it covers.
+ */
+function qualityWindow(view: ModelView): ModelView {
+  return { ...view, from: new Date(floorMs(view.from.getTime(), HOUR)), to: new Date(ceilMs(view.to.getTime(), HOUR)) };
+}
 const qualityOf = cache((model: string, key: string, view: ModelView) => {
   void key;
-  return getQuality(model, rangeQuery(view), missingStep(view));
+  return getQuality(model, rangeQuery(qualityWindow(view)), missingStep(view));
 });
 
 const per = (ms: number) => (ms === HOUR ? "hour" : ms === DAY ? "day" : ms % DAY === 0 ? `${ms / DAY} days` : `${ms / HOUR} hours`);
@@ -307,12 +318,26 @@ export async function QualityCard({ model, view }: Props) {
   const q = await qualityOf(model, keyOf(view), view);
   if (!q) return null;
   const step = missingStep(view);
+  const window = qualityWindow(view);
   const cell = "px-2 py-1.5 text-right tabular-nums";
   return (
-    <section className="min-w-0 rounded-xl border border-slate-200 bg-white p-4 shadow-sm lg:col-span-2 dark:border-slate-800 dark:bg-slate-900" aria-label="Data quality" data-testid="chart-quality">
+    <section
+      className="min-w-0 rounded-xl border border-slate-200 bg-white p-4 shadow-sm lg:col-span-2 dark:border-slate-800 dark:bg-slate-900"
+      aria-label="Data quality"
+      data-testid="chart-quality"
+      data-from={q.from}
+      data-to={q.to}
+    >
       <div className="mb-2 flex flex-wrap items-baseline justify-between gap-x-3 gap-y-1">
         <h2 className="text-sm font-semibold text-slate-900 dark:text-slate-100">Data quality</h2>
-        <p className="text-xs text-slate-600 dark:text-slate-400">line: missing share per {per(step)}</p>
+        <p className="text-xs text-slate-600 dark:text-slate-400">
+          {window.from.getTime() !== view.from.getTime() || window.to.getTime() !== view.to.getTime() ? (
+            <>
+              whole hours <Time iso={q.from} /> – <Time iso={q.to} /> ·{" "}
+            </>
+          ) : null}
+          line: missing share per {per(step)}
+        </p>
       </div>
       <div className="overflow-x-auto" tabIndex={0} aria-label="Data quality per feature (scrolls sideways)">
         <table className="min-w-full text-xs text-slate-700 dark:text-slate-300">
