@@ -32,7 +32,7 @@ export function formatValue(v: number | null | undefined, unit: Unit): string {
   }
 }
 
-
+// Not lib/domain/time's: that module builds zod schemas, which this file would carry into the charts' client bundle.
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;

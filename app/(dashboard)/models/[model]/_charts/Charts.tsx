@@ -318,7 +318,7 @@ export async function QualityCard({ model, view }: Props) {
   const q = await qualityOf(model, keyOf(view), view);
   if (!q) return null;
   const step = missingStep(view);
-  const window = qualityWindow(view);
+  const widened = q.from !== view.from.toISOString() || q.to !== view.to.toISOString();
   const cell = "px-2 py-1.5 text-right tabular-nums";
   return (
     <section
@@ -331,7 +331,7 @@ export async function QualityCard({ model, view }: Props) {
       <div className="mb-2 flex flex-wrap items-baseline justify-between gap-x-3 gap-y-1">
         <h2 className="text-sm font-semibold text-slate-900 dark:text-slate-100">Data quality</h2>
         <p className="text-xs text-slate-600 dark:text-slate-400">
-          {window.from.getTime() !== view.from.getTime() || window.to.getTime() !== view.to.getTime() ? (
+          {widened ? (
             <>
               whole hours <Time iso={q.from} /> – <Time iso={q.to} /> ·{" "}
             </>
