@@ -252,7 +252,7 @@ async function insertNewEvents(tx: SqlTx, rows: EventRow[]): Promise<number[]> {
       RETURNING model_id, id
     )
     SELECT string_agg((input.ord - 1)::text, ',' ORDER BY input.ord) AS inserted
-    FROM ins JOIN input ON input.m = ins.model_id AND input.i = ins.id`);
+    FROM ins JOIN input ON input.m = ins.model_id AND input.i = ins.id`, { name: "dw_insert_new_events" });
   return res.inserted === null ? [] : res.inserted.split(",").map(Number);
 }
 
@@ -309,7 +309,9 @@ async function afterInsert(
            (SELECT json_agg(id) FROM models WHERE id = ANY(${models}::text[])) AS present,
            -- the rows' feature layouts as stored (all of them, unless the database changed under this process's cache)
            (SELECT count(*)::int FROM feature_layouts fl
-              JOIN unnest(${[...layouts.keys()]}::int[], ${[...layouts.values()]}::text[]) AS u(id, keys) ON fl.id = u.id AND fl.keys::text = u.keys) AS layouts`);
+              JOIN unnest(${[...layouts.keys()]}::int[], ${[...layouts.values()]}::text[]) AS u(id, keys) ON fl.id = u.id AND fl.keys::text = u.keys) AS layouts`,
+    { name: "dw_after_insert" },
+  );
   if (res.layouts !== layouts.size) {
     knownLayouts.clear();
     throw new LayoutGoneError();

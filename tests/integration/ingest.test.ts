@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { POST as postPredictions } from "@/app/api/v1/predictions/route";
 import { POST as postLabels } from "@/app/api/v1/labels/route";
 import { PUT as putReference } from "@/app/api/v1/models/[model]/reference/route";
-import { getDb, Prisma } from "@/lib/db/client";
+import { getDb, Prisma, rawTransaction } from "@/lib/db/client";
 import { type StoredFeatures, withFeatures } from "@/lib/db/featureLayouts";
 import { rollupDifferences } from "@/lib/rollups/store/recount";
 import { call, countEvents, makeEvents, uniqueModel } from "../helpers";
@@ -313,6 +313,26 @@ describe("POST /api/v1/predictions", () => {
     expect(res.body.accepted).toBe(2);
     const ids = await getDb().$queryRaw<{ id: string }[]>(Prisma.sql`SELECT id FROM prediction_events WHERE model_id = ${model}`);
     for (const { id } of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
+
+describe.skipIf(!process.env.DATABASE_URL)("the write path on PostgreSQL", () => {
+  it("prepares its hot statements once per connection and stops planning them", async () => {
+    // Requests run one after another, so each takes the same pooled connection (the pool hands out the one released
+    // last); every batch after the fifth must run the statements' generic plan instead of planning them again.
+    const model = uniqueModel("prepared");
+    for (let k = 0; k < 8; k++) {
+      const events = makeEvents(model, 20, `p${k}`);
+      expect((await predictions(events)).body).toMatchObject({ accepted: 20 });
+    }
+    const prepared = await rawTransaction((tx) =>
+      tx.query<{ name: string; generic_plans: number }>(
+        "SELECT name, generic_plans::int AS generic_plans FROM pg_prepared_statements WHERE name IN ('dw_after_insert', 'dw_write_rollups') ORDER BY name",
+      ),
+    );
+    expect(prepared.map((p) => p.name)).toEqual(["dw_after_insert", "dw_write_rollups"]);
+    for (const p of prepared) expect(p.generic_plans).toBeGreaterThanOrEqual(3);
+    expect((await rollupDifferences(model)).differences).toEqual([]);
   });
 });
 

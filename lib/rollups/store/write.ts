@@ -65,7 +65,7 @@ export async function writeRollups(tx: AnyTx, batch: RollupBatch): Promise<void>
       ORDER BY t.ord
       ON CONFLICT (model_id, reference_id, bucket, version, segment) DO UPDATE SET data = dw_merge(r.data, EXCLUDED.data)
     )
-    SELECT 1 AS done`);
+    SELECT 1 AS done`, { name: "dw_write_rollups" });
 }
 
 /**
