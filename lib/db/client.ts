@@ -126,6 +126,12 @@ export async function rawTransaction<T>(fn: (tx: SqlTx) => Promise<T>, first?: s
   }
   const client = await pool(url).connect();
   let broken: Error | undefined;
+  // A connection that fails between two statements (PostgreSQL shut down or restarted) reports it as an `error`
+  // event of the client, which nobody would hear while it is checked out: uncaught, it ends the thread. Heard here,
+  // the transaction's next statement fails instead (a database-unavailable error, answered 503) and the
+  // connection is dropped, not returned to the pool.
+  const onError = (err: Error) => (broken ??= err);
+  client.on("error", onError);
   try {
     await client.query(first ? `BEGIN; ${first}` : "BEGIN");
     const result = await fn({
@@ -145,6 +151,7 @@ export async function rawTransaction<T>(fn: (tx: SqlTx) => Promise<T>, first?: s
     }
     throw err;
   } finally {
+    client.off("error", onError);
     client.release(broken);
   }
 }
