@@ -60,6 +60,11 @@ export function config() {
     metricsMaxLabelValues: intFromEnv("DRIFTWATCH_METRICS_MAX_LABEL_VALUES", 100),
     /** Server processes `npm start` runs on one port (PostgreSQL only: the embedded database has one owner). */
     workers: intFromEnv("DRIFTWATCH_WORKERS", 1),
+    /**
+     * Threads of each server process that store prediction batches (PostgreSQL, `npm start`; 0: the request's own
+     * thread, as always on the embedded database and under `npm run dev`): lib/ingest/threads/pool.ts.
+     */
+    ingestThreads: intFromEnv("DRIFTWATCH_INGEST_THREADS", 2, 0),
     /** On SIGTERM/SIGINT, how long requests in flight may take before the server exits without them. */
     shutdownTimeoutSeconds: intFromEnv("DRIFTWATCH_SHUTDOWN_TIMEOUT_SECONDS", 25),
   };

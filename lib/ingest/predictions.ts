@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { getDb, Prisma, rawQuery, rawTransaction, type SqlTx } from "../db/client";
-import type { RawItem } from "../http/body";
+import { parseBatch, type BodyKind, type RawItem } from "../http/body";
+import { config } from "../config";
 import type { ModelContext } from "../rollups/context";
 import { invalidateModelContext, modelContexts } from "../rollups/store/contexts";
 import { RollupBatch } from "../rollups/batch";
@@ -459,4 +460,15 @@ export async function ingestPredictions(items: RawItem[]): Promise<PredictionIng
   const result: PredictionIngestResult = { accepted, duplicates: rows.length - accepted, rejected };
   if (Object.keys(unregistered).length > 0) result.unregisteredFeatures = unregistered;
   return result;
+}
+
+/**
+ * The answer of POST /api/v1/predictions to a body already read: parsed, stored, and reported. Nothing valid at all
+ * is a client error (422); otherwise the valid part was stored and the rest is listed. Runs in the route handler or
+ * on an ingest thread (threads/pool.ts), which must answer the same.
+ */
+export async function answerPredictions(body: Buffer, kind: BodyKind): Promise<Response> {
+  const items = parseBatch(body, kind, "events", config().maxBatchEvents);
+  const result = await ingestPredictions(items);
+  return Response.json(result, { status: result.accepted + result.duplicates === 0 ? 422 : 200 });
 }
