@@ -80,10 +80,10 @@ test("SIGTERM: stops accepting, finishes requests in flight, stops background wo
     }
     expect(exit).toEqual({ code: 0, signal: null });
     expect(exitedAfter).toBeLessThan(25_000);
-    // every worker finished its requests, stopped the notification retries and closed the database
+    // every worker finished its requests, stopped its ingest threads and the notification retries, and closed the database
     for (const pid of workers) {
       expect(server.log).toContain(`worker ${pid}: SIGTERM`);
-      expect(server.log).toMatch(new RegExp(`worker ${pid}: stopped \\(background work: notification delivery`));
+      expect(server.log).toMatch(new RegExp(`worker ${pid}: stopped \\(background work: ingest threads, notification delivery`));
     }
     expect(server.log).toMatch(/driftwatch: stopped\n/);
     const stored = inspect({ databaseUrl: cluster.url() }, MODELS);

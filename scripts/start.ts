@@ -78,13 +78,6 @@ async function serve() {
   // running"), which left the server waiting for its shutdown time limit instead of exiting.
   const { closeDb, databaseKind } = await import("../lib/db/client");
   const { stopBackgroundWork } = await import("../lib/lifecycle");
-  const { startIngestThreads, stopIngestThreads } = await import("../lib/ingest/threads/pool");
-  // Prediction batches are stored on threads of this process (lib/ingest/threads/pool.ts): PostgreSQL only, and not
-  // under `npm run dev`, whose edits the threads (loaded once, from the sources) would not see.
-  const threads = databaseKind() === "postgres" && !dev ? config().ingestThreads : 0;
-  if (threads > 0) {
-    startIngestThreads({ count: threads, entry: path.join(root, "lib/ingest/threads/worker.ts"), register: require.resolve("tsx/cjs/api") });
-  }
   const next = (await import("next")).default;
   const app = next({ dev, dir: root, hostname, port });
   await app.prepare();
@@ -124,7 +117,6 @@ async function serve() {
       clearInterval(idle);
       console.log(`${who}: requests finished in ${Date.now() - started} ms`);
       void (async () => {
-        await stopIngestThreads();
         const { stopped, failed } = await stopBackgroundWork();
         for (const f of failed) console.error(`${who}: stopping background work failed: ${f}`);
         await closeDb().catch((err) => console.error(`${who}: closing the database failed:`, err));

@@ -1,5 +1,3 @@
-import { createRequire } from "node:module";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as postPredictions } from "@/app/api/v1/predictions/route";
 import { toErrorResponse } from "@/lib/errors";
@@ -14,11 +12,7 @@ import { call, countEvents, makeEvents, uniqueModel } from "../helpers";
  * middle of a request, and stop only after their requests are answered. PostgreSQL only, as the threads are.
  */
 const url = process.env.DATABASE_URL;
-const options = () => ({
-  count: 2,
-  entry: path.resolve("lib/ingest/threads/worker.ts"),
-  register: createRequire(import.meta.url).resolve("tsx/cjs/api"),
-});
+const options = () => ({ count: 2 });
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 const parsed = (a: ThreadAnswer) => ({ status: a.status, body: JSON.parse(a.body) as Record<string, unknown> });
 /** The answer in this thread, errors through the one contract as the route handler's wrapper gives them. */

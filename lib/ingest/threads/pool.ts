@@ -1,8 +1,12 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { BodyKind } from "../../http/body";
+import { onShutdown } from "../../lifecycle";
 
 /**
- * Ingest threads: `POST /api/v1/predictions` parsed, validated and stored on worker threads of the server process,
+ * Ingest threads: `POST /api/v1/predictions` parsed, validated and stored on worker threads of the server process
+ * (DRIFTWATCH_INGEST_THREADS, default 2; started by instrumentation.ts in the production server on PostgreSQL),
  * so one process uses more than one core for ingest (a 1,000-event batch costs its thread ~20 ms of CPU: JSON,
  * validation, COPY text, rollup counting). The main thread keeps HTTP, authentication and the response; it hands
  * a thread the body's bytes and gets back the finished answer (status, headers, body) that the same code would
@@ -26,13 +30,21 @@ type Thread = { worker: Worker; pending: number };
 export type IngestThreadsOptions = {
   /** threads to run */
   count: number;
-  /** the worker's entry module (lib/ingest/threads/worker.ts) */
-  entry: string;
-  /** tsx's CommonJS register module (require.resolve("tsx/cjs/api")): the entry is TypeScript */
-  register: string;
-  /** V8's young generation per thread, MB (the main thread's --max-semi-space-size=64 is ~192) */
+  /** V8's young generation per thread, MB: ~192 is what the main thread's --max-semi-space-size=64 gives */
   youngGenerationMb?: number;
 };
+
+function spawn(youngGenerationMb: number): Worker {
+  // execArgv: not the server's own flags (`--import tsx` among them); the heap's size comes from resourceLimits.
+  const options = { resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb }, execArgv: [] as string[] };
+  if (process.env.NEXT_RUNTIME) {
+    // In the Next.js server the bundler builds the entry (and what it imports) into a chunk of its own.
+    return new Worker(new URL("./worker.ts", import.meta.url), options);
+  }
+  // Outside Next.js (vitest, tsx scripts) the entry is TypeScript source: tsx compiles it inside the thread.
+  const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), "worker.ts");
+  return new Worker(`require("tsx/cjs/api").register(); require(${JSON.stringify(entry)});`, { ...options, eval: true });
+}
 
 export class IngestThreads {
   private readonly threads: Thread[] = [];
@@ -45,11 +57,7 @@ export class IngestThreads {
   }
 
   private spawn(): Thread {
-    const code = `require(${JSON.stringify(this.opts.register)}).register(); require(${JSON.stringify(this.opts.entry)});`;
-    const worker = new Worker(code, {
-      eval: true,
-      resourceLimits: { maxYoungGenerationSizeMb: this.opts.youngGenerationMb ?? 192 },
-    });
+    const worker = spawn(this.opts.youngGenerationMb ?? 192);
     const thread: Thread = { worker, pending: 0 };
     worker.on("message", (a: ThreadAnswer & { id: number }) => {
       const p = this.pending.get(a.id);
@@ -112,13 +120,16 @@ export class IngestThreads {
   }
 }
 
-// Shared through globalThis: the server starts the threads (scripts/start.ts), the route handlers (a module graph of
-// their own in Next.js) use them.
+// Shared through globalThis: instrumentation.ts starts the threads, the route handlers (a module graph of their own
+// in Next.js) use them, and the server stops them on SIGTERM (lib/lifecycle.ts) once no request is in flight.
 const g = globalThis as typeof globalThis & { __driftwatchIngestThreads?: IngestThreads };
 
-/** Starts the process's ingest threads (once). */
+/** Starts the process's ingest threads (once), to be stopped with the server's background work. */
 export function startIngestThreads(opts: IngestThreadsOptions): IngestThreads {
-  g.__driftwatchIngestThreads ??= new IngestThreads(opts);
+  if (!g.__driftwatchIngestThreads) {
+    g.__driftwatchIngestThreads = new IngestThreads(opts);
+    onShutdown("ingest threads", stopIngestThreads);
+  }
   return g.__driftwatchIngestThreads;
 }
 
