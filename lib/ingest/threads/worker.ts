@@ -3,6 +3,7 @@
  * the main thread, errors included (the one error contract, lib/errors.ts).
  */
 import { parentPort } from "node:worker_threads";
+import { getDb, rawQuery } from "../../db/client";
 import { toErrorResponse } from "../../errors";
 import { answerPredictions } from "../predictions";
 import type { ThreadAnswer, ThreadJob } from "./pool";
@@ -15,6 +16,9 @@ if (!port) throw new Error("lib/ingest/threads/worker.ts runs as a worker thread
 // transaction, are what keep the data right.
 process.on("uncaughtException", (err) => console.error("[driftwatch] ingest thread: uncaught error:", err));
 process.on("unhandledRejection", (err) => console.error("[driftwatch] ingest thread: unhandled rejection:", err));
+
+// The thread's connections are opened now, not by its first batch (a database down now is that batch's to report).
+void Promise.all([getDb().$queryRaw`SELECT 1`, rawQuery("SELECT 1")]).catch(() => {});
 
 port.on("message", (job: ThreadJob) => {
   void (async () => {
