@@ -90,4 +90,27 @@ describe.skipIf(!url)("ingest threads on PostgreSQL", () => {
     await stopping;
     expect(await countEvents(model)).toBe(200);
   });
+
+  it("stop replacing threads that keep ending, and the route then stores batches in its own thread", async () => {
+    const pool = startIngestThreads({ count: 1 });
+    try {
+      // more than three ends a thread within a minute: the pool gives up on threads
+      for (let k = 0; k < 4; k++) {
+        const [worker] = pool.workers;
+        await new Promise((resolve) => {
+          worker.once("exit", resolve);
+          void worker.terminate();
+        });
+      }
+      expect(pool.size).toBe(0);
+      await expect(pool.predictions(json([]), "json")).rejects.toThrow(/stopped/);
+      const model = uniqueModel("fallback");
+      const res = await call(postPredictions, { method: "POST", path: "/api/v1/predictions", body: makeEvents(model, 50, "f") });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ accepted: 50 });
+      expect(await countEvents(model)).toBe(50);
+    } finally {
+      await stopIngestThreads();
+    }
+  });
 });

@@ -51,6 +51,8 @@ export class IngestThreads {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closing = false;
+  /** when threads ended lately (ms), to stop replacing threads that cannot even start */
+  private readonly ended: number[] = [];
 
   constructor(private readonly opts: IngestThreadsOptions) {
     for (let i = 0; i < opts.count; i++) this.threads.push(this.spawn());
@@ -77,7 +79,14 @@ export class IngestThreads {
       }
       const k = this.threads.indexOf(thread);
       if (k === -1) return;
-      if (this.closing) this.threads.splice(k, 1);
+      const now = Date.now();
+      this.ended.push(now);
+      while (this.ended[0] < now - 60_000) this.ended.shift();
+      // Threads that keep ending (say, their code cannot load) are not replaced: the route stores batches in its
+      // own thread once none is left, rather than failing every request.
+      const giveUp = this.ended.length > 3 * this.opts.count;
+      if (giveUp && !this.closing) console.error("[driftwatch] ingest threads keep ending; storing prediction batches in the request's thread from now on");
+      if (this.closing || giveUp) this.threads.splice(k, 1);
       else this.threads[k] = this.spawn();
     });
     return thread;

@@ -16,7 +16,7 @@ export const POST = route(async (request) => {
   const kind = bodyKind(request);
   const body = await readBody(request, config().maxBodyBytes);
   const threads = ingestThreads();
-  if (!threads) return answerPredictions(body, kind);
+  if (!threads || threads.size === 0) return answerPredictions(body, kind);
   const answer = await threads.predictions(body, kind);
   return new Response(answer.body, { status: answer.status, headers: answer.headers });
 });
