@@ -64,6 +64,11 @@ export function getDb(): PrismaClient {
   return client;
 }
 
+/** Whether this thread has started a Prisma client (the ingest threads must not: see lib/ingest/threads). */
+export function prismaStarted(): boolean {
+  return (state.clients?.size ?? 0) > 0;
+}
+
 /**
  * A thin raw-SQL path for the ingest hot path, beside Prisma: `pg` on PostgreSQL (its own pool on DATABASE_URL,
  * DRIFTWATCH_DB_POOL_SIZE connections), the process's PGlite instance when embedded. Statements are `Prisma.sql`

@@ -1,4 +1,4 @@
-import { type AnyTx, getDb, Prisma, rawTransaction, runSql } from "../db/client";
+import { type AnyTx, Prisma, rawQuery, rawTransaction, runSql } from "../db/client";
 import type { ModelContext } from "../rollups/context";
 import { invalidateModelContext, modelContexts } from "../rollups/store/contexts";
 import { RollupBatch } from "../rollups/batch";
@@ -79,11 +79,7 @@ export async function upsertLabels(
   const joined = changed.filter((c) => c.matched);
   if (joined.length > 0) {
     const models = [...new Set(joined.map((c) => c.model_id))];
-    let ctxs = contexts;
-    if (!ctxs) {
-      if (!("$queryRaw" in tx)) throw new Error("upsertLabels on the raw executor needs the models' contexts");
-      ctxs = await modelContexts(tx, models);
-    }
+    const ctxs = contexts ?? (await modelContexts(tx, models));
     for (const c of joined) {
       const ctx = ctxs.get(c.model_id);
       if (!ctx) {
@@ -138,8 +134,8 @@ export async function ingestLabels(items: RawItem[]): Promise<LabelIngestResult>
   if (rows.length === 0) return { accepted: 0, matched: 0, pending: 0, updated: 0, duplicates: 0, rejected };
   const models = [...new Set(rows.map((r) => r.model))];
   const result = await withRetry(async () => {
-    // Read before the transaction (usually from the cache): on PGlite a Prisma query cannot run inside it.
-    const ctxs = await modelContexts(getDb(), models);
+    // Read before the transaction (usually from the cache), so that the lock is held for the writes only.
+    const ctxs = await modelContexts({ query: rawQuery }, models);
     return rawTransaction(async (tx) => {
       const batch = new RollupBatch();
       const res = await upsertLabels(tx, rows, batch, ctxs);

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { getDb, Prisma, rawQuery, rawTransaction, type SqlTx } from "../db/client";
+import { Prisma, rawQuery, rawTransaction, type SqlTx } from "../db/client";
 import { parseBatch, type BodyKind, type RawItem } from "../http/body";
 import { config } from "../config";
 import type { ModelContext } from "../rollups/context";
@@ -439,10 +439,10 @@ export async function ingestPredictions(items: RawItem[]): Promise<PredictionIng
   const first = savepointFirst ? `${lock}; SAVEPOINT copy_events` : lock;
   let unregistered: UnregisteredFeatures = {};
   const accepted = await withRetry(async () => {
-    // Registered (again, on a retry: the model may have been deleted meanwhile), then the contexts read before
-    // the transaction (usually from the cache): on PGlite a Prisma query cannot run inside it.
+    // Registered (again, on a retry: the model may have been deleted meanwhile), then the contexts, read before
+    // the transaction (usually from the cache).
     unregistered = await registerFromEvents(rawRunner, rows);
-    const ctxs = await modelContexts(getDb(), models);
+    const ctxs = await modelContexts(rawRunner, models);
     // Each day the batch touches needs its partition (usually known to exist: no query).
     const days = new Set<number>();
     for (const r of unique) days.add(dayOf(r.ts.getTime()));

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { getDb, Prisma } from "../db/client";
+import { getDb, Prisma, rawQuery } from "../db/client";
 
 const KEY = "rawEventRetentionDays";
 
@@ -11,15 +11,17 @@ export const DEFAULT_RETENTION_DAYS = 30;
 
 export type RetentionSetting = { days: number | null; updatedAt: string | null; updatedBy: string | null };
 
-/** The install's raw-event retention. */
+/** The install's raw-event retention (read with raw SQL: the write path asks for it, in ingest threads too, which never start Prisma). */
 export async function getRetention(): Promise<RetentionSetting> {
-  const row = await getDb().installSetting.findUnique({ where: { key: KEY } });
+  const [row] = await rawQuery<{ value: unknown; updated_at: Date; updated_by: string | null }>(
+    Prisma.sql`SELECT value, updated_at, updated_by FROM install_settings WHERE key = ${KEY}`,
+  );
   const parsed = row ? retentionDays.safeParse(row.value) : undefined;
   cached = undefined;
   return {
     days: parsed === undefined ? DEFAULT_RETENTION_DAYS : parsed.success ? parsed.data : null,
-    updatedAt: row ? row.updatedAt.toISOString() : null,
-    updatedBy: row?.updatedBy ?? null,
+    updatedAt: row ? new Date(row.updated_at).toISOString() : null,
+    updatedBy: row?.updated_by ?? null,
   };
 }
 

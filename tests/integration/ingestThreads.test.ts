@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST as postLabels } from "@/app/api/v1/labels/route";
 import { POST as postPredictions } from "@/app/api/v1/predictions/route";
 import { toErrorResponse } from "@/lib/errors";
 import { answerPredictions } from "@/lib/ingest/predictions";
@@ -60,6 +61,20 @@ describe.skipIf(!url)("ingest threads on PostgreSQL", () => {
     const ndjson = Buffer.from(`${JSON.stringify(makeEvents(model, 1, "n")[0])}\nnot json\n`);
     const nd = parsed(await threads.predictions(ndjson, "ndjson"));
     expect(nd.body).toMatchObject({ accepted: 1, rejected: [{ index: 1 }] });
+  });
+
+  it("store batches without ever starting Prisma in a thread, labels that wait for their predictions included", async () => {
+    const model = uniqueModel("raw");
+    // a new model, its labels sent first (they wait), then the predictions they join, on both threads at once
+    const events = makeEvents(model, 400, "w");
+    const labels = events.slice(0, 100).map((e) => ({ model, id: e.id, actual: e.prediction }));
+    expect((await call(postLabels, { method: "POST", path: "/api/v1/labels", body: labels })).status).toBe(200);
+    const answers = await Promise.all([threads.predictions(json(events.slice(0, 200)), "json"), threads.predictions(json(events.slice(200)), "json")]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    expect(await countEvents(model)).toBe(400);
+    expect((await rollupDifferences(model)).differences).toEqual([]);
+    // Prisma's query engine would cost each thread ~50 MB (the attacks end-to-end test bounds a process's memory)
+    expect(await threads.probe()).toEqual([{ prisma: false }, { prisma: false }]);
   });
 
   it("fail the requests of a thread that ends, start another, and a resend stores each event once", async () => {

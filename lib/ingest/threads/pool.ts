@@ -24,6 +24,12 @@ export type ThreadAnswer = { status: number; headers: [string, string][]; body: 
 /** A request for a thread: the body's bytes (transferred, not copied) and how to read them. */
 export type ThreadJob = { id: number; body: ArrayBuffer; kind: BodyKind };
 
+/** What a thread reports of itself when asked (`probe`). */
+export type ThreadState = { prisma: boolean };
+/** A question to a thread about itself, and its answer. */
+export type ThreadProbe = { id: number; probe: true };
+type ProbeAnswer = { id: number; state: ThreadState };
+
 type Pending = { resolve: (a: ThreadAnswer) => void; reject: (err: Error) => void; thread: Thread };
 type Thread = { worker: Worker; pending: number };
 
@@ -49,6 +55,7 @@ function spawn(youngGenerationMb: number): Worker {
 export class IngestThreads {
   private readonly threads: Thread[] = [];
   private readonly pending = new Map<number, Pending>();
+  private readonly probes = new Map<number, (s: ThreadState) => void>();
   private nextId = 1;
   private closing = false;
   /** when threads ended lately (ms), to stop replacing threads that cannot even start */
@@ -61,7 +68,8 @@ export class IngestThreads {
   private spawn(): Thread {
     const worker = spawn(this.opts.youngGenerationMb ?? 192);
     const thread: Thread = { worker, pending: 0 };
-    worker.on("message", (a: ThreadAnswer & { id: number }) => {
+    worker.on("message", (a: (ThreadAnswer & { id: number }) | ProbeAnswer) => {
+      if ("state" in a) return void this.probes.get(a.id)?.(a.state);
       const p = this.pending.get(a.id);
       if (!p) return;
       this.pending.delete(a.id);
@@ -118,6 +126,24 @@ export class IngestThreads {
       const job: ThreadJob = { id, body: bytes, kind };
       thread.worker.postMessage(job, [bytes]);
     });
+  }
+
+  /** What each running thread reports of itself (tests: that the write path never starts Prisma in a thread). */
+  probe(): Promise<ThreadState[]> {
+    return Promise.all(
+      this.threads.map(
+        (t) =>
+          new Promise<ThreadState>((resolve) => {
+            const id = this.nextId++;
+            this.probes.set(id, (s) => {
+              this.probes.delete(id);
+              resolve(s);
+            });
+            const probe: ThreadProbe = { id, probe: true };
+            t.worker.postMessage(probe);
+          }),
+      ),
+    );
   }
 
   /** Stops the threads once their requests are answered (the server stops taking requests first). */

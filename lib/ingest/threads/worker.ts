@@ -3,10 +3,10 @@
  * the main thread, errors included (the one error contract, lib/errors.ts).
  */
 import { parentPort } from "node:worker_threads";
-import { getDb, rawQuery } from "../../db/client";
+import { prismaStarted, rawQuery } from "../../db/client";
 import { toErrorResponse } from "../../errors";
 import { answerPredictions } from "../predictions";
-import type { ThreadAnswer, ThreadJob } from "./pool";
+import type { ThreadAnswer, ThreadJob, ThreadProbe, ThreadState } from "./pool";
 
 const port = parentPort;
 if (!port) throw new Error("lib/ingest/threads/worker.ts runs as a worker thread (lib/ingest/threads/pool.ts)");
@@ -17,10 +17,16 @@ if (!port) throw new Error("lib/ingest/threads/worker.ts runs as a worker thread
 process.on("uncaughtException", (err) => console.error("[driftwatch] ingest thread: uncaught error:", err));
 process.on("unhandledRejection", (err) => console.error("[driftwatch] ingest thread: unhandled rejection:", err));
 
-// The thread's connections are opened now, not by its first batch (a database down now is that batch's to report).
-void Promise.all([getDb().$queryRaw`SELECT 1`, rawQuery("SELECT 1")]).catch(() => {});
+// The thread's connection is opened now, not by its first batch (a database down now is that batch's to report).
+// The write path runs on raw SQL only: Prisma, whose query engine would cost each thread ~50 MB, is never started
+// here (tests/integration/ingestThreads.test.ts checks it).
+void rawQuery("SELECT 1").catch(() => {});
 
-port.on("message", (job: ThreadJob) => {
+port.on("message", (job: ThreadJob | ThreadProbe) => {
+  if ("probe" in job) {
+    const state: ThreadState = { prisma: prismaStarted() };
+    return void port.postMessage({ id: job.id, state });
+  }
   void (async () => {
     let response: Response;
     try {

@@ -1,10 +1,8 @@
-import { Prisma, type Db } from "../../db/client";
+import { Prisma, runSql, type AnyTx } from "../../db/client";
 import type { Bins } from "../../stats";
 import { type FeatureContext, type ModelContext, positiveClassOf } from "../context";
 import { PREDICTION_KEY } from "../../domain/model";
 import { own } from "../../domain/records";
-
-type Tx = Prisma.TransactionClient | Db;
 
 // Short-lived per-process cache: a definition or reference change on another replica reaches this one's
 // rollups within this time (this replica's own changes invalidate it at once).
@@ -42,8 +40,12 @@ export function rememberFeatureNames(model: string, names: Set<string>, now = Da
 
 type ProfileBins = { features?: Record<string, { bins?: Bins }>; prediction?: { bins?: Bins } | null } | null;
 
-/** Loads (or takes from the cache) the context of each model, in one query for those not cached. */
-export async function modelContexts(tx: Tx, models: string[], now = Date.now()): Promise<Map<string, ModelContext>> {
+/**
+ * Loads (or takes from the cache) the context of each model, in one query for those not cached. `tx` may be the raw
+ * executor: the ingest threads (lib/ingest/threads) never start Prisma, whose query engine would cost each thread
+ * ~50 MB.
+ */
+export async function modelContexts(tx: AnyTx, models: string[], now = Date.now()): Promise<Map<string, ModelContext>> {
   const out = new Map<string, ModelContext>();
   const missing: string[] = [];
   for (const m of models) {
@@ -53,13 +55,22 @@ export async function modelContexts(tx: Tx, models: string[], now = Date.now()):
   }
   if (missing.length === 0) return out;
   const loadStarted = invalidations;
-  const rows = await tx.$queryRaw<
-    { id: string; task: string; positive_class: string | null; classes: string[]; features: { name: string; type: string; min: number | null; max: number | null }[] | null; ref_id: bigint | null; bins: ProfileBins }[]
-  >(Prisma.sql`
+  // ref_id as text: the drivers disagree on int8 (Prisma gives a bigint, pg a string).
+  const rows = await runSql<{
+    id: string;
+    task: string;
+    positive_class: string | null;
+    classes: string[];
+    features: { name: string; type: string; min: number | null; max: number | null }[] | null;
+    ref_id: string | null;
+    bins: ProfileBins;
+  }>(
+    tx,
+    Prisma.sql`
     SELECT m.id, m.task, m.positive_class, m.classes,
            (SELECT jsonb_agg(jsonb_build_object('name', f.name, 'type', f.type, 'min', f.min, 'max', f.max) ORDER BY f.position, f.name)
               FROM features f WHERE f.model_id = m.id) AS features,
-           r.id AS ref_id,
+           r.id::text AS ref_id,
            (SELECT jsonb_build_object('features', jsonb_object_agg(k, jsonb_build_object('bins', v -> 'bins')),
                                       'prediction', jsonb_build_object('bins', r.profile -> 'prediction' -> 'bins'))
               FROM jsonb_each(r.profile -> 'features') AS e(k, v)) AS bins
@@ -69,7 +80,8 @@ export async function modelContexts(tx: Tx, models: string[], now = Date.now()):
       WHERE s.model_id = m.id AND s.status = 'ready' AND s.profile IS NOT NULL
       ORDER BY (s.version = '') DESC, s.created_at DESC LIMIT 1
     ) r ON true
-    WHERE m.id = ANY(${missing}::text[])`);
+    WHERE m.id = ANY(${missing}::text[])`,
+  );
   for (const r of rows) {
     const profile = r.bins;
     const predictionBins = r.task === "regression" ? (profile?.prediction?.bins ?? null) : null;
@@ -77,7 +89,7 @@ export async function modelContexts(tx: Tx, models: string[], now = Date.now()):
       id: r.id,
       task: r.task as ModelContext["task"],
       positiveClass: positiveClassOf(r.task, r.positive_class, r.classes ?? []),
-      referenceId: r.ref_id ?? 0n,
+      referenceId: BigInt(r.ref_id ?? 0),
       features: (r.features ?? []).map((f) => {
         // A reference without values for the feature has empty value bins: nothing to bin on (only moments and
         // quality counts are kept), rather than a key per distinct value seen.
