@@ -56,6 +56,25 @@ test.describe.serial("demo", () => {
     expect(normal.buckets[0].latency.p99).toBeLessThan(400);
   });
 
+  test("the ticket router's rules are set to its normal: over the last three days they never fire, the defaults would", async ({ request }) => {
+    const { rules } = (await (await request.get("/api/v1/alert-rules?model=ticket-router", { headers: auth })).json()) as {
+      rules: { name: string; model: string | null; metric: string; comparison: string; threshold: number; window: string; for: string; minSamples: number }[];
+    };
+    const ticket = MODELS.find((m) => m.id === "ticket-router")!;
+    for (const [name, threshold] of Object.entries(ticket.ruleThresholds!)) {
+      const rule = rules.find((r) => r.name === name && r.model === "ticket-router")!;
+      expect(rule.threshold).toBe(threshold);
+      // At a quarter of the demo's traffic an hour holds ~45 predictions, under the rule's 100: the confidence rule is
+      // replayed over 6 hours (~270, as many as the full demo's hour holds, ~180, give or take).
+      const window = name === "LowConfidence" ? "6h" : rule.window;
+      const draft = { name, model: "ticket-router", metric: rule.metric, comparison: rule.comparison, window, for: rule.for, minSamples: rule.minSamples, days: 3 };
+      const preview = async (t: number) => (await (await request.post("/api/v1/alert-rules/preview", { headers: auth, data: { ...draft, threshold: t } })).json()) as { summary: string };
+      expect((await preview(threshold)).summary, `${name} at ${threshold}`).toBe("never fired");
+      const byDefault = name === "LowAccuracy" ? 0.9 : 0.6;
+      expect((await preview(byDefault)).summary, `${name} at the default ${byDefault}`).toMatch(/^fired /);
+    }
+  });
+
   test("the pages show it: sparklines on the overview, deployment markers on every model page, a hot drift region", async ({ page }) => {
     await page.goto("/");
     for (const m of MODELS) {

@@ -71,7 +71,22 @@ export class Simulator {
       const rows = Array.from({ length: REFERENCE_ROWS }, () => m.referenceRow(this.r));
       await this.call("PUT", `/api/v1/models/${m.id}/reference`, { rows });
       this.log(`  ${m.id}: defined, reference of ${REFERENCE_ROWS.toLocaleString("en-US")} rows`);
+      await this.tuneRules(m);
     }
+  }
+
+  /** Sets the model's own thresholds on the default rules it was given (ModelSpec.ruleThresholds). */
+  private async tuneRules(m: ModelSpec): Promise<void> {
+    const tuned = Object.entries(m.ruleThresholds ?? {});
+    if (tuned.length === 0) return;
+    const admin = this.o.adminToken;
+    const { rules } = (await this.call("GET", `/api/v1/alert-rules?model=${m.id}`, undefined, admin)) as { rules: { id: string; name: string; model: string | null }[] };
+    for (const [name, threshold] of tuned) {
+      const rule = rules.find((r) => r.name === name && r.model === m.id);
+      if (!rule) throw new Error(`${m.id} has no rule ${name} to tune`);
+      await this.call("PATCH", `/api/v1/alert-rules/${rule.id}`, { threshold }, admin);
+    }
+    this.log(`  ${m.id}: ${tuned.map(([name, t]) => `${name} at ${t}`).join(", ")}`);
   }
 
   /** Events of one model in [from, to), at its traffic for those hours, and the labels they will get. */
