@@ -2,7 +2,7 @@
  * bench/ingest — posts events to a running Driftwatch from a second process and reports throughput and latency.
  *
  *   npx tsx bench/ingest/run.ts [--db embedded|postgres] [--events 200000] [--batch 1000] [--concurrency 2]
- *                               [--prefill N] [--ids ordered|random] [--workers 1] [--reference ROWS]
+ *                               [--prefill N] [--ids ordered|random] [--workers 1] [--reference ROWS] [--warmup 20]
  *
  * It starts the built app itself (`scripts/start.ts`) on a scratch embedded database or a scratch PostgreSQL
  * database (`driftwatch_bench` on DATABASE_URL's server, default 127.0.0.1), posts pre-serialised 1,000-event
@@ -16,6 +16,9 @@
  * kept as a template (`driftwatch_bench_prefill_N_<ids>_<hash of the migrations>`) and copied for later runs. Before the timed run the server is made to CHECKPOINT, so the run
  * starts from a settled database rather than in the middle of writing back the fill (a database that gathered its
  * events over weeks has no such backlog).
+ *
+ * `--warmup N`: full batches of another model sent before the timed run, by as many clients, so that every thread
+ * of the server that stores batches has run the write path before the clock starts (default 20; 0: none).
  *
  * `--reference ROWS` defines the model (its 10 features declared) and uploads a reference of ROWS rows through the
  * API before any event, as a monitored model has: the write path then also counts every feature into the
@@ -54,6 +57,8 @@ const idKind = opt("ids", "ordered") as "ordered" | "random";
 if (idKind !== "ordered" && idKind !== "random") throw new Error("--ids must be ordered or random");
 // rows of the reference uploaded before the run (0: none, so features are counted for data quality only)
 const referenceRows = Number(opt("reference", "0"));
+// full batches of another model sent (with the run's clients) before the timed run
+const warmupBatches = Number(opt("warmup", "20"));
 const root = path.resolve(__dirname, "..", "..");
 const TOKEN = "bench-admin-token-0123456789";
 const base = `http://127.0.0.1:${port}`;
@@ -412,7 +417,10 @@ async function main() {
     if (referenceRows > 0 && !prefilled) await defineWithReference(referenceRows);
     if (dbKind === "postgres") await adminQuery("CHECKPOINT");
 
-    await post(Buffer.from(JSON.stringify(makeBatch(`${model}-warmup`, 0, 100, t0)))); // first-use costs out of the timing
+    // First-use costs out of the timing: code not yet optimised, connections and their prepared statements, caches.
+    // The server has several threads that store batches (DRIFTWATCH_INGEST_THREADS) and each pays them once, so the
+    // warm-up sends full batches of another model with the run's clients, which spreads them over the threads.
+    const warm = await load(Array.from({ length: warmupBatches }, (_, b) => Buffer.from(JSON.stringify({ events: makeBatch(`${model}-warmup`, b * batch, batch, t0) }))));
     const idleBusy = await busyCores();
     const walBefore = dbKind === "postgres" ? await walStats() : null;
     const cpuBefore = { ...cpuByPart(server.pid), client: process.cpuUsage() };
@@ -463,6 +471,7 @@ async function main() {
           .join(" / ") + ` (${((cpuAfter.server - cpuBefore.server + cpuAfter.database - cpuBefore.database) / run.seconds).toFixed(2)} cores)`,
       ],
       ["request latency p50 / p99 / max", `${run.p50.toFixed(1)} / ${run.p99.toFixed(1)} / ${run.max.toFixed(1)} ms`],
+      ["warm-up before the run (not timed)", warmupBatches > 0 ? `${warmupBatches} batches, p50 / max ${warm.p50.toFixed(1)} / ${warm.max.toFixed(1)} ms` : "none"],
       ...(walBefore && walAfter
         ? [
             [
