@@ -115,6 +115,9 @@ export async function rawQuery<T = Record<string, unknown>>(sql: Prisma.Sql | st
   return (await db.query<T>(text, values)).rows;
 }
 
+/** rawQuery as an executor: statements outside any transaction where a SqlTx is asked for. */
+export const rawRunner: SqlTx = { query: rawQuery };
+
 /**
  * Runs `fn` in one transaction (READ COMMITTED), committing when it resolves and rolling back when it throws.
  * `first` is parameterless SQL sent together with BEGIN in one round trip (e.g. taking advisory locks).

@@ -1,4 +1,4 @@
-import { type AnyTx, Prisma, rawQuery, rawTransaction, runSql } from "../db/client";
+import { type AnyTx, Prisma, rawRunner, rawTransaction, runSql } from "../db/client";
 import type { ModelContext } from "../rollups/context";
 import { invalidateModelContext, modelContexts } from "../rollups/store/contexts";
 import { RollupBatch } from "../rollups/batch";
@@ -135,7 +135,7 @@ export async function ingestLabels(items: RawItem[]): Promise<LabelIngestResult>
   const models = [...new Set(rows.map((r) => r.model))];
   const result = await withRetry(async () => {
     // Read before the transaction (usually from the cache), so that the lock is held for the writes only.
-    const ctxs = await modelContexts({ query: rawQuery }, models);
+    const ctxs = await modelContexts(rawRunner, models);
     return rawTransaction(async (tx) => {
       const batch = new RollupBatch();
       const res = await upsertLabels(tx, rows, batch, ctxs);

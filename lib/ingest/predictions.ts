@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { Prisma, rawQuery, rawTransaction, type SqlTx } from "../db/client";
+import { Prisma, rawQuery, rawRunner, rawTransaction, type SqlTx } from "../db/client";
 import { parseBatch, type BodyKind, type RawItem } from "../http/body";
 import { config } from "../config";
 import type { ModelContext } from "../rollups/context";
@@ -61,9 +61,6 @@ function topProbability(probabilities: Record<string, number> | undefined): numb
   for (const k in probabilities) if (top === null || probabilities[k] > top) top = probabilities[k];
   return top;
 }
-
-/** The raw executor outside a transaction (registration). */
-const rawRunner: SqlTx = { query: rawQuery };
 
 /** The table row of a parsed event; events sent without an id get a time-ordered one from `newId`. */
 export function eventRow(e: PredictionEventInput, receivedAt: Date, newId: (ms: number) => string = timeOrderedId): EventRow {

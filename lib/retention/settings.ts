@@ -20,7 +20,7 @@ export async function getRetention(): Promise<RetentionSetting> {
   cached = undefined;
   return {
     days: parsed === undefined ? DEFAULT_RETENTION_DAYS : parsed.success ? parsed.data : null,
-    updatedAt: row ? new Date(row.updated_at).toISOString() : null,
+    updatedAt: row ? row.updated_at.toISOString() : null,
     updatedBy: row?.updated_by ?? null,
   };
 }
